@@ -1,0 +1,13 @@
+/** `npm run bench`: runs every benchmark and prints medians and ratios measured in the same run. */
+const suites: Array<[string, string]> = [
+  ['policy', './policy.js'],
+  ['http', './http.js'],
+];
+
+const only = process.argv[2];
+for (const [name, file] of suites) {
+  if (only && only !== name) continue;
+  const mod = (await import(file)) as { run: () => Promise<void> };
+  console.log(`# ${name}`);
+  await mod.run();
+}

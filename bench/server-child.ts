@@ -1,0 +1,28 @@
+/** A server process for the HTTP benchmark: `kamen <dataDir>` or `bare <responseJsonFile>`; prints {"port":N} when ready. */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openKamen } from '../src/app.js';
+import { startServer } from '../src/http/server.js';
+
+const [mode, arg] = process.argv.slice(2);
+if (mode === 'kamen') {
+  const kamen = await openKamen({ dataDir: arg!, withCa: false, log: () => {} });
+  const running = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline });
+  console.log(JSON.stringify({ port: running.port, boot: kamen.bootstrap }));
+} else if (mode === 'bare') {
+  const canned = JSON.parse(fs.readFileSync(arg!, 'utf8')) as { status: number; headers: Record<string, string>; body: string };
+  const body = Buffer.from(canned.body);
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(canned.status, { ...canned.headers, 'content-length': body.length });
+      res.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+} else {
+  console.error('usage: server-child kamen <dataDir> | bare <responseFile>');
+  process.exit(2);
+}
