@@ -21,7 +21,7 @@ export async function replay(port: number, request: Buffer, opts: { connections?
       new Promise<void>((resolve, reject) => {
         const sock = net.connect(port, '127.0.0.1');
         sock.setNoDelay(true);
-        let buf = Buffer.alloc(0);
+        let buf: Buffer = Buffer.alloc(0);
         let inflight = 0;
         let stopping = false;
         const send = () => {

@@ -51,7 +51,21 @@ export type ErrorCode =
   | 'ERR_ORG_NOT_IN_USE' // AWSOrganizationsNotInUseException (400)
   | 'ERR_ORG_INVALID_INPUT' // InvalidInputException (400)
   | 'ERR_ORG_ACCESS_DENIED' // AccessDeniedException (400)
-  | 'ERR_ORG_CONSTRAINT_VIOLATION'; // ConstraintViolationException (400)
+  | 'ERR_ORG_CONSTRAINT_VIOLATION' // ConstraintViolationException (400)
+  | 'ERR_ORG_OU_NOT_EMPTY' // OrganizationalUnitNotEmptyException (400)
+  | 'ERR_ORG_CHILD_NOT_FOUND' // ChildNotFoundException (400)
+  | 'ERR_ORG_POLICY_NOT_FOUND' // PolicyNotFoundException (400)
+  | 'ERR_ORG_TARGET_NOT_FOUND' // TargetNotFoundException (400)
+  | 'ERR_ORG_DUPLICATE_POLICY' // DuplicatePolicyException (400)
+  | 'ERR_ORG_DUPLICATE_POLICY_ATTACHMENT' // DuplicatePolicyAttachmentException (400)
+  | 'ERR_ORG_POLICY_NOT_ATTACHED' // PolicyNotAttachedException (400)
+  | 'ERR_ORG_POLICY_IN_USE' // PolicyInUseException (400)
+  | 'ERR_ORG_MALFORMED_POLICY' // MalformedPolicyDocumentException (400)
+  // EC2
+  | 'ERR_EC2_INVALID_INSTANCE_TYPE' // InvalidInstanceType (400)
+  | 'ERR_EC2_VPC_NOT_FOUND' // InvalidVpcID.NotFound (400)
+  | 'ERR_EC2_INVALID_NEXT_TOKEN' // InvalidNextToken (400)
+  | 'ERR_EC2_DRY_RUN_OPERATION'; // DryRunOperation (412): the request would have succeeded, but DryRun is set
 
 /** An error kamen raises on purpose: a stable code, the client-facing message, and optional extra wire fields. */
 export class KamenError extends Error {

@@ -199,6 +199,16 @@ export interface Page<T> {
   nextMarker?: string;
 }
 
+/**
+ * How a delete treats dependent rows. Default: refuse with KamenError('ERR_DELETE_CONFLICT') when the entity still has
+ * anything IAM would refuse over (keys, login profile, MFA, policies, group memberships, instance profiles...), so no
+ * orphan rows outlive it; the IAM layer checks first and writes AWS's messages. `cascade: true` deletes the dependents
+ * too (MFA devices are deactivated, not deleted).
+ */
+export interface DeleteOptions {
+  cascade?: boolean;
+}
+
 export interface ListOptions {
   marker?: string;
   maxItems?: number; // default 100
@@ -215,7 +225,11 @@ export interface OrganizationStore {
   putOrganizationalUnit(ou: OrganizationalUnit): Promise<void>;
   getOrganizationalUnit(id: string): Promise<OrganizationalUnit | undefined>;
   listOrganizationalUnitsForParent(parentId: string, opts?: ListOptions): Promise<Page<OrganizationalUnit>>;
-  deleteOrganizationalUnit(id: string): Promise<void>;
+  deleteOrganizationalUnit(id: string): Promise<void>; // also removes policy attachments targeting it
+  /** Removes an account from the organization's records (and the policy attachments targeting it). */
+  deleteAccount(id: string): Promise<void>;
+  /** Deletes the organization row (accounts, OUs and policies are the caller's to remove first). */
+  deleteOrganization(): Promise<void>;
   putCreateAccountStatus(status: CreateAccountStatus): Promise<void>;
   getCreateAccountStatus(id: string): Promise<CreateAccountStatus | undefined>;
   putOrgPolicy(policy: OrgPolicy): Promise<void>;
@@ -242,14 +256,14 @@ export interface IdentityStore {
   getUser(accountId: string, userName: string): Promise<User | undefined>; // user names are case-insensitive unique
   getUserById(userId: string): Promise<User | undefined>;
   updateUser(accountId: string, userName: string, patch: Partial<Omit<User, 'accountId' | 'userId' | 'createDate'>>): Promise<void>;
-  deleteUser(accountId: string, userName: string): Promise<void>;
+  deleteUser(accountId: string, userName: string, opts?: DeleteOptions): Promise<void>;
   listUsers(accountId: string, opts?: ListOptions): Promise<Page<User>>;
 
   // groups and membership
   createGroup(group: Group): Promise<void>;
   getGroup(accountId: string, groupName: string): Promise<Group | undefined>;
   updateGroup(accountId: string, groupName: string, patch: Partial<Pick<Group, 'groupName' | 'path' | 'arn'>>): Promise<void>;
-  deleteGroup(accountId: string, groupName: string): Promise<void>;
+  deleteGroup(accountId: string, groupName: string, opts?: DeleteOptions): Promise<void>;
   listGroups(accountId: string, opts?: ListOptions): Promise<Page<Group>>;
   addUserToGroup(accountId: string, groupName: string, userName: string): Promise<void>;
   removeUserFromGroup(accountId: string, groupName: string, userName: string): Promise<void>;
@@ -261,14 +275,14 @@ export interface IdentityStore {
   getRole(accountId: string, roleName: string): Promise<Role | undefined>;
   getRoleById(roleId: string): Promise<Role | undefined>;
   updateRole(accountId: string, roleName: string, patch: Partial<Omit<Role, 'accountId' | 'roleId' | 'roleName' | 'arn' | 'createDate'>>): Promise<void>;
-  deleteRole(accountId: string, roleName: string): Promise<void>;
+  deleteRole(accountId: string, roleName: string, opts?: DeleteOptions): Promise<void>;
   listRoles(accountId: string, opts?: ListOptions): Promise<Page<Role>>;
 
   // customer managed policies and versions
   createPolicy(policy: ManagedPolicy, firstVersion: PolicyVersion): Promise<void>;
   getPolicy(arn: string): Promise<ManagedPolicy | undefined>;
   updatePolicy(arn: string, patch: Partial<Pick<ManagedPolicy, 'defaultVersionId' | 'updateDate' | 'tags' | 'description'>>): Promise<void>;
-  deletePolicy(arn: string): Promise<void>; // also deletes its versions
+  deletePolicy(arn: string): Promise<void>; // also deletes its versions; ERR_DELETE_CONFLICT while attached
   listPolicies(accountId: string, opts?: ListOptions): Promise<Page<ManagedPolicy>>;
   createPolicyVersion(version: PolicyVersion): Promise<void>;
   getPolicyVersion(policyArn: string, versionId: string): Promise<PolicyVersion | undefined>;
@@ -314,6 +328,8 @@ export interface IdentityStore {
   updateInstanceProfile(accountId: string, name: string, patch: Partial<Pick<InstanceProfile, 'roleNames' | 'tags'>>): Promise<void>;
   deleteInstanceProfile(accountId: string, name: string): Promise<void>;
   listInstanceProfiles(accountId: string, opts?: ListOptions): Promise<Page<InstanceProfile>>;
+  /** The instance profiles holding the role, sorted by name (ListInstanceProfilesForRole). */
+  listInstanceProfilesForRole(accountId: string, roleName: string): Promise<InstanceProfile[]>;
 
   // STS temporary credentials
   putTemporaryCredential(cred: TemporaryCredential): Promise<void>;

@@ -26,7 +26,9 @@ interface Variant {
 }
 
 const variants: Variant[] = [
-  { tag: 'ep', name: 'aws on PATH with AWS_ENDPOINT_URL', bin: endpointUrlAws(), env: (home, extra) => cleanEnv(home, { AWS_ENDPOINT_URL: k.url, ...extra }) },
+  // aws-cli v1 has no global-endpoint fallback for a profile without a region (the seeds' [profile Admin] has none),
+  // so this variant names the region in the environment as such a user would.
+  { tag: 'ep', name: 'aws on PATH with AWS_ENDPOINT_URL', bin: endpointUrlAws(), env: (home, extra) => cleanEnv(home, { AWS_ENDPOINT_URL: k.url, AWS_DEFAULT_REGION: 'ap-northeast-1', ...extra }) },
   { tag: 'px', name: 'Debian /usr/bin/aws 2.9.19 through proxy mode', bin: debianAws(), env: (home, extra) => cleanEnv(home, { HTTPS_PROXY: k.url, AWS_CA_BUNDLE: k.caPath, ...extra }) },
 ];
 
@@ -44,6 +46,11 @@ function write(home: string, file: string, text: string): string {
   const p = path.join(home, file);
   fs.writeFileSync(p, text);
   return p;
+}
+
+/** ~/.aws/config as `aws configure [--profile P]` leaves it: region and output for each profile. */
+function config(...profiles: string[]): string {
+  return profiles.map((p) => `[${p === 'default' ? p : `profile ${p}`}]\nregion = ap-northeast-1\noutput = json\n`).join('');
 }
 
 function totp(seed: string, atMs: number): string {
@@ -116,7 +123,7 @@ for (const [vi, v] of variants.entries()) {
       const dev = await member(`dev${vi}`, `12345678901${vi}`);
       const home = tempHome();
       write(home, '.aws/credentials', `[default]\n${rootKeys()}\n[dev]\n${dev.keys}`);
-      write(home, '.aws/config', '[default]\nregion = ap-northeast-1\noutput = json\n');
+      write(home, '.aws/config', config('default', 'dev'));
       const env = v.env(home);
       // member account: role Admin trusting the bastion account, AdministratorAccess
       const trust = write(home, 'trust.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${k.boot.managementAccountId}:root` }, Action: 'sts:AssumeRole', Condition: {} }] }));
@@ -159,7 +166,7 @@ for (const [vi, v] of variants.entries()) {
       const b = await member(`aws-b${vi}`, `22222222222${vi}`);
       const home = tempHome();
       write(home, '.aws/credentials', `[aws-a]\n${a.keys}\n[aws-b]\n${b.keys}`);
-      write(home, '.aws/config', '[default]\nregion = ap-northeast-1\noutput = json\n');
+      write(home, '.aws/config', config('default', 'aws-a', 'aws-b'));
       const env = v.env(home);
       const mfaTrust = write(home, 'ex-for-aws-b.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${b.id}:root` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }] }, null, 4));
       ok(await aws(env, 'iam', 'create-role', '--role-name', 'ex-for-aws-b', '--assume-role-policy-document', `file://${mfaTrust}`, '--profile', 'aws-a'));
@@ -200,11 +207,11 @@ for (const [vi, v] of variants.entries()) {
       assert.notEqual(reused.code, 0);
 
       const extArn = `arn:aws:iam::${a.id}:role/ex-for-aws-b-ext`;
-      const noExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'x');
+      const noExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'ext-session');
       assert.match(noExt.stderr, /\(AccessDenied\) when calling the AssumeRole operation/);
-      const badExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'x', '--external-id', 'wrong');
+      const badExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'ext-session', '--external-id', 'wrong');
       assert.match(badExt.stderr, /\(AccessDenied\) when calling the AssumeRole operation/);
-      const goodExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'x', '--external-id', 'partner-7f3a');
+      const goodExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'ext-session', '--external-id', 'partner-7f3a');
       ok(goodExt);
     });
 
@@ -212,7 +219,7 @@ for (const [vi, v] of variants.entries()) {
       const acctA = await member(`account-a${vi}`, `33333333333${vi}`);
       const home = tempHome();
       write(home, '.aws/credentials', `[default]\n${rootKeys()}\n[a]\n${acctA.keys}`);
-      write(home, '.aws/config', '[default]\nregion = ap-northeast-1\noutput = json\n');
+      write(home, '.aws/config', config('default', 'a'));
       const env = v.env(home);
       const trust = write(home, 't.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${k.boot.managementAccountId}:root` }, Action: 'sts:AssumeRole' }] }));
       ok(await aws(env, 'iam', 'create-role', '--role-name', 'S3GetListRole', '--assume-role-policy-document', `file://${trust}`, '--profile', 'a'));
@@ -241,7 +248,7 @@ for (const [vi, v] of variants.entries()) {
       const target = await member(`fumidai-target${vi}`, `44444444444${vi}`);
       const home = tempHome();
       write(home, '.aws/credentials', `[default]\n${rootKeys()}\n[target]\n${target.keys}`);
-      write(home, '.aws/config', '[default]\nregion = ap-northeast-1\noutput = json\n');
+      write(home, '.aws/config', config('default', 'target'));
       const env = v.env(home);
       const bastion = k.boot.managementAccountId;
       // the bastion role people sign in to (SAML in the seed; here assumed by the root user to obtain its session)

@@ -1,0 +1,111 @@
+/**
+ * A cache of gathered principal policies that stays exact: the store's write methods are instrumented so that every
+ * write that can change a policy decision bumps a generation, and an entry is only used when no write happened (or was
+ * in flight) since it was gathered. Writes that cannot change a decision (temporary credentials, key/MFA bookkeeping,
+ * "last used" stamps, settings) do not invalidate.
+ */
+import type { Store } from '../store/store.js';
+
+/** Store methods whose writes never change what policies say (everything else that writes invalidates). */
+const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
+  'putTemporaryCredential',
+  'deleteExpiredTemporaryCredentials',
+  'createAccessKey',
+  'updateAccessKey',
+  'deleteAccessKey',
+  'createMfaDevice',
+  'updateMfaDevice',
+  'deleteMfaDevice',
+  'putLoginProfile',
+  'deleteLoginProfile',
+  'putRootUser',
+  'setAccountAlias',
+  'putCreateAccountStatus',
+  'setSetting',
+]);
+
+/** Patches whose keys are all listed here do not invalidate (updateRole lastUsed, updateUser passwordLastUsed). */
+const NEUTRAL_PATCH_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
+  updateRole: new Set(['lastUsed', 'description']),
+  updateUser: new Set(['passwordLastUsed']),
+};
+
+const READ = /^(get|list|count)/;
+
+/** A generation-checked LRU of values keyed by principal. */
+export interface GenerationCache<V> {
+  /** The cached value, if still valid. */
+  get(key: string): V | undefined;
+  /** Computes (or reuses) the value for `key`; caches it only when no relevant write overlapped the computation. */
+  through(key: string, compute: () => Promise<V>): Promise<V>;
+  /** Drops everything (for writers that bypass the store object). */
+  invalidate(): void;
+  size(): number;
+}
+
+/** Builds the cache and instruments `store` (in place) so its relevant writes invalidate it. */
+export function createGenerationCache<V>(store: Store, max: number): GenerationCache<V> {
+  let generation = 0;
+  let inFlight = 0;
+  const map = new Map<string, { gen: number; value: V }>();
+  const target = store as unknown as Record<string, unknown>;
+  // Own methods and prototype methods alike (a class-based backend keeps them on the prototype).
+  const names = new Set<string>();
+  for (let o: object | null = store; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) for (const n of Object.getOwnPropertyNames(o)) names.add(n);
+  let instrumented = true;
+  for (const name of names) {
+    const fn = target[name];
+    if (name === 'constructor' || typeof fn !== 'function' || READ.test(name) || NEUTRAL_WRITES.has(name) || name === 'transaction' || name === 'close') continue;
+    const neutralKeys = NEUTRAL_PATCH_KEYS[name];
+    const wrapper = async function (this: unknown, ...args: unknown[]) {
+      const patch = args[args.length - 1];
+      if (neutralKeys && patch && typeof patch === 'object' && Object.keys(patch).every((k) => neutralKeys.has(k))) return (fn as (...a: unknown[]) => unknown).apply(this, args);
+      generation++;
+      inFlight++;
+      try {
+        return await (fn as (...a: unknown[]) => unknown).apply(this, args);
+      } finally {
+        inFlight--;
+        generation++;
+      }
+    };
+    try {
+      Object.defineProperty(store, name, { value: wrapper, writable: true, configurable: true, enumerable: Object.prototype.propertyIsEnumerable.call(store, name) });
+    } catch {
+      instrumented = false;
+    }
+    if (target[name] !== wrapper) instrumented = false;
+  }
+  // A store we could not instrument (frozen, proxied…) gets no caching rather than a stale one.
+  if (!instrumented) max = 0;
+  return {
+    get(key) {
+      const e = map.get(key);
+      if (!e) return undefined;
+      if (e.gen !== generation) {
+        map.delete(key);
+        return undefined;
+      }
+      map.delete(key);
+      map.set(key, e);
+      return e.value;
+    },
+    async through(key, compute) {
+      const hit = this.get(key);
+      if (hit !== undefined) return hit;
+      const gen = generation;
+      const quiet = inFlight === 0;
+      const value = await compute();
+      if (max > 0 && quiet && inFlight === 0 && gen === generation) {
+        map.set(key, { gen, value });
+        if (map.size > max) map.delete(map.keys().next().value as string);
+      }
+      return value;
+    },
+    invalidate() {
+      generation++;
+      map.clear();
+    },
+    size: () => map.size,
+  };
+}

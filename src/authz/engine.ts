@@ -1,0 +1,69 @@
+/**
+ * The one place src/authz touches the policy engine (src/policy): compile with the cache, build the request context,
+ * decide, and word the denial. Everything else in src/authz works with these few functions.
+ */
+import { accessDeniedMessage, assertValidPolicy, authorize, buildRequestContext, type createPolicyCache, type CompiledPolicy, type Decision, type PolicySet, type PolicyType, type PrincipalFacts } from '../policy/index.js';
+import type { Caller } from '../services/types.js';
+import type { ConditionValues } from './context.js';
+import type { PrincipalPolicies } from './policies.js';
+
+export type { CompiledPolicy, Decision } from '../policy/index.js';
+
+/** How a document is used: identity policy, permissions boundary, session policy, SCP, or resource (trust) policy. */
+export type PolicyUse = PolicyType;
+
+/** Compiles a policy document (memoized by text). */
+export type PolicyCompiler = (text: string, id: string, use: PolicyUse) => CompiledPolicy;
+
+/** The engine's policy cache (createPolicyCache(max)). */
+export type PolicyCache = ReturnType<typeof createPolicyCache>;
+
+/** A compiler backed by the engine's policy cache. */
+export function createCompiler(cache: PolicyCache): PolicyCompiler {
+  return (text, id, type) => cache.get(text, { id, type });
+}
+
+/** The facts of one request the engine decides on. */
+export interface RequestFacts {
+  principalArn: string;
+  principalAccount: string;
+  action: string;
+  resource: string;
+  /** The account owning the resource, when known (cross-account checks). */
+  resourceAccount?: string;
+  /** Every condition key of the request (they override what the engine would derive). */
+  conditions: ConditionValues;
+}
+
+/** The engine's principal facts for a caller (kind, ARN, and for role sessions the role ARN). */
+export function principalFacts(caller: Caller): PrincipalFacts {
+  const f: PrincipalFacts = { kind: caller.kind, arn: caller.arn, accountId: caller.accountId, userId: caller.userId };
+  if (caller.kind === 'assumed-role' && caller.session?.sourceArn) f.roleArn = caller.session.sourceArn;
+  if (caller.session?.sessionName) f.sessionName = caller.session.sessionName;
+  if (caller.userName && caller.kind === 'user') f.userName = caller.userName;
+  return f;
+}
+
+/** Decides one (action, resource) for a principal, optionally with a resource-based (trust) policy. */
+export function decide(facts: RequestFacts, p: PrincipalPolicies, resourcePolicy?: CompiledPolicy, resourceMustAllow?: boolean, caller?: Caller): Decision {
+  const principal: PrincipalFacts = caller ? principalFacts(caller) : { arn: facts.principalArn, accountId: facts.principalAccount };
+  const req: Parameters<typeof buildRequestContext>[0] = { principal, action: facts.action, resource: facts.resource, context: facts.conditions };
+  if (facts.resourceAccount !== undefined) req.resourceAccount = facts.resourceAccount;
+  const set: PolicySet = { identity: p.identity };
+  if (resourcePolicy) set.resource = resourcePolicy;
+  if (resourceMustAllow !== undefined) set.resourceMustAllow = resourceMustAllow;
+  if (p.scps) set.scps = p.scps;
+  if (p.boundary) set.boundary = p.boundary;
+  if (p.session) set.session = p.session;
+  return authorize(buildRequestContext(req), set);
+}
+
+/** AWS's AccessDenied text for a decision (IAM/STS wording). */
+export function deniedMessage(decision: Decision, principalArn: string, action: string, resource: string): string {
+  return accessDeniedMessage(decision, { principalArn, action, resource });
+}
+
+/** Throws MalformedPolicyDocument (or ValidationError for size) when a session policy does not validate. */
+export function assertValidSessionPolicy(text: string): void {
+  assertValidPolicy(text, 'session');
+}

@@ -1,0 +1,208 @@
+/** buildRequestContext(): derives every global condition key AWS supplies from the caller's facts. */
+import type { PrincipalInfo, PrincipalKind, RequestContext } from './types.js';
+
+/** A context key value as callers pass it. */
+export type ContextInput = string | number | boolean | string[];
+
+/** Facts about the principal making the request. */
+export interface PrincipalFacts {
+  /** Inferred from the ARN when omitted. */
+  kind?: PrincipalKind;
+  arn?: string;
+  accountId?: string;
+  userId?: string;
+  userName?: string;
+  /** Role sessions: the role's ARN, unique ID (AROA…) and session name. */
+  roleArn?: string;
+  roleId?: string;
+  sessionName?: string;
+  tags?: Record<string, string>;
+  /** True when the credentials are temporary (sessions; GetSessionToken); default true for role and federated sessions. */
+  temporary?: boolean;
+  mfaPresent?: boolean;
+  /** Seconds since MFA authentication, or the MFA time (ms epoch) to compute it. */
+  mfaAge?: number;
+  mfaAuthenticatedAt?: number;
+  /** Session issue time (ms epoch or ISO string). */
+  tokenIssueTime?: number | string;
+  sourceIdentity?: string;
+  orgId?: string;
+  orgPaths?: string[];
+  /** Service principals: e.g. 'ec2.amazonaws.com'. */
+  service?: string;
+  /** Web identity / SAML federation provider. */
+  federatedProvider?: string;
+  canonicalUserId?: string;
+}
+
+/** Everything the caller knows about one request. */
+export interface RequestFacts {
+  principal: PrincipalFacts;
+  action: string;
+  /** The resource ARN ('*' when the action has no resource), optionally with its owning account. */
+  resource?: string | { arn: string; accountId?: string };
+  resourceAccount?: string;
+  /** Request time in ms (defaults to Date.now()); pass the Clock's now(). */
+  now?: number;
+  sourceIp?: string;
+  secureTransport?: boolean;
+  region?: string;
+  userAgent?: string;
+  referer?: string;
+  resourceTags?: Record<string, string>;
+  requestTags?: Record<string, string>;
+  /** Service-specific or extra keys (sts:ExternalId, s3:prefix, aws:SourceArn …); they override derived keys. */
+  context?: Record<string, ContextInput | undefined>;
+}
+
+const PRINCIPAL_TYPE: Record<PrincipalKind, string> = {
+  root: 'Account',
+  user: 'User',
+  'assumed-role': 'AssumedRole',
+  'federated-user': 'FederatedUser',
+  anonymous: 'Anonymous',
+  service: 'Service',
+};
+
+/** Infers the principal kind from its ARN. */
+export function kindFromArn(arn: string | undefined): PrincipalKind {
+  if (!arn) return 'anonymous';
+  if (/^arn:[^:]+:iam::\d{12}:root$/.test(arn)) return 'root';
+  if (/^arn:[^:]+:iam::\d{12}:user\//.test(arn)) return 'user';
+  if (/^arn:[^:]+:sts::\d{12}:assumed-role\//.test(arn)) return 'assumed-role';
+  if (/^arn:[^:]+:sts::\d{12}:federated-user\//.test(arn)) return 'federated-user';
+  if (/\.amazonaws\.com$/.test(arn)) return 'service';
+  return 'user';
+}
+
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+
+/** ISO 8601 UTC to the second (2026-01-15T12:00:00Z) by arithmetic: Date#toISOString dominated context building. */
+export function isoSeconds(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  const days = Math.floor(secs / 86400);
+  const rem = secs - days * 86400;
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999) return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const h = Math.floor(rem / 3600);
+  const mi = Math.floor((rem % 3600) / 60);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(rem % 60)}Z`;
+}
+const iso = isoSeconds;
+
+/** Derives the principal info and all global keys; caller-supplied `context` keys override derived ones. */
+export function buildRequestContext(facts: RequestFacts): RequestContext {
+  const f = facts.principal;
+  const kind = f.kind ?? kindFromArn(f.arn);
+  const arn = f.arn ?? '';
+  const accountId = f.accountId ?? /^arn:[^:]+:[^:]+::(\d{12}):/.exec(arn)?.[1] ?? '';
+  let roleArn = f.roleArn;
+  let sessionName = f.sessionName;
+  if (kind === 'assumed-role') {
+    const given = facts.context?.['aws:PrincipalArn'];
+    if (typeof given === 'string' && given.includes(':role/')) roleArn ??= given;
+    const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/(.+)\/([^/]+)$/.exec(arn);
+    if (m) {
+      roleArn ??= `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
+      sessionName ??= m[4];
+    }
+  }
+  const principal: PrincipalInfo = { kind, arn, accountId };
+  if (roleArn && kind === 'assumed-role') principal.roleArn = roleArn;
+  const givenUserId = f.userId ?? (typeof facts.context?.['aws:userid'] === 'string' ? (facts.context['aws:userid'] as string) : undefined);
+  if (kind === 'user' && givenUserId) principal.userId = givenUserId;
+  const roleId = f.roleId ?? (kind === 'assumed-role' && givenUserId?.includes(':') ? givenUserId.slice(0, givenUserId.indexOf(':')) : undefined);
+  if (kind === 'assumed-role' && roleId) principal.roleId = roleId;
+  if (f.service ?? (kind === 'service' ? arn : undefined)) principal.service = f.service ?? arn;
+  if (f.federatedProvider) principal.federatedProvider = f.federatedProvider;
+  if (f.canonicalUserId) principal.canonicalUserId = f.canonicalUserId;
+
+  const res = facts.resource;
+  const resource = typeof res === 'string' ? res : res?.arn ?? '*';
+  const resourceAccount = facts.resourceAccount ?? (typeof res === 'object' ? res.accountId : undefined) ?? /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1];
+
+  const keys = new Map<string, string[]>();
+  const set = (k: string, v: ContextInput | undefined) => {
+    if (v === undefined) return;
+    keys.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
+  };
+  const now = facts.now ?? Date.now();
+  set('aws:CurrentTime', iso(now));
+  set('aws:EpochTime', Math.floor(now / 1000));
+  set('aws:SecureTransport', facts.secureTransport ?? true);
+  set('aws:SourceIp', facts.sourceIp);
+  set('aws:RequestedRegion', facts.region);
+  set('aws:UserAgent', facts.userAgent);
+  set('aws:Referer', facts.referer);
+  set('aws:ResourceAccount', resourceAccount);
+  set('aws:PrincipalType', PRINCIPAL_TYPE[kind]);
+  set('aws:PrincipalIsAWSService', kind === 'service');
+  if (kind === 'service') set('aws:PrincipalServiceName', principal.service);
+  if (kind !== 'anonymous' && kind !== 'service') {
+    set('aws:PrincipalAccount', accountId);
+    set('aws:PrincipalArn', kind === 'assumed-role' ? roleArn ?? arn : kind === 'root' ? `arn:aws:iam::${accountId}:root` : arn);
+    set('aws:ViaAWSService', false);
+    const userid =
+      f.userId ??
+      (kind === 'root' ? accountId : kind === 'assumed-role' && f.roleId && sessionName ? `${f.roleId}:${sessionName}` : kind === 'federated-user' ? `${accountId}:${arn.split('/').pop()}` : undefined);
+    set('aws:userid', userid);
+    if (kind === 'user') set('aws:username', f.userName ?? arn.split('/').pop());
+    set('aws:PrincipalOrgID', f.orgId);
+    set('aws:PrincipalOrgPaths', f.orgPaths);
+    const tags = f.tags ?? {};
+    for (const k of Object.keys(tags)) set(`aws:PrincipalTag/${k}`, tags[k]);
+    // MFA keys exist only for temporary credentials; long-term access keys carry neither (AWS's documented behaviour).
+    const temporary = f.temporary ?? (kind === 'assumed-role' || kind === 'federated-user');
+    if (temporary) {
+      set('aws:MultiFactorAuthPresent', f.mfaPresent === true);
+      if (f.mfaPresent) {
+        const age = f.mfaAge ?? (f.mfaAuthenticatedAt !== undefined ? Math.max(0, Math.floor((now - f.mfaAuthenticatedAt) / 1000)) : undefined);
+        set('aws:MultiFactorAuthAge', age);
+      }
+      const t = f.tokenIssueTime;
+      set('aws:TokenIssueTime', typeof t === 'number' ? iso(t) : t);
+    }
+    set('aws:SourceIdentity', f.sourceIdentity);
+    if (f.federatedProvider) set('aws:FederatedProvider', f.federatedProvider);
+  } else if (kind === 'anonymous') set('aws:userid', 'anonymous');
+  const rt = facts.resourceTags ?? {};
+  for (const k of Object.keys(rt)) set(`aws:ResourceTag/${k}`, rt[k]);
+  const qt = facts.requestTags;
+  if (qt) {
+    for (const k of Object.keys(qt)) set(`aws:RequestTag/${k}`, qt[k]);
+    set('aws:TagKeys', Object.keys(qt));
+  }
+  const extra = facts.context ?? {};
+  for (const k of Object.keys(extra)) set(k, extra[k]);
+
+  const actionLower = facts.action.toLowerCase();
+  const ctx: RequestContext = { action: facts.action, actionLower, service: actionLower.slice(0, Math.max(0, actionLower.indexOf(':'))), resource, principal, keys };
+  if (resourceAccount !== undefined) ctx.resourceAccount = resourceAccount;
+  return ctx;
+}
+
+/** Reads one key's values (case-insensitive). */
+export function contextValues(ctx: RequestContext, key: string): string[] | undefined {
+  return ctx.keys.get(key.toLowerCase());
+}
+
+/** The same request context aimed at another resource (for actions over several resources); keys are shared except aws:ResourceAccount. */
+export function withResource(ctx: RequestContext, resource: string, resourceAccount?: string): RequestContext {
+  const account = resourceAccount ?? /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1];
+  const keys = new Map(ctx.keys);
+  if (account !== undefined) keys.set('aws:resourceaccount', [account]);
+  else keys.delete('aws:resourceaccount');
+  const out: RequestContext = { ...ctx, resource, keys };
+  if (account !== undefined) out.resourceAccount = account;
+  else delete out.resourceAccount;
+  return out;
+}

@@ -1,0 +1,138 @@
+/** IAM users: Create/Get/Update/Delete/ListUsers, user tags and permissions boundaries. */
+import { KamenError } from '../../errors.js';
+import { uniqueId } from '../../ids.js';
+import type { Operation, OperationContext } from '../types.js';
+import {
+  account,
+  catalogOf,
+  createTags,
+  iamArn,
+  isAwsManagedArn,
+  listOpts,
+  mergeTags,
+  mustUser,
+  NON_USER_MESSAGE,
+  pageFields,
+  paginate,
+  pathOf,
+  removeTags,
+  userOut,
+  type IamDeps,
+  type Input,
+} from './common.js';
+
+/** Throws unless `arn` names a managed policy usable as a permissions boundary in this account. */
+export async function checkBoundary(ctx: OperationContext, deps: IamDeps, arn: string): Promise<void> {
+  const ok = isAwsManagedArn(arn) ? catalogOf(deps, ctx).get(arn) !== undefined : (await ctx.store.getPolicy(arn))?.accountId === account(ctx);
+  if (!ok) throw new KamenError('ERR_NO_SUCH_ENTITY', `Scope ARN: ${arn} does not exist or is not attachable.`);
+}
+
+/** DeleteUser's refusals, in the order IAM checks them. */
+async function deleteConflict(ctx: OperationContext, name: string): Promise<string | undefined> {
+  const acct = account(ctx);
+  const s = ctx.store;
+  if ((await s.getLoginProfile(acct, name)) !== undefined) return 'Cannot delete entity, must delete login profile first.';
+  if ((await s.listAccessKeys(acct, name)).length > 0) return 'Cannot delete entity, must delete access keys first.';
+  if ((await s.listGroupsForUser(acct, name, { maxItems: 1 })).items.length > 0) return 'Cannot delete entity, must remove users from group first.';
+  if ((await s.listInlinePolicies(acct, 'user', name)).length > 0) return 'Cannot delete entity, must delete policies first.';
+  if ((await s.listAttachedPolicies(acct, 'user', name)).length > 0) return 'Cannot delete entity, must detach all policies first.';
+  const mfa = await s.listMfaDevices(acct);
+  if (mfa.some((d) => d.userName !== undefined && d.userName.toLowerCase() === name.toLowerCase())) return 'Cannot delete entity, must delete MFA device first.';
+  return undefined;
+}
+
+/** The user operations. */
+export function userOperations(deps: IamDeps): Record<string, Operation> {
+  return {
+    CreateUser: async (ctx, input: Input) => {
+      const acct = account(ctx);
+      const name = String(input['UserName']);
+      const path = pathOf(input);
+      const tags = createTags(input['Tags']);
+      if (input['PermissionsBoundary']) await checkBoundary(ctx, deps, String(input['PermissionsBoundary']));
+      const user = {
+        accountId: acct,
+        userId: uniqueId('AIDA'),
+        userName: name,
+        path,
+        arn: iamArn(acct, 'user', path, name),
+        createDate: new Date(ctx.clock.now()),
+        permissionsBoundaryArn: input['PermissionsBoundary'] ? String(input['PermissionsBoundary']) : undefined,
+        tags,
+      };
+      if (await ctx.store.getUser(acct, name)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `User with name ${name} already exists.`);
+      await ctx.store.createUser(user);
+      return { User: userOut(user) };
+    },
+
+    GetUser: async (ctx, input: Input) => {
+      if (input['UserName']) return { User: userOut(await mustUser(ctx, String(input['UserName']))) };
+      const c = ctx.caller;
+      if (c.kind === 'user' && c.userName) return { User: userOut(await mustUser(ctx, c.userName)) };
+      if (c.kind === 'root') {
+        const root = await ctx.store.getRootUser(c.accountId);
+        const out: Input = { UserId: c.accountId, Arn: `arn:aws:iam::${c.accountId}:root` };
+        out['CreateDate'] = root?.createDate ?? new Date(0);
+        return { User: out };
+      }
+      throw new KamenError('ERR_VALIDATION', NON_USER_MESSAGE);
+    },
+
+    UpdateUser: async (ctx, input: Input) => {
+      const acct = account(ctx);
+      const user = await mustUser(ctx, String(input['UserName']));
+      const newName = input['NewUserName'] ? String(input['NewUserName']) : user.userName;
+      const newPath = input['NewPath'] ? String(input['NewPath']) : user.path;
+      if (newName.toLowerCase() !== user.userName.toLowerCase() && (await ctx.store.getUser(acct, newName))) {
+        throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `User with name ${newName} already exists.`);
+      }
+      await ctx.store.updateUser(acct, user.userName, { userName: newName, path: newPath, arn: iamArn(acct, 'user', newPath, newName) });
+      return {};
+    },
+
+    DeleteUser: async (ctx, input: Input) => {
+      const user = await mustUser(ctx, String(input['UserName']));
+      const conflict = await deleteConflict(ctx, user.userName);
+      if (conflict) throw new KamenError('ERR_DELETE_CONFLICT', conflict);
+      await ctx.store.deleteUser(account(ctx), user.userName);
+      return {};
+    },
+
+    ListUsers: async (ctx, input: Input) => {
+      const page = await ctx.store.listUsers(account(ctx), listOpts(input));
+      return { Users: page.items.map((u) => userOut(u, false)), ...pageFields(page) };
+    },
+
+    TagUser: async (ctx, input: Input) => {
+      const user = await mustUser(ctx, String(input['UserName']));
+      await ctx.store.updateUser(account(ctx), user.userName, { tags: mergeTags(user.tags, input['Tags']) });
+      return {};
+    },
+
+    UntagUser: async (ctx, input: Input) => {
+      const user = await mustUser(ctx, String(input['UserName']));
+      await ctx.store.updateUser(account(ctx), user.userName, { tags: removeTags(user.tags, input['TagKeys']) });
+      return {};
+    },
+
+    ListUserTags: async (ctx, input: Input) => {
+      const user = await mustUser(ctx, String(input['UserName']));
+      const page = paginate(user.tags, input);
+      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+    },
+
+    PutUserPermissionsBoundary: async (ctx, input: Input) => {
+      const user = await mustUser(ctx, String(input['UserName']));
+      const arn = String(input['PermissionsBoundary']);
+      await checkBoundary(ctx, deps, arn);
+      await ctx.store.updateUser(account(ctx), user.userName, { permissionsBoundaryArn: arn });
+      return {};
+    },
+
+    DeleteUserPermissionsBoundary: async (ctx, input: Input) => {
+      const user = await mustUser(ctx, String(input['UserName']));
+      await ctx.store.updateUser(account(ctx), user.userName, { permissionsBoundaryArn: undefined });
+      return {};
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** The STS service: AssumeRole, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage. */
+import type { ServiceDefinition } from '../types.js';
+import { assumeRole } from './assume-role.js';
+import { authorizerSource, type StsDeps } from './common.js';
+import { decodeAuthorizationMessage } from './decode-authorization-message.js';
+import { getAccessKeyInfo } from './get-access-key-info.js';
+import { getCallerIdentity } from './get-caller-identity.js';
+import { getFederationToken } from './get-federation-token.js';
+import { getSessionToken } from './get-session-token.js';
+
+export type { StsDeps } from './common.js';
+
+/** Builds the STS ServiceDefinition; `deps.authorizer` (else ctx.deps.authorizer) decides AssumeRole and decodes EC2 messages. */
+export function createStsService(deps: Partial<StsDeps> & { [k: string]: unknown } = {}): ServiceDefinition {
+  const authorizerFor = authorizerSource(deps);
+  return {
+    name: 'sts',
+    protocol: 'query',
+    operations: {
+      AssumeRole: assumeRole(authorizerFor),
+      GetCallerIdentity: getCallerIdentity(),
+      GetSessionToken: getSessionToken(),
+      GetFederationToken: getFederationToken(),
+      GetAccessKeyInfo: getAccessKeyInfo(),
+      DecodeAuthorizationMessage: decodeAuthorizationMessage(authorizerFor),
+    },
+  };
+}

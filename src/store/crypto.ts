@@ -1,0 +1,59 @@
+/** AES-256-GCM encryption of secrets at rest: `v1:<iv b64>:<tag b64>:<ciphertext b64>`, a fresh 12-byte IV per value. */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { KamenError } from '../errors.js';
+
+/** Encrypts and decrypts single secret strings with one 32-byte master key. */
+export interface SecretCipher {
+  encrypt(plaintext: string): string;
+  /** Throws KamenError('ERR_INTERNAL') with a clear message when the key is wrong or the value is corrupted. */
+  decrypt(envelope: string): string;
+}
+
+const PREFIX = 'v1:';
+
+/** Builds a SecretCipher around a 32-byte key (the key is copied; the caller may wipe its buffer). */
+export function createSecretCipher(masterKey: Buffer): SecretCipher {
+  if (!Buffer.isBuffer(masterKey) || masterKey.length !== 32) {
+    throw new KamenError('ERR_INTERNAL', 'The master key must be exactly 32 bytes (AES-256).');
+  }
+  const key = Buffer.from(masterKey);
+  return {
+    encrypt(plaintext: string): string {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      return PREFIX + iv.toString('base64') + ':' + tag.toString('base64') + ':' + ct.toString('base64');
+    },
+    decrypt(envelope: string): string {
+      const parts = envelope.split(':');
+      if (parts.length !== 4 || parts[0] !== 'v1') {
+        throw new KamenError('ERR_INTERNAL', 'Cannot decrypt a stored secret: unknown envelope format (expected v1:iv:tag:ciphertext).');
+      }
+      const iv = Buffer.from(parts[1]!, 'base64');
+      const tag = Buffer.from(parts[2]!, 'base64');
+      const ct = Buffer.from(parts[3]!, 'base64');
+      if (iv.length !== 12 || tag.length !== 16) {
+        throw new KamenError('ERR_INTERNAL', 'Cannot decrypt a stored secret: malformed envelope.');
+      }
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, iv);
+        decipher.setAuthTag(tag);
+        return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
+      } catch {
+        throw new KamenError(
+          'ERR_INTERNAL',
+          'Cannot decrypt a stored secret: wrong master key (KAMEN_MASTER_KEY or <data-dir>/master.key) or corrupted data.',
+        );
+      }
+    },
+  };
+}
+
+/** Parses a master key given as 64 hex digits or base64 of 32 bytes; throws a clear error otherwise. */
+export function parseMasterKeyText(text: string): Buffer {
+  const t = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (key.length !== 32) throw new KamenError('ERR_INTERNAL', 'The master key must be 32 bytes, written as base64 or hex.');
+  return key;
+}

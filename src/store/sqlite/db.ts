@@ -1,0 +1,305 @@
+/** The SQLite connection context shared by the store families: pragmas, migrations, the write gate, and row helpers. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { KamenError, type ErrorCode } from '../../errors.js';
+import type { SecretCipher } from '../crypto.js';
+import { migrations } from '../migrations/index.js';
+import type { ListOptions, Page, Tag } from '../store.js';
+
+/** A FIFO async mutex: at most one holder; `unlock` hands the lock directly to the next waiter. */
+export class Mutex {
+  private locked = false;
+  private readonly waiters: Array<() => void> = [];
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  lock(): Promise<void> {
+    if (!this.locked) {
+      this.locked = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.locked = false;
+  }
+}
+
+/** The async context of an open store transaction; `active` turns false once it commits or rolls back. */
+interface TxContext {
+  active: boolean;
+  depth: number;
+}
+
+/** What every family module gets: the connection, the cipher, and `run` to execute a synchronous unit of work. */
+export interface SqliteContext {
+  db: Db;
+  cipher: SecretCipher;
+  /**
+   * Runs `fn` (synchronous SQLite work) as one step of the store: immediately when no transaction is open or when
+   * called from inside the open transaction, otherwise after that transaction finishes (so no other request ever sees
+   * or interleaves with uncommitted writes on the single connection).
+   */
+  run<T>(fn: () => T): Promise<T>;
+  /** Runs synchronous `fn` atomically (BEGIN, or a SAVEPOINT when a transaction is already open). */
+  atomic<T>(fn: () => T): T;
+}
+
+/** Opens a connection with kamen's pragmas and applies pending migrations. */
+export function openDatabase(filename: string): Db {
+  const db = new Database(filename);
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (filename !== ':memory:') {
+      // WAL lets readers proceed during a write; synchronous=FULL fsyncs the WAL at every commit so an acknowledged
+      // write survives power loss (NORMAL would only survive a process crash).
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') throw new Error(`cannot enable WAL journal mode (got ${String(mode)})`);
+    }
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Applies every migration not yet recorded in schema_migrations, each in its own transaction; safe to rerun. */
+export function applyMigrations(db: Db): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+  );
+  const known = new Set(migrations.map((m) => m.version));
+  for (const v of applied) {
+    if (!known.has(v)) {
+      throw new Error(`The database has schema migration ${v}, which this version of kamen does not know; upgrade kamen.`);
+    }
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sqlite);
+      record.run(m.version, m.name, Date.now());
+    }).immediate();
+  }
+}
+
+/** Builds the context: the write gate (mutex + AsyncLocalStorage) and `transaction` / `close` for the store. */
+export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+} {
+  const gate = new Mutex();
+  const als = new AsyncLocalStorage<TxContext>();
+  let closed = false;
+
+  const inTx = (): TxContext | undefined => {
+    const tx = als.getStore();
+    return tx && tx.active ? tx : undefined;
+  };
+
+  const run = async <T>(fn: () => T): Promise<T> => {
+    if (!gate.isLocked || inTx()) return fn();
+    await gate.lock();
+    try {
+      return fn();
+    } finally {
+      gate.unlock();
+    }
+  };
+
+  const atomic = <T>(fn: () => T): T => db.transaction(fn)();
+
+  const transaction = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const outer = inTx();
+    if (outer) {
+      // Nested: a savepoint, so a failing inner transaction undoes only its own writes.
+      const name = `kamen_sp_${++outer.depth}`;
+      db.exec(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn();
+        db.exec(`RELEASE ${name}`);
+        return result;
+      } catch (err) {
+        if (db.inTransaction) {
+          db.exec(`ROLLBACK TO ${name}`);
+          db.exec(`RELEASE ${name}`);
+        }
+        throw err;
+      } finally {
+        outer.depth--;
+      }
+    }
+    await gate.lock();
+    const tx: TxContext = { active: true, depth: 0 };
+    try {
+      if (closed) throw new KamenError('ERR_INTERNAL', 'The store is closed.');
+      db.exec('BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await als.run(tx, fn);
+      } catch (err) {
+        tx.active = false;
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+      tx.active = false;
+      try {
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+      return result;
+    } finally {
+      tx.active = false;
+      gate.unlock();
+    }
+  };
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    await gate.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        db.close();
+      }
+    } finally {
+      gate.unlock();
+    }
+  };
+
+  return { db, cipher, run, atomic, transaction, close };
+}
+
+// ---- row helpers ------------------------------------------------------------------------------------------------
+
+/** ms epoch → Date (undefined for NULL). */
+export function toDate(ms: number | null | undefined): Date | undefined {
+  return ms === null || ms === undefined ? undefined : new Date(ms);
+}
+
+/** Date → ms epoch (null for undefined). */
+export function fromDate(d: Date | undefined | null): number | null {
+  return d ? d.getTime() : null;
+}
+
+/** Parses a tags JSON column. */
+export function parseTags(text: string): Tag[] {
+  return JSON.parse(text) as Tag[];
+}
+
+/** Serializes tags to their JSON column (only Key/Value, in order). */
+export function tagsJson(tags: readonly Tag[] | undefined): string {
+  return JSON.stringify((tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })));
+}
+
+/** undefined → null, for binding optional values. */
+export function nul<T>(v: T | undefined): T | null {
+  return v === undefined ? null : v;
+}
+
+/** True when `err` is a SQLite uniqueness (or primary key) violation. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Runs `fn`, turning a uniqueness violation into KamenError('ERR_ENTITY_ALREADY_EXISTS', message). */
+export function unique<T>(message: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', message);
+    throw err;
+  }
+}
+
+// ---- pagination -------------------------------------------------------------------------------------------------
+
+/** The default page size when ListOptions.maxItems is not given. */
+export const DEFAULT_MAX_ITEMS = 100;
+
+/** A decoded page request: the key of the last row already returned (or null), the limit, and the path prefix. */
+export interface PageRequest {
+  after: Array<string | number> | null;
+  limit: number;
+  pathPrefix: string | null;
+}
+
+/** Decodes ListOptions; a marker this store did not issue gives KamenError(invalidCode). */
+export function pageRequest(opts: ListOptions | undefined, keyLength: number, invalidCode: ErrorCode = 'ERR_VALIDATION'): PageRequest {
+  const requested = opts?.maxItems;
+  const limit = requested !== undefined && Number.isFinite(requested) ? Math.max(1, Math.floor(requested)) : DEFAULT_MAX_ITEMS;
+  let after: Array<string | number> | null = null;
+  if (opts?.marker !== undefined && opts.marker !== '') {
+    after = decodeMarker(opts.marker, keyLength);
+    if (!after) throw new KamenError(invalidCode, 'The marker (pagination token) is not valid.');
+  }
+  const pathPrefix = opts?.pathPrefix ? opts.pathPrefix : null;
+  return { after, limit, pathPrefix };
+}
+
+function decodeMarker(marker: string, keyLength: number): Array<string | number> | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== keyLength) return null;
+    if (!value.every((v) => typeof v === 'string' || typeof v === 'number')) return null;
+    return value as Array<string | number>;
+  } catch {
+    return null;
+  }
+}
+
+/** Encodes the sort key of the last returned row as an opaque marker. */
+export function encodeMarker(key: Array<string | number>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/** Turns `limit + 1` fetched rows into a Page (with nextMarker when there were more). */
+export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => Array<string | number>): Page<T> {
+  if (rows.length > limit) {
+    const shown = rows.slice(0, limit);
+    return { items: shown.map(map), nextMarker: encodeMarker(key(shown[shown.length - 1]!)) };
+  }
+  return { items: rows.map(map) };
+}
+
+/**
+ * Builds a patch binding for `UPDATE … SET col = CASE WHEN @has_x THEN @x ELSE col END`: for each field, `has_<f>`
+ * is 1 when the patch has the key (even with value undefined, which clears the column) and `<f>` is its value.
+ */
+export function patchParams(patch: object, fields: Record<string, (v: unknown) => unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, conv] of Object.entries(fields)) {
+    const has = Object.prototype.hasOwnProperty.call(patch, field);
+    out['has_' + field] = has ? 1 : 0;
+    const v = has ? (patch as Record<string, unknown>)[field] : undefined;
+    out[field] = v === undefined ? null : conv(v);
+  }
+  return out;
+}
+
+/** The SQL fragment `col = CASE WHEN @has_f THEN @f ELSE col END` for a patchable field. */
+export function setClause(column: string, field: string): string {
+  return `${column} = CASE WHEN @has_${field} THEN @${field} ELSE ${column} END`;
+}
+
+/** Identity converter for patchParams. */
+export const same = (v: unknown): unknown => v;
+/** Date converter for patchParams. */
+export const ms = (v: unknown): unknown => (v as Date).getTime();
+/** Tags converter for patchParams. */
+export const tagsConv = (v: unknown): unknown => tagsJson(v as Tag[]);

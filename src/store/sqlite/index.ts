@@ -1,0 +1,72 @@
+/** The SQLite backend of the Store: one better-sqlite3 connection, statements prepared per instance, secrets encrypted. */
+import { KamenError } from '../../errors.js';
+import { createSecretCipher, type SecretCipher } from '../crypto.js';
+import type { Store } from '../store.js';
+import { createContext, openDatabase } from './db.js';
+import { credentialsFamily } from './credentials.js';
+import { groupsFamily } from './groups.js';
+import { mfaFamily } from './mfa.js';
+import { organizationFamily } from './organizations.js';
+import { policiesFamily } from './policies.js';
+import { rolesFamily } from './roles.js';
+import { settingsFamily } from './settings.js';
+import { usersFamily } from './users.js';
+import type { Database as Db } from 'better-sqlite3';
+
+export interface SqliteStoreOptions {
+  /** A database file path, or ':memory:'. */
+  filename: string;
+  /** The 32-byte master key that encrypts secrets at rest. */
+  masterKey: Buffer;
+}
+
+const KEY_CHECK = 'master_key_check';
+const KEY_CHECK_TEXT = 'kamen master key check';
+
+/** Opens (creating and migrating as needed) a SQLite store; fails with a clear error when the master key is wrong. */
+export function openSqliteStore(opts: SqliteStoreOptions): Store {
+  const cipher = createSecretCipher(opts.masterKey);
+  const db = openDatabase(opts.filename);
+  try {
+    verifyMasterKey(db, cipher);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const ctx = createContext(db, cipher);
+  const store: Store = {
+    ...organizationFamily(ctx),
+    ...usersFamily(ctx),
+    ...groupsFamily(ctx),
+    ...rolesFamily(ctx),
+    ...policiesFamily(ctx),
+    ...credentialsFamily(ctx),
+    ...mfaFamily(ctx),
+    ...settingsFamily(ctx),
+    transaction: ctx.transaction,
+    close: ctx.close,
+  };
+  return store;
+}
+
+/** Records an encrypted canary on first open and checks it on later opens, so a wrong key fails at startup. */
+function verifyMasterKey(db: Db, cipher: SecretCipher): void {
+  const row = db.prepare('SELECT value FROM store_meta WHERE key = ?').pluck().get(KEY_CHECK) as string | undefined;
+  if (row === undefined) {
+    db.prepare('INSERT INTO store_meta (key, value) VALUES (?, ?)').run(KEY_CHECK, cipher.encrypt(KEY_CHECK_TEXT));
+    return;
+  }
+  let text: string | undefined;
+  try {
+    text = cipher.decrypt(row);
+  } catch {
+    text = undefined;
+  }
+  if (text !== KEY_CHECK_TEXT) {
+    throw new KamenError(
+      'ERR_INTERNAL',
+      'The master key does not match the one this data directory was created with ' +
+        '(check KAMEN_MASTER_KEY or <data-dir>/master.key); stored secrets cannot be decrypted.',
+    );
+  }
+}

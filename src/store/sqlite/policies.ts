@@ -1,0 +1,275 @@
+/** Policies family: customer managed policies and their versions, inline policies, and managed policy attachments. */
+import { KamenError } from '../../errors.js';
+import type { IdentityStore, InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion, PrincipalKind } from '../store.js';
+import {
+  ms,
+  nul,
+  pageRequest,
+  parseTags,
+  patchParams,
+  same,
+  setClause,
+  tagsConv,
+  tagsJson,
+  toPage,
+  unique,
+  type SqliteContext,
+} from './db.js';
+
+interface PolicyRow {
+  arn: string;
+  policy_id: string;
+  account_id: string;
+  policy_name: string;
+  path: string;
+  default_version_id: string;
+  description: string | null;
+  create_date: number;
+  update_date: number;
+  tags: string;
+}
+
+interface VersionRow {
+  policy_arn: string;
+  version_id: string;
+  document: string;
+  create_date: number;
+  is_default: number;
+}
+
+interface InlineRow {
+  account_id: string;
+  kind: PrincipalKind;
+  principal_name: string;
+  policy_name: string;
+  document: string;
+}
+
+interface AttachmentRow {
+  account_id: string;
+  kind: PrincipalKind;
+  principal_name: string;
+  policy_arn: string;
+}
+
+function toPolicy(r: PolicyRow): ManagedPolicy {
+  const p: ManagedPolicy = {
+    accountId: r.account_id,
+    policyId: r.policy_id,
+    policyName: r.policy_name,
+    path: r.path,
+    arn: r.arn,
+    defaultVersionId: r.default_version_id,
+    createDate: new Date(r.create_date),
+    updateDate: new Date(r.update_date),
+    tags: parseTags(r.tags),
+  };
+  if (r.description !== null) p.description = r.description;
+  return p;
+}
+
+const toVersion = (r: VersionRow): PolicyVersion => ({
+  policyArn: r.policy_arn,
+  versionId: r.version_id,
+  document: r.document,
+  isDefaultVersion: r.is_default === 1,
+  createDate: new Date(r.create_date),
+});
+
+const toInline = (r: InlineRow): InlinePolicy => ({
+  accountId: r.account_id,
+  kind: r.kind,
+  principalName: r.principal_name,
+  policyName: r.policy_name,
+  document: r.document,
+});
+
+const toAttachment = (r: AttachmentRow): PolicyAttachment => ({
+  accountId: r.account_id,
+  kind: r.kind,
+  principalName: r.principal_name,
+  policyArn: r.policy_arn,
+});
+
+/** The numeric part of a version id (v12 → 12), used to order versions newest first. */
+function versionSeq(versionId: string): number {
+  const m = /^v(\d+)$/.exec(versionId);
+  return m ? Number(m[1]) : 0;
+}
+
+type PoliciesMethods = Pick<
+  IdentityStore,
+  | 'createPolicy'
+  | 'getPolicy'
+  | 'updatePolicy'
+  | 'deletePolicy'
+  | 'listPolicies'
+  | 'createPolicyVersion'
+  | 'getPolicyVersion'
+  | 'listPolicyVersions'
+  | 'deletePolicyVersion'
+  | 'setDefaultPolicyVersion'
+  | 'putInlinePolicy'
+  | 'getInlinePolicy'
+  | 'deleteInlinePolicy'
+  | 'listInlinePolicies'
+  | 'attachPolicy'
+  | 'detachPolicy'
+  | 'listAttachedPolicies'
+  | 'listPolicyAttachments'
+  | 'countPolicyAttachments'
+>;
+
+const VERSION_COLUMNS = `v.policy_arn, v.version_id, v.document, v.create_date,
+  CASE WHEN v.version_id = p.default_version_id THEN 1 ELSE 0 END AS is_default`;
+
+/** Prepares the policy statements once for this connection and returns the family's methods. */
+export function policiesFamily(ctx: SqliteContext): PoliciesMethods {
+  const { db, run } = ctx;
+  const s = {
+    insert: db.prepare(`INSERT INTO policies (arn, policy_id, account_id, policy_name, path, default_version_id,
+      description, create_date, update_date, tags) VALUES (@arn, @policy_id, @account_id, @policy_name, @path,
+      @default_version_id, @description, @create_date, @update_date, @tags)`),
+    get: db.prepare('SELECT * FROM policies WHERE arn = ?'),
+    update: db.prepare(`UPDATE policies SET ${setClause('default_version_id', 'defaultVersionId')},
+      ${setClause('update_date', 'updateDate')}, ${setClause('tags', 'tags')}, ${setClause('description', 'description')}
+      WHERE arn = @arn`),
+    delete: db.prepare('DELETE FROM policies WHERE arn = ?'),
+    list: db.prepare(`SELECT * FROM policies WHERE account_id = @account_id
+      AND (@after IS NULL OR policy_name > @after)
+      AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
+      ORDER BY policy_name LIMIT @limit`),
+    insertVersion: db.prepare(`INSERT INTO policy_versions (policy_arn, version_id, seq, document, create_date)
+      VALUES (@policy_arn, @version_id, @seq, @document, @create_date)`),
+    setDefault: db.prepare('UPDATE policies SET default_version_id = ? WHERE arn = ?'),
+    getVersion: db.prepare(`SELECT ${VERSION_COLUMNS} FROM policy_versions v JOIN policies p ON p.arn = v.policy_arn
+      WHERE v.policy_arn = ? AND v.version_id = ?`),
+    listVersions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM policy_versions v JOIN policies p ON p.arn = v.policy_arn
+      WHERE v.policy_arn = ? ORDER BY v.seq DESC, v.create_date DESC`),
+    deleteVersion: db.prepare('DELETE FROM policy_versions WHERE policy_arn = ? AND version_id = ?'),
+
+    putInline: db.prepare(`INSERT INTO inline_policies (account_id, kind, principal_name, policy_name, document)
+      VALUES (@account_id, @kind, @principal_name, @policy_name, @document)
+      ON CONFLICT (account_id, kind, principal_name, policy_name) DO UPDATE SET document = excluded.document`),
+    getInline: db.prepare(`SELECT * FROM inline_policies WHERE account_id = ? AND kind = ? AND principal_name = ? AND policy_name = ?`),
+    deleteInline: db.prepare(`DELETE FROM inline_policies WHERE account_id = ? AND kind = ? AND principal_name = ? AND policy_name = ?`),
+    listInline: db.prepare(`SELECT * FROM inline_policies WHERE account_id = ? AND kind = ? AND principal_name = ? ORDER BY policy_name`),
+
+    attach: db.prepare(`INSERT OR IGNORE INTO policy_attachments (account_id, kind, principal_name, policy_arn)
+      VALUES (@account_id, @kind, @principal_name, @policy_arn)`),
+    detach: db.prepare(`DELETE FROM policy_attachments
+      WHERE account_id = @account_id AND kind = @kind AND principal_name = @principal_name AND policy_arn = @policy_arn`),
+    attached: db.prepare(`SELECT policy_arn FROM policy_attachments WHERE account_id = ? AND kind = ? AND principal_name = ?
+      ORDER BY policy_arn`).pluck(),
+    attachments: db.prepare(`SELECT * FROM policy_attachments WHERE account_id = ? AND policy_arn = ?
+      ORDER BY kind, principal_name`),
+    countAttachments: db.prepare('SELECT count(*) FROM policy_attachments WHERE policy_arn = ?').pluck(),
+  };
+
+  return {
+    createPolicy: (policy, firstVersion) => run(() => {
+      ctx.atomic(() => {
+        unique(`A policy called ${policy.policyName} already exists. Duplicate names are not allowed.`, () =>
+          s.insert.run({
+            arn: policy.arn,
+            policy_id: policy.policyId,
+            account_id: policy.accountId,
+            policy_name: policy.policyName,
+            path: policy.path,
+            default_version_id: policy.defaultVersionId,
+            description: nul(policy.description),
+            create_date: policy.createDate.getTime(),
+            update_date: policy.updateDate.getTime(),
+            tags: tagsJson(policy.tags),
+          }),
+        );
+        s.insertVersion.run({
+          policy_arn: policy.arn,
+          version_id: firstVersion.versionId,
+          seq: versionSeq(firstVersion.versionId),
+          document: firstVersion.document,
+          create_date: firstVersion.createDate.getTime(),
+        });
+      });
+    }),
+    getPolicy: (arn) => run(() => {
+      const r = s.get.get(arn) as PolicyRow | undefined;
+      return r ? toPolicy(r) : undefined;
+    }),
+    updatePolicy: (arn, patch) => run(() => {
+      const params = patchParams(patch, { defaultVersionId: same, updateDate: ms, tags: tagsConv, description: same });
+      if (params.has_defaultVersionId && params.defaultVersionId === null) params.has_defaultVersionId = 0;
+      if (params.has_updateDate && params.updateDate === null) params.has_updateDate = 0;
+      if (params.has_tags && params.tags === null) params.tags = '[]';
+      s.update.run({ ...params, arn });
+    }),
+    deletePolicy: (arn) => run(() => {
+      if ((s.countAttachments.get(arn) as number) > 0) {
+        throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete a policy attached to entities.');
+      }
+      s.delete.run(arn); // versions go with it (ON DELETE CASCADE)
+    }),
+    listPolicies: (accountId, opts) => run(() => {
+      const p = pageRequest(opts, 1);
+      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? null, prefix: p.pathPrefix, limit: p.limit + 1 }) as PolicyRow[];
+      return toPage(rows, p.limit, toPolicy, (r) => [r.policy_name]);
+    }),
+    createPolicyVersion: (version) => run(() => {
+      ctx.atomic(() => {
+        unique(`Policy version ${version.versionId} already exists.`, () =>
+          s.insertVersion.run({
+            policy_arn: version.policyArn,
+            version_id: version.versionId,
+            seq: versionSeq(version.versionId),
+            document: version.document,
+            create_date: version.createDate.getTime(),
+          }),
+        );
+        if (version.isDefaultVersion) s.setDefault.run(version.versionId, version.policyArn);
+      });
+    }),
+    getPolicyVersion: (policyArn, versionId) => run(() => {
+      const r = s.getVersion.get(policyArn, versionId) as VersionRow | undefined;
+      return r ? toVersion(r) : undefined;
+    }),
+    listPolicyVersions: (policyArn) => run(() => (s.listVersions.all(policyArn) as VersionRow[]).map(toVersion)),
+    deletePolicyVersion: (policyArn, versionId) => run(() => {
+      s.deleteVersion.run(policyArn, versionId);
+    }),
+    setDefaultPolicyVersion: (policyArn, versionId) => run(() => {
+      s.setDefault.run(versionId, policyArn);
+    }),
+
+    putInlinePolicy: (policy) => run(() => {
+      s.putInline.run({
+        account_id: policy.accountId,
+        kind: policy.kind,
+        principal_name: policy.principalName,
+        policy_name: policy.policyName,
+        document: policy.document,
+      });
+    }),
+    getInlinePolicy: (accountId, kind, principalName, policyName) => run(() => {
+      const r = s.getInline.get(accountId, kind, principalName, policyName) as InlineRow | undefined;
+      return r ? toInline(r) : undefined;
+    }),
+    deleteInlinePolicy: (accountId, kind, principalName, policyName) => run(() => {
+      s.deleteInline.run(accountId, kind, principalName, policyName);
+    }),
+    listInlinePolicies: (accountId, kind, principalName) => run(() =>
+      (s.listInline.all(accountId, kind, principalName) as InlineRow[]).map(toInline),
+    ),
+
+    attachPolicy: (att) => run(() => {
+      s.attach.run({ account_id: att.accountId, kind: att.kind, principal_name: att.principalName, policy_arn: att.policyArn });
+    }),
+    detachPolicy: (att) => run(() => {
+      s.detach.run({ account_id: att.accountId, kind: att.kind, principal_name: att.principalName, policy_arn: att.policyArn });
+    }),
+    listAttachedPolicies: (accountId, kind, principalName) => run(() => s.attached.all(accountId, kind, principalName) as string[]),
+    listPolicyAttachments: (accountId, policyArn) => run(() =>
+      (s.attachments.all(accountId, policyArn) as AttachmentRow[]).map(toAttachment),
+    ),
+    countPolicyAttachments: (policyArn) => run(() => s.countAttachments.get(policyArn) as number),
+  };
+}
