@@ -23,7 +23,9 @@ interface Creds {
 
 function startChild(args: string[]): Promise<{ child: ChildProcess; info: any }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'server-child.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each kamen server child there (for `node --cpu-prof` analysis).
+    const prof = process.env.BENCH_CPU_PROF && args[0] === 'kamen' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...prof, path.join(here, 'server-child.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
@@ -139,6 +141,6 @@ export async function run(): Promise<void> {
     const assume = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/bench-role`)}&RoleSessionName=bench&ExternalId=bench-ext`;
     await compare('STS AssumeRole (trust + identity, mint, persist)', port, await signedQuery(port, 'sts', assume, user), tmp);
   } finally {
-    kamen.child.kill();
+    kamen.child.kill('SIGTERM');
   }
 }

@@ -6,6 +6,8 @@ import { openKamen } from '../src/app.js';
 import { startServer } from '../src/http/server.js';
 
 const [mode, arg] = process.argv.slice(2);
+// A normal exit on SIGTERM, so `--cpu-prof` can write its profile.
+process.once('SIGTERM', () => process.exit(0));
 if (mode === 'kamen') {
   const kamen = await openKamen({ dataDir: arg!, withCa: false, log: () => {} });
   const running = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline });

@@ -4,6 +4,7 @@ import { KamenError } from '../errors.js';
 import type { Caller } from '../services/types.js';
 import type { Store } from '../store/store.js';
 import { callerFromTemporaryCredential } from './session.js';
+import { CREDENTIAL_RELEVANCE, createGenerationCache } from './cache.js';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const EXPIRED_TOKEN = 'The security token included in the request is expired';
@@ -23,22 +24,27 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(x, y);
 }
 
+/** What a key resolves to, before the per-request checks (session token, expiry). */
+interface ResolvedKey {
+  caller: Caller;
+  secretAccessKey: string;
+  /** Temporary credentials: the token the request must carry, and when they expire (ms). */
+  sessionToken?: string;
+  expiresAt?: number;
+}
+
 /**
- * Resolves the credentials of one request. Long-term keys (AKIA…): the root user's or an IAM user's; an Inactive key
- * is refused like an unknown one (AWS: InvalidClientTokenId). Temporary keys (ASIA…): the session token must match
- * and the credential must not have expired (ExpiredToken).
+ * Looks an access key up. Long-term keys (AKIA…): the root user's or an IAM user's; an Inactive key is refused like
+ * an unknown one (AWS: InvalidClientTokenId). Temporary keys (ASIA…): the session and its token and expiry.
  */
-export async function resolveCredentials(store: Store, accessKeyId: string, sessionToken: string | undefined, nowMs: number): Promise<{ caller: Caller; secretAccessKey: string }> {
+async function lookupKey(store: Store, accessKeyId: string): Promise<ResolvedKey> {
   if (accessKeyId.startsWith('ASIA')) {
     const cred = await store.getTemporaryCredential(accessKeyId);
-    if (!cred || sessionToken === undefined || !constantTimeEqual(sessionToken, cred.sessionToken)) throw invalid();
-    if (cred.expiration.getTime() <= nowMs) throw new KamenError('ERR_EXPIRED_TOKEN', EXPIRED_TOKEN);
-    return { caller: callerFromTemporaryCredential(cred), secretAccessKey: cred.secretAccessKey };
+    if (!cred) throw invalid();
+    return { caller: callerFromTemporaryCredential(cred), secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken, expiresAt: cred.expiration.getTime() };
   }
   const key = await store.getAccessKey(accessKeyId);
   if (!key || key.status !== 'Active') throw invalid();
-  // A long-term key used with a session token is a mismatch AWS refuses the same way.
-  if (sessionToken !== undefined && sessionToken !== '') throw invalid();
   if (key.userName === undefined) {
     return {
       caller: { kind: 'root', accountId: key.accountId, arn: `arn:aws:iam::${key.accountId}:root`, userId: key.accountId, accessKeyId },
@@ -51,4 +57,30 @@ export async function resolveCredentials(store: Store, accessKeyId: string, sess
     caller: { kind: 'user', accountId: key.accountId, arn: user.arn, userId: user.userId, accessKeyId, userName: user.userName },
     secretAccessKey: key.secretAccessKey,
   };
+}
+
+/** The checks every request makes of its key: the session token matches (temporary) or is absent (long-term), not expired. */
+function checkKey(key: ResolvedKey, sessionToken: string | undefined, nowMs: number): { caller: Caller; secretAccessKey: string } {
+  if (key.sessionToken !== undefined) {
+    if (sessionToken === undefined || !constantTimeEqual(sessionToken, key.sessionToken)) throw invalid();
+    if (key.expiresAt! <= nowMs) throw new KamenError('ERR_EXPIRED_TOKEN', EXPIRED_TOKEN);
+  } else if (sessionToken !== undefined && sessionToken !== '') {
+    // A long-term key used with a session token is a mismatch AWS refuses the same way.
+    throw invalid();
+  }
+  return { caller: key.caller, secretAccessKey: key.secretAccessKey };
+}
+
+/** Resolves the credentials of one request from the store (no caching). */
+export async function resolveCredentials(store: Store, accessKeyId: string, sessionToken: string | undefined, nowMs: number): Promise<{ caller: Caller; secretAccessKey: string }> {
+  return checkKey(await lookupKey(store, accessKeyId), sessionToken, nowMs);
+}
+
+/**
+ * resolveCredentials with a cache of looked-up keys that stays exact (a write that can change a key's answer —
+ * status, deletion, a user rename — invalidates it); the token and expiry checks run on every request.
+ */
+export function createCredentialResolver(store: Store, max = 10_000): (accessKeyId: string, sessionToken: string | undefined, nowMs: number) => Promise<{ caller: Caller; secretAccessKey: string }> {
+  const cache = createGenerationCache<ResolvedKey>(store, max, CREDENTIAL_RELEVANCE);
+  return async (accessKeyId, sessionToken, nowMs) => checkKey(await cache.through(accessKeyId, () => lookupKey(store, accessKeyId)), sessionToken, nowMs);
 }

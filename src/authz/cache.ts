@@ -6,6 +6,14 @@
  */
 import type { Store } from '../store/store.js';
 
+/** Which store writes leave a cache's values valid; every other write invalidates. */
+export interface CacheRelevance {
+  /** Store methods whose writes never change the cached values. */
+  neutralWrites: ReadonlySet<string>;
+  /** Patch methods that are neutral when every key of the patch is listed. */
+  neutralPatchKeys: Readonly<Record<string, ReadonlySet<string>>>;
+}
+
 /** Store methods whose writes never change what policies say (everything else that writes invalidates). */
 const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
   'putTemporaryCredential',
@@ -30,6 +38,18 @@ const NEUTRAL_PATCH_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
   updateUser: new Set(['passwordLastUsed']),
 };
 
+/** The relevance of gathered principal policies. */
+export const POLICY_RELEVANCE: CacheRelevance = { neutralWrites: NEUTRAL_WRITES, neutralPatchKeys: NEUTRAL_PATCH_KEYS };
+
+/**
+ * The relevance of resolved credentials (access key → caller + secret): new keys and sessions, MFA, passwords and
+ * "last used" stamps leave them valid; key status, deletions and user renames do not.
+ */
+export const CREDENTIAL_RELEVANCE: CacheRelevance = {
+  neutralWrites: new Set(['putTemporaryCredential', 'createAccessKey', 'createMfaDevice', 'updateMfaDevice', 'putLoginProfile', 'setSetting', 'putCreateAccountStatus', 'setAccountAlias']),
+  neutralPatchKeys: { updateAccessKey: new Set(['lastUsed']), updateRole: new Set(['lastUsed', 'description']), updateUser: new Set(['passwordLastUsed']) },
+};
+
 const READ = /^(get|list|count)/;
 
 /** A generation-checked LRU of values keyed by principal. */
@@ -44,7 +64,7 @@ export interface GenerationCache<V> {
 }
 
 /** Builds the cache and instruments `store` (in place) so its relevant writes invalidate it. */
-export function createGenerationCache<V>(store: Store, max: number): GenerationCache<V> {
+export function createGenerationCache<V>(store: Store, max: number, relevance: CacheRelevance = POLICY_RELEVANCE): GenerationCache<V> {
   let generation = 0;
   let inFlight = 0;
   const map = new Map<string, { gen: number; value: V }>();
@@ -55,8 +75,8 @@ export function createGenerationCache<V>(store: Store, max: number): GenerationC
   let instrumented = true;
   for (const name of names) {
     const fn = target[name];
-    if (name === 'constructor' || typeof fn !== 'function' || READ.test(name) || NEUTRAL_WRITES.has(name) || name === 'transaction' || name === 'close') continue;
-    const neutralKeys = NEUTRAL_PATCH_KEYS[name];
+    if (name === 'constructor' || typeof fn !== 'function' || READ.test(name) || relevance.neutralWrites.has(name) || name === 'transaction' || name === 'close') continue;
+    const neutralKeys = relevance.neutralPatchKeys[name];
     const wrapper = async function (this: unknown, ...args: unknown[]) {
       const patch = args[args.length - 1];
       if (neutralKeys && patch && typeof patch === 'object' && Object.keys(patch).every((k) => neutralKeys.has(k))) return (fn as (...a: unknown[]) => unknown).apply(this, args);

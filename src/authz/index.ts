@@ -1,5 +1,5 @@
 /** src/authz: authentication of access keys, request authorization, and EC2's encoded authorization messages. */
-export { resolveCredentials, constantTimeEqual } from './authenticate.js';
+export { resolveCredentials, createCredentialResolver, constantTimeEqual } from './authenticate.js';
 export { createAuthorizer, ec2DeniedText, type Authorizer, type AuthorizerDeps } from './authorizer.js';
 export { buildAuthorizationMessage, encodeAuthorizationMessage, decodeAuthorizationMessage, type AuthorizationMessage } from './auth-message.js';
 export { gatherPolicies, managedPolicyDocument, type ManagedPolicyCatalog, type PrincipalPolicies } from './policies.js';

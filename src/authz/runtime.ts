@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { createPolicyCache } from '../policy/index.js';
 import type { Caller, OperationContext } from '../services/types.js';
 import type { Store } from '../store/store.js';
-import { resolveCredentials } from './authenticate.js';
+import { createCredentialResolver } from './authenticate.js';
 import { createAuthorizer, type Authorizer } from './authorizer.js';
 import { createKeyUsageRecorder } from './key-usage.js';
 import type { ManagedPolicyCatalog } from './policies.js';
@@ -28,7 +28,7 @@ export function createAuthzRuntime(opts: { store: Store; clock: Clock; managedPo
   const authorizer = createAuthorizer(deps);
   return {
     authorizer,
-    resolveCredentials: (id, token, now) => resolveCredentials(opts.store, id, token, now),
+    resolveCredentials: createCredentialResolver(opts.store),
     authorizeOperation: (ctx, service, operation, input) => authorizer.authorizeOperation(ctx, service, operation, input),
     noteKeyUsed: createKeyUsageRecorder(opts.store, opts.clock),
     serviceDeps: { authorizer },

@@ -1,7 +1,11 @@
 /** SQLite-specific: on the single connection, calls from outside an open transaction wait for it to end. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../src/store/open.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openStore, DB_FILE } from '../../src/store/open.js';
 import { A1, user } from '../contract/fixtures.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -82,5 +86,38 @@ describe('sqlite write gate', () => {
     await tx;
     await closed;
     await assert.rejects(s.transaction(async () => 1), /closed/);
+  });
+
+  it('group commit: concurrent transactions share a commit, each acknowledged only once it is on disk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-group-'));
+    const s = await openStore({ dataDir: dir });
+    const other = new Database(path.join(dir, DB_FILE), { readonly: true });
+    try {
+      const seen: number[] = [];
+      const names = Array.from({ length: 20 }, (_, i) => `u${i}`);
+      // each acknowledgement is checked from a second connection: the row must already be committed
+      const txs = names.map((n, i) =>
+        s
+          .transaction(async () => {
+            await s.createUser(user(A1, n));
+            if (i === 7) throw new Error('this one rolls back');
+          })
+          .then(() => {
+            const row = other.prepare('SELECT count(*) AS n FROM iam_users WHERE user_name = ?').get(n) as { n: number };
+            seen.push(row.n);
+          }),
+      );
+      const results = await Promise.allSettled(txs);
+      assert.equal(results.filter((r) => r.status === 'rejected').length, 1);
+      assert.deepEqual(seen, Array(19).fill(1), 'every acknowledged transaction was visible to another connection');
+      assert.equal(await s.getUser(A1, 'u7'), undefined, 'the failed transaction left nothing');
+      assert.ok(await s.getUser(A1, 'u19'));
+      const total = other.prepare('SELECT count(*) AS n FROM iam_users').get() as { n: number };
+      assert.equal(total.n, 19);
+    } finally {
+      other.close();
+      await s.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -143,7 +143,8 @@ export async function issueCredentials(ctx: OperationContext, principalAccount: 
     createDate: new Date(now),
     session: packSession(principal, info),
   };
-  await ctx.store.putTemporaryCredential(cred);
+  // In a transaction (nested where one is open), so concurrent issues share one durable commit.
+  await ctx.store.transaction(() => ctx.store.putTemporaryCredential(cred));
   return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
 }
 

@@ -95,7 +95,14 @@ export function applyMigrations(db: Db): void {
   }
 }
 
-/** Builds the context: the write gate (mutex + AsyncLocalStorage) and `transaction` / `close` for the store. */
+/**
+ * Builds the context: the write gate (mutex + AsyncLocalStorage), group commit, and `transaction` / `close`.
+ *
+ * Group commit: a store transaction runs as a SAVEPOINT inside one SQLite transaction (the batch) that stays open
+ * while transactions keep arriving; the batch commits (one fsync) on the next turn of the event loop and every
+ * transaction in it resolves only after that COMMIT, so an acknowledged write is still durable. Calls from outside a
+ * transaction wait for an open batch to commit, so nobody reads uncommitted data.
+ */
 export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -103,19 +110,66 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
   const gate = new Mutex();
   const als = new AsyncLocalStorage<TxContext>();
   let closed = false;
+  /** The open batch: settled once its COMMIT is durable (or it failed). */
+  let batch: { committed: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
 
   const inTx = (): TxContext | undefined => {
     const tx = als.getStore();
     return tx && tx.active ? tx : undefined;
   };
 
-  const run = async <T>(fn: () => T): Promise<T> => {
-    if (!gate.isLocked || inTx()) return fn();
+  const openBatch = (): NonNullable<typeof batch> => {
+    db.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const committed = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    committed.catch(() => {}); // observed by every transaction in the batch
+    const b = { committed, resolve, reject };
+    setImmediate(() => void commitBatch(b));
+    return b;
+  };
+
+  /** Commits `b` once the transactions queued before it are done (the gate is FIFO). */
+  const commitBatch = async (b: NonNullable<typeof batch>): Promise<void> => {
     await gate.lock();
     try {
-      return fn();
+      if (batch !== b) return;
+      batch = undefined;
+      try {
+        if (db.inTransaction) db.exec('COMMIT');
+        b.resolve();
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        b.reject(err);
+      }
     } finally {
       gate.unlock();
+    }
+  };
+
+  /** A batch SQLite rolled back by itself (e.g. disk full) loses every transaction in it: fail them all. */
+  const checkBatchAlive = (): void => {
+    if (batch && !db.inTransaction) {
+      const lost = batch;
+      batch = undefined;
+      lost.reject(new KamenError('ERR_INTERNAL', 'The store could not commit the transaction.'));
+    }
+  };
+
+  const run = async <T>(fn: () => T): Promise<T> => {
+    if (inTx()) return fn();
+    for (;;) {
+      if (batch) {
+        await batch.committed.catch(() => {});
+        continue;
+      }
+      if (!gate.isLocked) return fn();
+      await gate.lock();
+      try {
+        if (!batch) return fn();
+      } finally {
+        gate.unlock();
+      }
     }
   };
 
@@ -143,29 +197,32 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
     }
     await gate.lock();
     const tx: TxContext = { active: true, depth: 0 };
+    let mine: NonNullable<typeof batch>;
+    let result: T;
     try {
       if (closed) throw new KamenError('ERR_INTERNAL', 'The store is closed.');
-      db.exec('BEGIN IMMEDIATE');
-      let result: T;
+      mine = batch ??= openBatch();
+      db.exec('SAVEPOINT kamen_tx');
       try {
         result = await als.run(tx, fn);
+        tx.active = false;
+        db.exec('RELEASE kamen_tx');
       } catch (err) {
         tx.active = false;
-        if (db.inTransaction) db.exec('ROLLBACK');
+        if (db.inTransaction) {
+          db.exec('ROLLBACK TO kamen_tx');
+          db.exec('RELEASE kamen_tx');
+        }
+        checkBatchAlive();
         throw err;
       }
-      tx.active = false;
-      try {
-        db.exec('COMMIT');
-      } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw err;
-      }
-      return result;
+      checkBatchAlive();
     } finally {
       tx.active = false;
       gate.unlock();
     }
+    await mine.committed;
+    return result;
   };
 
   const close = async (): Promise<void> => {
@@ -174,6 +231,16 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
     try {
       if (!closed) {
         closed = true;
+        if (batch) {
+          const b = batch;
+          batch = undefined;
+          try {
+            if (db.inTransaction) db.exec('COMMIT');
+            b.resolve();
+          } catch (err) {
+            b.reject(err);
+          }
+        }
         db.close();
       }
     } finally {
