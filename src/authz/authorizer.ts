@@ -13,7 +13,7 @@ import { globalConditionKeys, inputConditionKeys, type ConditionValues } from '.
 import { createCompiler, decide, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
 import { createGenerationCache } from './cache.js';
 import { gatherPolicies, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
-import { memberAccountMayCall, operationTarget, type OperationTarget } from './targets.js';
+import { memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
 
 /** What createAuthorizer needs: the store, the clock, the AWS managed catalog and the engine's policy cache. */
 export interface AuthorizerDeps {
@@ -53,6 +53,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const messageKey = deps.messageKey ?? randomBytes(32);
   const cacheSize = deps.principalCacheSize ?? 10_000;
   const cache = cacheSize > 0 ? createGenerationCache<PrincipalPolicies>(deps.store, cacheSize) : undefined;
+  /** The paths and tags of the IAM entities requests name (their resource ARNs and aws:ResourceTag keys). */
+  const entities = cacheSize > 0 ? createGenerationCache<EntityFacts>(deps.store, cacheSize) : undefined;
   /** Long-term identities are cached by name; sessions by their access key (their session policies differ). */
   const gather = (caller: Caller): Promise<PrincipalPolicies> => {
     if (!cache) return gatherPolicies(sources, caller);
@@ -68,7 +70,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
 
   async function authorizeOperation(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>): Promise<void> {
     const caller = ctx.caller;
-    const target = await operationTarget(deps.store, service, operation, input, caller, ctx.region);
+    const target = await operationTarget(deps.store, service, operation, input, caller, ctx.region, entities);
     if (target.check !== 'standard') return;
     // Temporary credentials cannot mint federation tokens (the operation's own refusal, before any policy check).
     if (service === 'sts' && operation === 'GetFederationToken' && caller.session) throw new KamenError('ERR_ACCESS_DENIED', 'Cannot call GetFederationToken with session credentials');
@@ -114,7 +116,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
 
   return {
     gatherPolicies: gather,
-    operationTarget: (service, operation, input, caller, region = 'us-east-1') => operationTarget(deps.store, service, operation, input, caller, region),
+    operationTarget: (service, operation, input, caller, region = 'us-east-1') => operationTarget(deps.store, service, operation, input, caller, region, entities),
     authorizeOperation,
     conditionKeys,
     decodeMessage: (encoded) => decodeAuthorizationMessage(messageKey, encoded),

@@ -13,6 +13,7 @@ import stsTable from './targets/sts.json' with { type: 'json' };
 import orgTable from './targets/organizations.json' with { type: 'json' };
 import ec2Table from './targets/ec2.json' with { type: 'json' };
 import type { Caller } from '../services/types.js';
+import type { GenerationCache } from './cache.js';
 import type { Store, Organization } from '../store/store.js';
 
 /** How an operation is checked: by the generic authorizer, inside the operation itself, or never. */
@@ -137,7 +138,13 @@ function str(v: unknown): string | undefined {
 }
 
 /** Resolves the IAM action and resource ARNs of one request from the tables. */
-export async function operationTarget(store: Store, service: string, operation: string, input: Record<string, unknown>, caller: Caller, region: string): Promise<OperationTarget> {
+/** The path and tags of a named IAM entity, as entityPath finds them. */
+export interface EntityFacts {
+  path: string;
+  tags?: Record<string, string>;
+}
+
+export async function operationTarget(store: Store, service: string, operation: string, input: Record<string, unknown>, caller: Caller, region: string, entities?: GenerationCache<EntityFacts>): Promise<OperationTarget> {
   const table = COMPILED.get(service);
   const entry = table?.ops.get(operation) ?? table?.def;
   if (!entry) return { action: `${service}:${operation}`, resources: ['*'], check: 'standard' };
@@ -160,7 +167,7 @@ export async function operationTarget(store: Store, service: string, operation: 
           break;
         }
         case 'path': {
-          const e = await entityPath(store, p.kind, input, caller);
+          const e = entities ? await cachedEntityPath(entities, store, p.kind, input, caller) : await entityPath(store, p.kind, input, caller);
           out += e.path;
           if (e.tags) resourceTags = e.tags;
           break;
@@ -206,6 +213,14 @@ function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }>): Record<str
   const out: Record<string, string> = {};
   for (const t of tags) out[t.Key] = t.Value;
   return out;
+}
+
+/** entityPath through an exact cache (entities that exist only; the cache is invalidated by IAM writes). */
+function cachedEntityPath(entities: GenerationCache<EntityFacts>, store: Store, kind: 'user' | 'group' | 'role' | 'instance-profile', input: Record<string, unknown>, caller: Caller): Promise<EntityFacts> {
+  const field = kind === 'user' ? 'UserName' : kind === 'group' ? 'GroupName' : kind === 'role' ? 'RoleName' : 'InstanceProfileName';
+  const name = str(input[field]) ?? (kind === 'user' && caller.kind === 'user' ? caller.userName : undefined);
+  if (!name) return entityPath(store, kind, input, caller);
+  return entities.through(`${kind}|${caller.accountId}|${name.toLowerCase()}`, () => entityPath(store, kind, input, caller));
 }
 
 /** The path (and tags) of the IAM entity an operation names; "/" when it does not exist (yet). */

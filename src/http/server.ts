@@ -84,10 +84,18 @@ async function handle(deps: PipelineDeps, req: http.IncomingMessage, res: http.S
   send(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'kamen: no service for this request\n' });
 }
 
+/** Writes a response; answers finished in the same tick leave in one write (the socket is corked until then). */
 function send(res: http.ServerResponse, out: WireResponse): void {
   const headers: Record<string, string | number> = { ...out.headers, 'content-length': Buffer.byteLength(out.body) };
+  const socket = res.socket;
+  socket?.cork();
   res.writeHead(out.status, headers);
   res.end(out.body);
+  if (socket) process.nextTick(uncork, socket);
+}
+
+function uncork(socket: NonNullable<http.ServerResponse['socket']>): void {
+  socket.uncork();
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {

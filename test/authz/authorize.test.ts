@@ -226,3 +226,26 @@ test('aws:ResourceTag / iam:ResourceTag of the IAM user or role an operation nam
     await w.close();
   }
 });
+
+test('the named entity\'s path and tags (resource ARN, aws:ResourceTag) follow IAM writes at once', async () => {
+  const w = await newWorld();
+  try {
+    const h = harness(w);
+    const admin = await callerFor(w, await addUser(w, MGMT, 'admin'));
+    // may tag only users under /team/ that carry team=red
+    await inline(w, MGMT, 'user', 'admin', allow('iam:TagUser', `arn:aws:iam::${MGMT}:user/team/*`, { StringEquals: { 'aws:ResourceTag/team': 'red' } }));
+    await addUser(w, MGMT, 'target', { path: '/team/', tags: [{ Key: 'team', Value: 'red' }] });
+    await h.call(admin, 'iam', 'TagUser', { UserName: 'target', Tags: [] });
+    await w.store.updateUser(MGMT, 'target', { tags: [{ Key: 'team', Value: 'blue' }] });
+    await assert.rejects(h.call(admin, 'iam', 'TagUser', { UserName: 'target', Tags: [] }), denied((e) => assert.equal(e.code, 'ERR_ACCESS_DENIED')));
+    await w.store.updateUser(MGMT, 'target', { tags: [{ Key: 'team', Value: 'red' }] });
+    await h.call(admin, 'iam', 'TagUser', { UserName: 'TARGET', Tags: [] });
+    await w.store.updateUser(MGMT, 'target', { path: '/other/', arn: `arn:aws:iam::${MGMT}:user/other/target` });
+    await assert.rejects(
+      h.call(admin, 'iam', 'TagUser', { UserName: 'target', Tags: [] }),
+      denied((e) => assert.match(e.message, new RegExp(`on resource: arn:aws:iam::${MGMT}:user/other/target `))),
+    );
+  } finally {
+    await w.close();
+  }
+});
