@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, DB_FILE } from '../../src/store/open.js';
+import { createContext, openDatabase } from '../../src/store/sqlite/db.js';
+import { createSecretCipher } from '../../src/store/crypto.js';
 import { A1, user } from '../contract/fixtures.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -117,6 +119,37 @@ describe('sqlite write gate', () => {
     } finally {
       other.close();
       await s.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a batch is acknowledged only after its WAL sync, which runs off the event loop; outside reads wait for it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-walsync-'));
+    const file = path.join(dir, DB_FILE);
+    const db = openDatabase(file);
+    const syncs: Array<() => void> = [];
+    const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)) });
+    try {
+      db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+      const acked: string[] = [];
+      const put = (k: string) => ctx.transaction(async () => ctx.run(() => db.prepare('INSERT INTO t VALUES (?)').run(k))).then(() => acked.push(k));
+      const both = Promise.all([put('a'), put('b')]);
+      while (syncs.length === 0) await tick();
+      assert.equal(syncs.length, 1, 'one sync for the two transactions');
+      assert.deepEqual(acked, [], 'nothing is acknowledged before the sync completes');
+      let read: number | undefined;
+      const reader = ctx.run(() => (read = (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n));
+      for (let i = 0; i < 5; i++) await tick();
+      assert.equal(read, undefined, 'a read from outside waits for the sync');
+      assert.equal(db.pragma('synchronous', { simple: true }), 2, 'back to synchronous=FULL outside batches');
+      syncs[0]!();
+      await both;
+      await reader;
+      assert.deepEqual(acked.sort(), ['a', 'b']);
+      assert.equal(read, 2);
+    } finally {
+      while (syncs.length) syncs.shift()!();
+      await ctx.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,5 +1,6 @@
 /** The SQLite connection context shared by the store families: pragmas, migrations, the write gate, and row helpers. */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { KamenError, type ErrorCode } from '../../errors.js';
@@ -99,11 +100,13 @@ export function applyMigrations(db: Db): void {
  * Builds the context: the write gate (mutex + AsyncLocalStorage), group commit, and `transaction` / `close`.
  *
  * Group commit: a store transaction runs as a SAVEPOINT inside one SQLite transaction (the batch) that stays open
- * while transactions keep arriving; the batch commits (one fsync) on the next turn of the event loop and every
- * transaction in it resolves only after that COMMIT, so an acknowledged write is still durable. Calls from outside a
- * transaction wait for an open batch to commit, so nobody reads uncommitted data.
+ * while transactions keep arriving; the batch commits on the next turn of the event loop and every transaction in it
+ * resolves only once that commit is on disk. For a file database the COMMIT itself does not wait for the disk
+ * (synchronous=NORMAL for that one statement); the WAL file is then fdatasync'ed on libuv's thread pool, so the
+ * event loop keeps serving while the disk works and the next batch fills meanwhile. Calls from outside a transaction
+ * wait until every earlier batch is committed and durable, so nobody reads data that is not yet safe.
  */
-export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
+export function createContext(db: Db, cipher: SecretCipher, durability: { walFile?: string; syncFile?: (fd: number) => Promise<void> } = {}): SqliteContext & {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 } {
@@ -112,14 +115,30 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
   let closed = false;
   /** The open batch: settled once its COMMIT is durable (or it failed). */
   let batch: { committed: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
+  /** Settles when every batch committed so far is durable (chained, so it also covers earlier syncs). */
+  let durable: Promise<void> | undefined;
+  const walFd = durability.walFile ? fs.openSync(durability.walFile, 'r') : undefined;
+  /** fdatasync of the WAL on the thread pool (replaceable in tests). */
+  const syncWal = durability.syncFile ?? ((fd: number): Promise<void> => new Promise((res, rej) => fs.fdatasync(fd, (err) => (err ? rej(err) : res()))));
 
   const inTx = (): TxContext | undefined => {
     const tx = als.getStore();
     return tx && tx.active ? tx : undefined;
   };
 
+  /** The COMMIT of a batch need not wait for the disk (syncWal does that off the loop); everything else does. */
+  const setSynchronous = (mode: 'NORMAL' | 'FULL'): void => {
+    if (walFd !== undefined) db.pragma(`synchronous = ${mode}`);
+  };
+
   const openBatch = (): NonNullable<typeof batch> => {
-    db.exec('BEGIN IMMEDIATE');
+    setSynchronous('NORMAL'); // may not change inside a transaction, so it is set for the whole batch
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      setSynchronous('FULL');
+      throw err;
+    }
     let resolve!: () => void;
     let reject!: (err: unknown) => void;
     const committed = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
@@ -129,7 +148,7 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
     return b;
   };
 
-  /** Commits `b` once the transactions queued before it are done (the gate is FIFO). */
+  /** Commits `b` once the transactions queued before it are done (the gate is FIFO), then makes it durable. */
   const commitBatch = async (b: NonNullable<typeof batch>): Promise<void> => {
     await gate.lock();
     try {
@@ -137,11 +156,24 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
       batch = undefined;
       try {
         if (db.inTransaction) db.exec('COMMIT');
-        b.resolve();
       } catch (err) {
         if (db.inTransaction) db.exec('ROLLBACK');
         b.reject(err);
+        return;
+      } finally {
+        setSynchronous('FULL');
       }
+      if (walFd === undefined) {
+        b.resolve();
+        return;
+      }
+      const before = durable;
+      const synced = syncWal(walFd);
+      const now = (durable = before ? Promise.all([before.catch(() => {}), synced]).then(() => {}) : synced);
+      now.then(b.resolve, b.reject);
+      now.catch(() => {}).finally(() => {
+        if (durable === now) durable = undefined;
+      });
     } finally {
       gate.unlock();
     }
@@ -152,6 +184,7 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
     if (batch && !db.inTransaction) {
       const lost = batch;
       batch = undefined;
+      setSynchronous('FULL');
       lost.reject(new KamenError('ERR_INTERNAL', 'The store could not commit the transaction.'));
     }
   };
@@ -159,8 +192,8 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
   const run = async <T>(fn: () => T): Promise<T> => {
     if (inTx()) return fn();
     for (;;) {
-      if (batch) {
-        await batch.committed.catch(() => {});
+      if (batch || durable) {
+        await (batch ? batch.committed : durable)!.catch(() => {});
         continue;
       }
       if (!gate.isLocked) return fn();
@@ -219,6 +252,8 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
       checkBatchAlive();
     } finally {
       tx.active = false;
+      // Async hooks cost every promise in the process something; keep them off while no transaction is open.
+      als.disable();
       gate.unlock();
     }
     await mine.committed;
@@ -236,12 +271,15 @@ export function createContext(db: Db, cipher: SecretCipher): SqliteContext & {
           batch = undefined;
           try {
             if (db.inTransaction) db.exec('COMMIT');
+            if (walFd !== undefined) fs.fdatasyncSync(walFd);
             b.resolve();
           } catch (err) {
             b.reject(err);
           }
         }
+        await durable?.catch(() => {});
         db.close();
+        if (walFd !== undefined) fs.closeSync(walFd);
       }
     } finally {
       gate.unlock();

@@ -33,7 +33,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     db.close();
     throw err;
   }
-  const ctx = createContext(db, cipher);
+  // A file database in WAL mode: batches are made durable by syncing the WAL file off the event loop.
+  const wal = opts.filename !== ':memory:' && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  const ctx = createContext(db, cipher, wal ? { walFile: opts.filename + '-wal' } : {});
   const store: Store = {
     ...organizationFamily(ctx),
     ...usersFamily(ctx),
