@@ -3,10 +3,12 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { openKamen, readBootstrap } from '../app.js';
 import { startServer } from '../http/server.js';
+import { startConsole } from '../console/server.js';
 import { envExports, configSnippet } from './snippets.js';
 import { createMemberAccount } from '../services/accounts/index.js';
 
 const DEFAULT_PORT = 4600;
+const DEFAULT_CONSOLE_PORT = 4601;
 
 /** Parses argv and runs the chosen command. */
 export async function main(argv: string[]): Promise<void> {
@@ -19,11 +21,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
     .option('--data-dir <dir>', 'where kamen keeps its data', './.kamen')
+    .option('--console-port <port>', 'port of the web console (0 = any free port)', String(DEFAULT_CONSOLE_PORT))
+    .option('--no-console', 'do not serve the web console')
     .option('--quiet', 'do not print the bootstrap snippet')
-    .action(async (o: { host: string; port: string; dataDir: string; quiet?: boolean }) => {
+    .action(async (o: { host: string; port: string; consolePort: string; console: boolean; dataDir: string; quiet?: boolean }) => {
       const dataDir = path.resolve(o.dataDir);
       const kamen = await openKamen({ dataDir, masterKey: process.env.KAMEN_MASTER_KEY });
       const running = await startServer({ host: o.host, port: Number(o.port), pipeline: kamen.pipeline, ca: kamen.ca });
+      const web = o.console ? await startConsole({ host: o.host, port: Number(o.consolePort), pipeline: kamen.pipeline }) : undefined;
       const boot = readBootstrap(dataDir);
       const endpoint = running.url;
       if (!o.quiet && boot) {
@@ -35,7 +40,9 @@ export async function main(argv: string[]): Promise<void> {
         console.log(envExports(boot, endpoint, kamen.caPath));
       }
       console.log(`kamen: listening on ${endpoint} (data in ${dataDir})`);
+      if (web) console.log(`kamen: web console at ${web.url}`);
       const stop = async () => {
+        await web?.close();
         await running.close();
         await kamen.close();
         process.exit(0);

@@ -1,8 +1,8 @@
 /** kamen's HTTP server: one port for every service, plain HTTP plus proxy mode (CONNECT + TLS per SNI name). */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { WireResponse } from '../protocol/index.js';
+import { listen } from './listen.js';
 import { handleApiRequest, type PipelineDeps } from './pipeline.js';
 import { attachProxyMode, type CertificateAuthority } from './proxy/index.js';
 
@@ -40,26 +40,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     else socket.destroy();
   });
   if (opts.ca) attachProxyMode(server, opts.ca);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  return {
-    server,
-    port,
-    host: opts.host,
-    url: `http://${hostForUrl}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const bound = await listen(server, opts.host, opts.port);
+  return { server, host: opts.host, ...bound };
 }
 
 async function handle(deps: PipelineDeps, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

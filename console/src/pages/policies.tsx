@@ -1,0 +1,124 @@
+// Policies: customer managed and the AWS managed browser (search, view the document), a policy's page, and the JSON create form.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { Link, navigate } from '../router';
+import { Alert, PageHeader, TextField, useAction, when } from '../ui';
+import { PolicyEditor } from './editor';
+import { pretty } from './roles';
+
+const STARTER = '{\n    "Version": "2012-10-17",\n    "Statement": [\n        {\n            "Effect": "Allow",\n            "Action": [],\n            "Resource": "*"\n        }\n    ]\n}';
+
+/** The policy list with a scope switch (this account / AWS managed) and search. */
+export function Policies(props: { search: URLSearchParams }) {
+  const [scope, setScope] = useState(props.search.get('scope') === 'AWS' ? 'AWS' : 'Local');
+  const [q, setQ] = useState('');
+  const [data, setData] = useState<any>(null);
+  const { error, run } = useAction();
+  useEffect(() => {
+    const t = setTimeout(() => void run(async () => setData(await api('GET', `/iam/policies?scope=${scope}&q=${encodeURIComponent(q)}`))), 200);
+    return () => clearTimeout(t);
+  }, [scope, q]);
+  return (
+    <section>
+      <PageHeader title="Policies">
+        <button type="button" class="primary" onClick={() => (sessionStorage.removeItem('kamen:draft-policy'), navigate('/iam/policies/new'))}>
+          Create policy
+        </button>
+      </PageHeader>
+      <div role="tablist" aria-label="Policy type" class="tabs">
+        <button type="button" role="tab" aria-selected={scope === 'Local'} onClick={() => setScope('Local')}>
+          Customer managed
+        </button>
+        <button type="button" role="tab" aria-selected={scope === 'AWS'} onClick={() => setScope('AWS')}>
+          AWS managed
+        </button>
+      </div>
+      <TextField label="Filter policies by name" name="policyFilter" value={q} onInput={setQ} />
+      {error && <Alert>{error}</Alert>}
+      {data && (
+        <>
+          <p aria-live="polite">{data.total} policies</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Policy name</th>
+                <th scope="col">Attached entities</th>
+                <th scope="col">Description</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.policies.map((p: any) => (
+                <tr>
+                  <td>
+                    <Link to={`/iam/policy?arn=${encodeURIComponent(p.Arn)}`}>{p.PolicyName}</Link>
+                  </td>
+                  <td>{p.AttachmentCount ?? 0}</td>
+                  <td>{p.Description ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** A policy's page: details and the default version's document. */
+export function PolicyDetail(props: { arn: string }) {
+  const [d, setD] = useState<any>(null);
+  const { error, run } = useAction();
+  useEffect(() => void run(async () => setD(await api('GET', `/iam/policy?arn=${encodeURIComponent(props.arn)}`))), [props.arn]);
+  if (!d) return error ? <Alert>{error}</Alert> : <p>Loading…</p>;
+  return (
+    <section>
+      <PageHeader title={d.policy.PolicyName} />
+      <dl class="props">
+        <dt>ARN</dt>
+        <dd>
+          <code>{d.policy.Arn}</code>
+        </dd>
+        <dt>Type</dt>
+        <dd>{d.policy.Arn.includes(':aws:policy/') ? 'AWS managed' : 'Customer managed'}</dd>
+        <dt>Default version</dt>
+        <dd>{d.policy.DefaultVersionId}</dd>
+        <dt>Updated</dt>
+        <dd>{when(d.policy.UpdateDate)}</dd>
+      </dl>
+      <h2>Policy document</h2>
+      <pre data-testid="policy-document">{pretty(d.document)}</pre>
+    </section>
+  );
+}
+
+/** The create-policy form with the validating JSON editor. */
+export function CreatePolicy(props: { initial?: string }) {
+  const [doc, setDoc] = useState(props.initial ?? STARTER);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [valid, setValid] = useState(false);
+  const { busy, error, run } = useAction();
+  return (
+    <section>
+      <PageHeader title="Create policy" />
+      {error && <Alert>{error}</Alert>}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const r = await api('POST', '/iam/policies', { policyName: name, description, document: doc });
+            sessionStorage.removeItem('kamen:draft-policy');
+            navigate(`/iam/policy?arn=${encodeURIComponent(r.policy.Arn)}`);
+          });
+        }}
+      >
+        <PolicyEditor label="Policy editor (JSON)" value={doc} onInput={setDoc} onValidity={setValid} />
+        <TextField label="Policy name" name="policyName" value={name} onInput={setName} required />
+        <TextField label="Description" name="description" value={description} onInput={setDescription} />
+        <button type="submit" class="primary" disabled={busy || !valid}>
+          Create policy
+        </button>
+      </form>
+    </section>
+  );
+}

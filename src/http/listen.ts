@@ -1,0 +1,33 @@
+/** Binds an http.Server to host:port and hands back what callers need: the bound port, its URL, and close(). */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Listening {
+  port: number;
+  /** http://host:port (IPv6 hosts bracketed). */
+  url: string;
+  /** Stops accepting and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** Resolves once `server` listens on host:port (port 0 picks a free one). */
+export async function listen(server: http.Server, host: string, port: number): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  return {
+    port: bound,
+    url: `http://${hostForUrl}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
