@@ -9,15 +9,14 @@ import {
   iamArn,
   instanceProfileOut,
   listOpts,
-  mergeTags,
   mustRole,
   pageFields,
   paginate,
   pathOf,
   profileRoles,
-  removeTags,
   type Input,
 } from './common.js';
+import { tagOperations } from './tagging.js';
 
 async function mustProfile(ctx: OperationContext, name: string): Promise<InstanceProfile> {
   const p = await ctx.store.getInstanceProfile(account(ctx), name);
@@ -95,22 +94,6 @@ export function instanceProfileOperations(): Record<string, Operation> {
       return { InstanceProfiles: items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
     },
 
-    TagInstanceProfile: async (ctx, input: Input) => {
-      const p = await mustProfile(ctx, String(input['InstanceProfileName']));
-      await ctx.store.updateInstanceProfile(account(ctx), p.name, { tags: mergeTags(p.tags, input['Tags']) });
-      return {};
-    },
-
-    UntagInstanceProfile: async (ctx, input: Input) => {
-      const p = await mustProfile(ctx, String(input['InstanceProfileName']));
-      await ctx.store.updateInstanceProfile(account(ctx), p.name, { tags: removeTags(p.tags, input['TagKeys']) });
-      return {};
-    },
-
-    ListInstanceProfileTags: async (ctx, input: Input) => {
-      const p = await mustProfile(ctx, String(input['InstanceProfileName']));
-      const page = paginate(p.tags, input);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
-    },
+    ...tagOperations({ tag: 'TagInstanceProfile', untag: 'UntagInstanceProfile', list: 'ListInstanceProfileTags' }, (ctx, input) => mustProfile(ctx, String(input['InstanceProfileName'])), (ctx, p, tags) => ctx.store.updateInstanceProfile(account(ctx), p.name, { tags })),
   };
 }

@@ -4,7 +4,8 @@ import QRCode from 'qrcode';
 import { KamenError } from '../../errors.js';
 import type { MfaDevice } from '../../store/store.js';
 import type { Operation, OperationContext } from '../types.js';
-import { account, createTags, mergeTags, mustUser, paginate, pathOf, removeTags, targetUserName, userOut, type Input } from './common.js';
+import { account, createTags, mustUser, paginate, pathOf, targetUserName, userOut, type Input } from './common.js';
+import { tagOperations } from './tagging.js';
 import { totpCodeAt, totpStepAt } from './totp.js';
 
 export const INVALID_CODE_MESSAGE = 'Authentication code for device is not valid.';
@@ -131,23 +132,7 @@ export function mfaOperations(): Record<string, Operation> {
       return out;
     },
 
-    TagMFADevice: async (ctx, input: Input) => {
-      const d = await mustDevice(ctx, String(input['SerialNumber']));
-      await ctx.store.updateMfaDevice(d.serialNumber, { tags: mergeTags(d.tags, input['Tags']) });
-      return {};
-    },
-
-    UntagMFADevice: async (ctx, input: Input) => {
-      const d = await mustDevice(ctx, String(input['SerialNumber']));
-      await ctx.store.updateMfaDevice(d.serialNumber, { tags: removeTags(d.tags, input['TagKeys']) });
-      return {};
-    },
-
-    ListMFADeviceTags: async (ctx, input: Input) => {
-      const d = await mustDevice(ctx, String(input['SerialNumber']));
-      const page = paginate(d.tags, input);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
-    },
+    ...tagOperations({ tag: 'TagMFADevice', untag: 'UntagMFADevice', list: 'ListMFADeviceTags' }, (ctx, input) => mustDevice(ctx, String(input['SerialNumber'])), (ctx, d, tags) => ctx.store.updateMfaDevice(d.serialNumber, { tags })),
 
     ListVirtualMFADevices: async (ctx, input: Input) => {
       const acct = account(ctx);

@@ -10,15 +10,14 @@ import {
   iamArn,
   isAwsManagedArn,
   listAll,
-  mergeTags,
   noPolicy,
   paginate,
   pathOf,
-  removeTags,
   validateDoc,
   type IamDeps,
   type Input,
 } from './common.js';
+import { tagOperations } from './tagging.js';
 import type { ManagedCatalogEntry } from './managed-catalog.js';
 
 /** How a policy is used in one account. */
@@ -192,23 +191,7 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       return { Policies: page.items.map((r) => r.out()), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
     },
 
-    TagPolicy: async (ctx, input: Input) => {
-      const p = await mustLocalPolicy(ctx, String(input['PolicyArn']));
-      await ctx.store.updatePolicy(p.arn, { tags: mergeTags(p.tags, input['Tags']) });
-      return {};
-    },
-
-    UntagPolicy: async (ctx, input: Input) => {
-      const p = await mustLocalPolicy(ctx, String(input['PolicyArn']));
-      await ctx.store.updatePolicy(p.arn, { tags: removeTags(p.tags, input['TagKeys']) });
-      return {};
-    },
-
-    ListPolicyTags: async (ctx, input: Input) => {
-      const p = await mustLocalPolicy(ctx, String(input['PolicyArn']));
-      const page = paginate(p.tags, input);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
-    },
+    ...tagOperations({ tag: 'TagPolicy', untag: 'UntagPolicy', list: 'ListPolicyTags' }, (ctx, input) => mustLocalPolicy(ctx, String(input['PolicyArn'])), (ctx, p, tags) => ctx.store.updatePolicy(p.arn, { tags })),
 
     ListEntitiesForPolicy: async (ctx, input: Input) => {
       const acct = account(ctx);

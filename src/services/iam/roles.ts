@@ -8,17 +8,15 @@ import {
   createTags,
   iamArn,
   listOpts,
-  mergeTags,
   mustRole,
   pageFields,
-  paginate,
   pathOf,
-  removeTags,
   roleOut,
   validateDoc,
   type IamDeps,
   type Input,
 } from './common.js';
+import { tagOperations } from './tagging.js';
 import { checkBoundary } from './users.js';
 
 /** The role operations. */
@@ -98,23 +96,7 @@ export function roleOperations(deps: IamDeps): Record<string, Operation> {
       return { Roles: page.items.map((r) => roleOut(r, false)), ...pageFields(page) };
     },
 
-    TagRole: async (ctx, input: Input) => {
-      const role = await mustRole(ctx, String(input['RoleName']));
-      await ctx.store.updateRole(account(ctx), role.roleName, { tags: mergeTags(role.tags, input['Tags']) });
-      return {};
-    },
-
-    UntagRole: async (ctx, input: Input) => {
-      const role = await mustRole(ctx, String(input['RoleName']));
-      await ctx.store.updateRole(account(ctx), role.roleName, { tags: removeTags(role.tags, input['TagKeys']) });
-      return {};
-    },
-
-    ListRoleTags: async (ctx, input: Input) => {
-      const role = await mustRole(ctx, String(input['RoleName']));
-      const page = paginate(role.tags, input);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
-    },
+    ...tagOperations({ tag: 'TagRole', untag: 'UntagRole', list: 'ListRoleTags' }, (ctx, input) => mustRole(ctx, String(input['RoleName'])), (ctx, r, tags) => ctx.store.updateRole(account(ctx), r.roleName, { tags })),
 
     PutRolePermissionsBoundary: async (ctx, input: Input) => {
       const role = await mustRole(ctx, String(input['RoleName']));

@@ -9,17 +9,15 @@ import {
   iamArn,
   isAwsManagedArn,
   listOpts,
-  mergeTags,
   mustUser,
   NON_USER_MESSAGE,
   pageFields,
-  paginate,
   pathOf,
-  removeTags,
   userOut,
   type IamDeps,
   type Input,
 } from './common.js';
+import { tagOperations } from './tagging.js';
 
 /** Throws unless `arn` names a managed policy usable as a permissions boundary in this account. */
 export async function checkBoundary(ctx: OperationContext, deps: IamDeps, arn: string): Promise<void> {
@@ -103,23 +101,7 @@ export function userOperations(deps: IamDeps): Record<string, Operation> {
       return { Users: page.items.map((u) => userOut(u, false)), ...pageFields(page) };
     },
 
-    TagUser: async (ctx, input: Input) => {
-      const user = await mustUser(ctx, String(input['UserName']));
-      await ctx.store.updateUser(account(ctx), user.userName, { tags: mergeTags(user.tags, input['Tags']) });
-      return {};
-    },
-
-    UntagUser: async (ctx, input: Input) => {
-      const user = await mustUser(ctx, String(input['UserName']));
-      await ctx.store.updateUser(account(ctx), user.userName, { tags: removeTags(user.tags, input['TagKeys']) });
-      return {};
-    },
-
-    ListUserTags: async (ctx, input: Input) => {
-      const user = await mustUser(ctx, String(input['UserName']));
-      const page = paginate(user.tags, input);
-      return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
-    },
+    ...tagOperations({ tag: 'TagUser', untag: 'UntagUser', list: 'ListUserTags' }, (ctx, input) => mustUser(ctx, String(input['UserName'])), (ctx, u, tags) => ctx.store.updateUser(account(ctx), u.userName, { tags })),
 
     PutUserPermissionsBoundary: async (ctx, input: Input) => {
       const user = await mustUser(ctx, String(input['UserName']));
