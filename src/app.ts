@@ -10,7 +10,7 @@ import type { Store } from './store/store.js';
 import type { MountedService, PipelineDeps } from './http/pipeline.js';
 import type { ServiceName } from './http/route.js';
 import { loadOrCreateCa, type CertificateAuthority } from './http/proxy/index.js';
-import { bootstrapOrganization } from './services/accounts/index.js';
+import { bootstrapOrganization, type BootstrapInfo } from './services/accounts/index.js';
 import { createIamService } from './services/iam/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createOrganizationsService } from './services/organizations/index.js';
@@ -19,14 +19,7 @@ import type { ServiceDefinition } from './services/types.js';
 import { buildAuthorization } from './app-deps.js';
 
 /** What the first start writes to <data-dir>/bootstrap.json (mode 0600). */
-export interface BootstrapInfo {
-  organizationId: string;
-  managementAccountId: string;
-  rootEmail: string;
-  rootPassword: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+export type { BootstrapInfo };
 
 export interface KamenOptions {
   /** Where the store, CA and bootstrap.json live; ':memory:' keeps everything in memory (tests). */
