@@ -1,6 +1,6 @@
-/** Binds an http.Server to host:port and hands back what callers need: the bound port, its URL, and close(). */
+/** Binds a server to host:port and hands back what callers need: the bound port, its URL, and close(). */
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type net from 'node:net';
 
 export interface Listening {
   port: number;
@@ -10,8 +10,8 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Resolves once `server` listens on host:port (port 0 picks a free one). */
-export async function listen(server: http.Server, host: string, port: number): Promise<Listening> {
+/** Resolves once `server` listens on host:port (port 0 picks a free one); `dropConnections` ends the open ones on close. */
+export async function listen(server: net.Server, host: string, port: number, dropConnections: () => void = () => (server as http.Server).closeAllConnections()): Promise<Listening> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -19,7 +19,7 @@ export async function listen(server: http.Server, host: string, port: number): P
       resolve();
     });
   });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = (server.address() as net.AddressInfo).port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   return {
     port: bound,
@@ -27,7 +27,7 @@ export async function listen(server: http.Server, host: string, port: number): P
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        dropConnections();
       }),
   };
 }

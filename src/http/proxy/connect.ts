@@ -1,4 +1,4 @@
-/** Proxy mode: terminates HTTPS CONNECT tunnels to AWS hostnames locally and serves them with the same http.Server. */
+/** Proxy mode: terminates HTTPS CONNECT tunnels to AWS hostnames locally and serves them on the same port's server. */
 import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
@@ -24,8 +24,11 @@ function parseAuthority(target: string | undefined): { host: string; port: numbe
   return { host: m[1]!.toLowerCase(), port };
 }
 
-/** Installs a 'connect' handler that serves allowed AWS hosts over locally-minted TLS; never opens outbound connections. */
-export function attachProxyMode(server: http.Server, ca: CertificateAuthority, opts: ProxyModeOptions = {}): void {
+/** Handles one CONNECT: `target` is host:port; an allowed AWS host gets a local TLS endpoint that `serve` answers on. */
+export type ConnectHandler = (target: string | undefined, socket: Duplex, head: Buffer) => void;
+
+/** Builds the CONNECT handler: locally minted TLS per SNI name for allowed AWS hosts; never opens outbound connections. */
+export function createConnectHandler(ca: CertificateAuthority, serve: (tlsSocket: tls.TLSSocket) => void, opts: ProxyModeOptions = {}): ConnectHandler {
   const allow = opts.allowHost ?? isAwsHost;
   const contexts = new Map<string, tls.SecureContext>();
   const contextFor = (name: string): tls.SecureContext => {
@@ -42,9 +45,9 @@ export function attachProxyMode(server: http.Server, ca: CertificateAuthority, o
     return ctx;
   };
 
-  server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  return (rawTarget, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const target = parseAuthority(req.url);
+    const target = parseAuthority(rawTarget);
     let ok = false;
     try {
       ok = target !== undefined && allow(target.host, target.port);
@@ -86,6 +89,12 @@ export function attachProxyMode(server: http.Server, ca: CertificateAuthority, o
       socket.destroy();
     });
     tlsSocket.on('close', () => socket.destroy());
-    server.emit('connection', tlsSocket);
-  });
+    serve(tlsSocket);
+  };
+}
+
+/** Installs a 'connect' handler on a node:http server that serves the tunnels with that same server. */
+export function attachProxyMode(server: http.Server, ca: CertificateAuthority, opts: ProxyModeOptions = {}): void {
+  const handle = createConnectHandler(ca, (tlsSocket) => server.emit('connection', tlsSocket), opts);
+  server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => handle(req.url, socket, head));
 }

@@ -1,0 +1,163 @@
+/** The API port's own HTTP/1.1 server: framing, pipelining order, keep-alive and close, limits, Expect, errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { serveConnection, type Http1Options, type Http1Request, type Http1Response } from '../../src/http/http1.js';
+import { readVectors } from '../helpers/paths.js';
+
+interface Case {
+  name: string;
+  raw: string;
+  statuses: number[];
+  closed: boolean;
+  seen: Array<{ method: string; target: string; body: string; headers?: Record<string, string> }>;
+}
+
+/** A server on a free loopback port whose connections `serveConnection` answers with `handler`. */
+async function serve(handler: (req: Http1Request) => Promise<Http1Response>, opts: Http1Options = {}): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (s) => {
+    sockets.add(s);
+    serveConnection(s, handler, { maxBodyBytes: 64, maxHeaderBytes: 512, ...opts });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+/** Parses a stream of responses into status codes and bodies (Content-Length framed). */
+function responses(bytes: Buffer): Array<{ status: number; headers: Record<string, string>; body: string }> {
+  const out: Array<{ status: number; headers: Record<string, string>; body: string }> = [];
+  let rest = bytes;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) return out;
+    const lines = rest.subarray(0, end).toString('latin1').split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const l of lines.slice(1)) headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
+    const len = Number(headers['content-length'] ?? 0);
+    out.push({ status: Number(lines[0]!.split(' ')[1]), headers, body: rest.subarray(end + 4, end + 4 + len).toString() });
+    rest = rest.subarray(end + 4 + len);
+  }
+}
+
+/** Sends `chunks` (with a pause between them) and collects what comes back until the server closes or `waitMs` passes. */
+function exchange(port: number, chunks: Array<string | Buffer>, waitMs = 300): Promise<{ data: Buffer; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    const got: Buffer[] = [];
+    let closed = false;
+    sock.on('data', (d) => got.push(d));
+    sock.on('end', () => {
+      closed = true;
+      sock.end();
+    });
+    sock.on('error', reject);
+    sock.on('connect', async () => {
+      for (const c of chunks) {
+        sock.write(c);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      setTimeout(() => {
+        sock.destroy();
+        resolve({ data: Buffer.concat(got), closed });
+      }, waitMs);
+    });
+  });
+}
+
+const echo = (seen: Http1Request[]) => async (req: Http1Request): Promise<Http1Response> => {
+  seen.push(req);
+  return { status: 200, headers: { 'content-type': 'text/plain' }, body: `${req.method} ${req.target} ${req.body.length}` };
+};
+
+const { cases } = readVectors<{ cases: Case[] }>('http', 'http1-requests.json');
+
+for (const c of cases) {
+  for (const delivery of ['at once', 'byte by byte'] as const) {
+    test(`http1: ${c.name} (${delivery})`, async () => {
+      const seen: Http1Request[] = [];
+      const s = await serve(echo(seen));
+      try {
+        const raw = Buffer.from(c.raw, 'latin1');
+        const chunks = delivery === 'at once' ? [raw] : [...raw].map((b) => Buffer.from([b]));
+        const r = await exchange(s.port, chunks, delivery === 'at once' ? 200 : 300);
+        const got = responses(r.data);
+        assert.deepEqual(got.map((g) => g.status), c.statuses);
+        assert.equal(r.closed, c.closed, 'connection closed');
+        assert.deepEqual(seen.map((q) => ({ method: q.method, target: q.target, body: q.body.toString('latin1'), ...(c.seen.find((x) => x.target === q.target)?.headers ? { headers: Object.fromEntries(Object.keys(c.seen.find((x) => x.target === q.target)!.headers!).map((k) => [k, q.headers[k]])) } : {}) })), c.seen);
+        for (const g of got) {
+          assert.ok(g.headers['date'], 'every answer has a Date');
+          assert.equal(g.headers['connection'], g === got[got.length - 1] && c.closed ? 'close' : 'keep-alive');
+        }
+      } finally {
+        await s.close();
+      }
+    });
+  }
+}
+
+test('http1: answers leave in request order even when a later one finishes first', async () => {
+  const s = await serve(async (req) => {
+    if (req.target === '/slow') await new Promise((r) => setTimeout(r, 50));
+    return { status: req.target === '/slow' ? 201 : 202, headers: {}, body: req.target };
+  });
+  try {
+    const r = await exchange(s.port, ['GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n'], 200);
+    assert.deepEqual(responses(r.data).map((g) => g.body), ['/slow', '/fast']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('http1: Expect: 100-continue gets "100 Continue" before the body is sent', async () => {
+  const seen: Http1Request[] = [];
+  const s = await serve(echo(seen));
+  try {
+    const sock = net.connect(s.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write('POST /e HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n');
+    const interim = await new Promise<string>((r) => sock.once('data', (d) => r(d.toString())));
+    assert.equal(interim, 'HTTP/1.1 100 Continue\r\n\r\n');
+    sock.write('body');
+    const final = await new Promise<string>((r) => sock.once('data', (d) => r(d.toString())));
+    assert.match(final, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.equal(seen[0]!.body.toString(), 'body');
+    sock.destroy();
+  } finally {
+    await s.close();
+  }
+});
+
+test('http1: a request head over the limit is 431; a throwing handler is a 500, never a crash', async () => {
+  const s = await serve(async (req) => {
+    if (req.target === '/boom') throw new Error('boom');
+    return { status: 200, headers: {}, body: 'ok' };
+  });
+  try {
+    const big = await exchange(s.port, [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(600)}\r\n\r\n`]);
+    assert.deepEqual(responses(big.data).map((g) => g.status), [431]);
+    assert.equal(big.closed, true);
+    const boom = await exchange(s.port, ['GET /boom HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n']);
+    assert.deepEqual(responses(boom.data).map((g) => g.status), [500, 200]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('http1: HEAD answers carry the length but no body', async () => {
+  const s = await serve(async () => ({ status: 200, headers: {}, body: 'twelve bytes' }));
+  try {
+    const r = await exchange(s.port, ['HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n']);
+    const text = r.data.toString();
+    assert.equal((text.match(/content-length: 12/g) ?? []).length, 2);
+    assert.ok(text.endsWith('\r\n\r\ntwelve bytes'), 'only the GET has a body');
+  } finally {
+    await s.close();
+  }
+});
