@@ -153,4 +153,34 @@ describe('sqlite write gate', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the getUser cache: writes show at once, a rolled-back write never does, and callers cannot change it', async () => {
+    const s = await openStore({});
+    try {
+      await s.createUser(user(A1, 'cached', { tags: [{ Key: 'k', Value: 'v1' }] }));
+      const first = (await s.getUser(A1, 'CACHED'))!;
+      first.tags[0]!.Value = 'scribbled';
+      first.path = '/scribbled/';
+      assert.deepEqual((await s.getUser(A1, 'cached'))!.tags, [{ Key: 'k', Value: 'v1' }], 'a caller\'s changes do not leak into the cache');
+      assert.equal((await s.getUser(A1, 'cached'))!.path, '/');
+      await s.updateUser(A1, 'cached', { tags: [{ Key: 'k', Value: 'v2' }] });
+      assert.deepEqual((await s.getUser(A1, 'cached'))!.tags, [{ Key: 'k', Value: 'v2' }]);
+      await assert.rejects(
+        s.transaction(async () => {
+          await s.updateUser(A1, 'cached', { tags: [{ Key: 'k', Value: 'v3' }] });
+          assert.deepEqual((await s.getUser(A1, 'cached'))!.tags, [{ Key: 'k', Value: 'v3' }], 'the transaction sees its own write');
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.deepEqual((await s.getUser(A1, 'cached'))!.tags, [{ Key: 'k', Value: 'v2' }], 'the rolled-back write is gone');
+      await s.updateUser(A1, 'cached', { userName: 'renamed', arn: `arn:aws:iam::${A1}:user/renamed` });
+      assert.equal(await s.getUser(A1, 'cached'), undefined);
+      assert.equal((await s.getUser(A1, 'renamed'))!.arn, `arn:aws:iam::${A1}:user/renamed`);
+      await s.deleteUser(A1, 'renamed');
+      assert.equal(await s.getUser(A1, 'renamed'), undefined);
+    } finally {
+      await s.close();
+    }
+  });
 });

@@ -50,6 +50,14 @@ const toRoot = (r: RootRow): RootUser => ({
   createDate: new Date(r.create_date),
 });
 
+/** How many users the getUser cache holds before it starts over. */
+const USER_CACHE_MAX = 10_000;
+
+/** A copy a caller may change without touching the cached user. */
+function copyUser(u: User): User {
+  return { ...u, tags: u.tags.map((t) => ({ ...t })) };
+}
+
 /** Maps an iam_users row to a User (optional fields omitted when NULL). */
 export function toUser(r: UserRow): User {
   const u: User = {
@@ -96,6 +104,11 @@ type UsersMethods = Pick<
 /** Prepares the users statements once for this connection and returns the family's methods. */
 export function usersFamily(ctx: SqliteContext): UsersMethods {
   const { db, run } = ctx;
+  /**
+   * getUser answers by account + lowercase name, committed rows only; every users write empties it. This process is
+   * the only writer of IAM users (`kamen account create` in another process adds accounts, never users).
+   */
+  const users = new Map<string, User>();
   const s = {
     putRoot: db.prepare(`INSERT INTO root_users (account_id, email, password_hash, create_date)
       VALUES (@account_id, @email, @password_hash, @create_date)
@@ -189,6 +202,7 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
     getAccountIdByAlias: (alias) => run(() => (s.byAlias.get(alias) as string | undefined) ?? undefined),
 
     createUser: (user) => run(() => {
+      users.clear();
       unique(`User with name ${user.userName} already exists.`, () =>
         s.insertUser.run({
           user_id: user.userId,
@@ -204,14 +218,25 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
       );
     }),
     getUser: (accountId, userName) => run(() => {
+      const key = accountId + '\n' + userName.toLowerCase();
+      const hit = users.get(key);
+      if (hit) return copyUser(hit);
       const r = s.getUser.get(accountId, userName) as UserRow | undefined;
-      return r ? toUser(r) : undefined;
+      if (!r) return undefined;
+      const u = toUser(r);
+      // Only committed rows are kept: inside a transaction the row may yet be rolled back.
+      if (!db.inTransaction) {
+        if (users.size >= USER_CACHE_MAX) users.clear();
+        users.set(key, copyUser(u));
+      }
+      return u;
     }),
     getUserById: (userId) => run(() => {
       const r = s.getUserById.get(userId) as UserRow | undefined;
       return r ? toUser(r) : undefined;
     }),
     updateUser: (accountId, userName, patch) => run(() => {
+      users.clear();
       const params = patchParams(patch, {
         userName: same,
         path: same,
@@ -237,6 +262,7 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
       });
     }),
     deleteUser: (accountId, userName, opts) => run(() => {
+      users.clear();
       ctx.atomic(() => {
         if (opts?.cascade) {
           s.delInline.run(accountId, userName);
