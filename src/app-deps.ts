@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock } from './clock.js';
+import { createRandomPool, type RandomSource } from './random.js';
 import { createAuthzRuntime, type AuthzRuntime } from './authz/index.js';
 import { loadManagedPolicyCatalog, type ManagedPolicyCatalog } from './services/iam/index.js';
 import type { ServiceDeps } from './services/types.js';
@@ -12,7 +13,7 @@ import type { Store } from './store/store.js';
 export const MESSAGE_KEY_FILE = 'authz-message.key';
 
 export interface Authorization {
-  serviceDeps: ServiceDeps & { managedPolicies: ManagedPolicyCatalog };
+  serviceDeps: ServiceDeps & { managedPolicies: ManagedPolicyCatalog; random: RandomSource };
   resolveCredentials: AuthzRuntime['resolveCredentials'];
   authorizeOperation: AuthzRuntime['authorizeOperation'];
   noteKeyUsed: AuthzRuntime['noteKeyUsed'];
@@ -23,7 +24,7 @@ export async function buildAuthorization(opts: { store: Store; clock: Clock; dat
   const managedPolicies = loadManagedPolicyCatalog();
   const rt = createAuthzRuntime({ store: opts.store, clock: opts.clock, managedPolicies, messageKey: messageKey(opts.dataDir) });
   return {
-    serviceDeps: { ...rt.serviceDeps, managedPolicies },
+    serviceDeps: { ...rt.serviceDeps, managedPolicies, random: createRandomPool() },
     resolveCredentials: rt.resolveCredentials,
     authorizeOperation: rt.authorizeOperation,
     noteKeyUsed: rt.noteKeyUsed,

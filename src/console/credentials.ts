@@ -20,7 +20,7 @@ export async function mintConsoleCredentials(store: Store, clock: Clock, princip
   const info: SessionInfo = { sourceArn: principal.arn, issuedAt: isoSeconds(now), mfaAuthenticated: mfa };
   if (mfa) info.mfaAuthenticatedAt = isoSeconds(now);
   const p = principal.userName !== undefined ? { kind: principal.kind, arn: principal.arn, userId: principal.userId, userName: principal.userName } : { kind: principal.kind, arn: principal.arn, userId: principal.userId };
-  const material = newTemporaryMaterial();
+  const material = newTemporaryMaterial(now);
   const expiration = expirationFor(now, seconds ?? (principal.kind === 'root' ? ROOT_SESSION_SECONDS : USER_SESSION_SECONDS));
   await store.putTemporaryCredential({ ...material, accountId: principal.accountId, expiration, createDate: new Date(now), session: packSession(p, info) });
   return { ...material, expiration };

@@ -1,5 +1,6 @@
 /** AES-256-GCM encryption of secrets at rest: `v1:<iv b64>:<tag b64>:<ciphertext b64>`, a fresh 12-byte IV per value. */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createRandomPool, type RandomSource } from '../random.js';
 import { KamenError } from '../errors.js';
 
 /** Encrypts and decrypts single secret strings with one 32-byte master key. */
@@ -12,14 +13,14 @@ export interface SecretCipher {
 const PREFIX = 'v1:';
 
 /** Builds a SecretCipher around a 32-byte key (the key is copied; the caller may wipe its buffer). */
-export function createSecretCipher(masterKey: Buffer): SecretCipher {
+export function createSecretCipher(masterKey: Buffer, random: RandomSource = createRandomPool()): SecretCipher {
   if (!Buffer.isBuffer(masterKey) || masterKey.length !== 32) {
     throw new KamenError('ERR_INTERNAL', 'The master key must be exactly 32 bytes (AES-256).');
   }
   const key = Buffer.from(masterKey);
   return {
     encrypt(plaintext: string): string {
-      const iv = randomBytes(12);
+      const iv = random(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();

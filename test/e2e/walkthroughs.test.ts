@@ -197,14 +197,16 @@ for (const [vi, v] of variants.entries()) {
       assert.match(noMfa.stderr, new RegExp(`\\(AccessDenied\\) when calling the AssumeRole operation: User: arn:aws:iam::${b.id}:user/bob is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`));
       const wrongCode = await aws(benv, 'sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'partner', '--serial-number', serial, '--token-code', totp(seed, Date.now() + 10 * 60_000));
       assert.notEqual(wrongCode.code, 0);
-      const withMfa = await aws(benv, 'sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'partner', '--serial-number', serial, '--token-code', totp(seed, Date.now()));
+      const code = totp(seed, Date.now());
+      const withMfa = await aws(benv, 'sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'partner', '--serial-number', serial, '--token-code', code);
       ok(withMfa);
       const out = withMfa.json();
       assert.equal(out.AssumedRoleUser.Arn, `arn:aws:sts::${a.id}:assumed-role/ex-for-aws-b/partner`);
       assert.match(out.Credentials.AccessKeyId, /^ASIA/);
-      // the same code cannot be used twice
-      const reused = await aws(benv, 'sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'partner2', '--serial-number', serial, '--token-code', totp(seed, Date.now()));
+      // the same code cannot be used twice (the very same code: a fresh one after the 30 s step would be valid)
+      const reused = await aws(benv, 'sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'partner2', '--serial-number', serial, '--token-code', code);
       assert.notEqual(reused.code, 0);
+      assert.match(reused.stderr, /MultiFactorAuthentication failed with invalid MFA one time pass code/);
 
       const extArn = `arn:aws:iam::${a.id}:role/ex-for-aws-b-ext`;
       const noExt = await aws(benv, 'sts', 'assume-role', '--role-arn', extArn, '--role-session-name', 'ext-session');

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { openStore, DB_FILE } from '../../src/store/open.js';
 import { createContext, openDatabase } from '../../src/store/sqlite/db.js';
 import { createSecretCipher } from '../../src/store/crypto.js';
-import { A1, user } from '../contract/fixtures.js';
+import { A1, role, T0, user } from '../contract/fixtures.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -179,6 +179,32 @@ describe('sqlite write gate', () => {
       assert.equal((await s.getUser(A1, 'renamed'))!.arn, `arn:aws:iam::${A1}:user/renamed`);
       await s.deleteUser(A1, 'renamed');
       assert.equal(await s.getUser(A1, 'renamed'), undefined);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('the getRole cache: trust policy and last-used updates show at once; a rolled-back update never does', async () => {
+    const s = await openStore({});
+    try {
+      await s.createRole(role(A1, 'r'));
+      const doc = (await s.getRole(A1, 'R'))!.assumeRolePolicyDocument;
+      await s.updateRole(A1, 'r', { assumeRolePolicyDocument: '{"changed":1}' });
+      assert.equal((await s.getRole(A1, 'r'))!.assumeRolePolicyDocument, '{"changed":1}');
+      assert.notEqual(doc, '{"changed":1}');
+      const got = (await s.getRole(A1, 'r'))!;
+      got.tags.push({ Key: 'x', Value: 'y' });
+      assert.deepEqual((await s.getRole(A1, 'r'))!.tags, [], 'a caller\'s changes do not leak into the cache');
+      await assert.rejects(s.transaction(async () => {
+        await s.updateRole(A1, 'r', { maxSessionDuration: 7200 });
+        assert.equal((await s.getRole(A1, 'r'))!.maxSessionDuration, 7200);
+        throw new Error('roll back');
+      }), /roll back/);
+      assert.notEqual((await s.getRole(A1, 'r'))!.maxSessionDuration, 7200);
+      await s.updateRole(A1, 'r', { lastUsed: { date: new Date(T0), region: 'eu-west-1' } });
+      assert.equal((await s.getRole(A1, 'r'))!.lastUsed?.region, 'eu-west-1');
+      await s.deleteRole(A1, 'r');
+      assert.equal(await s.getRole(A1, 'r'), undefined);
     } finally {
       await s.close();
     }

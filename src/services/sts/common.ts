@@ -1,8 +1,9 @@
 /** Shared pieces of the STS operations: deps, input validation with AWS's wording, minting and persisting credentials. */
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import { KamenError } from '../../errors.js';
+import { isKamenError, KamenError } from '../../errors.js';
 import { createAuthorizer, type Authorizer } from '../../authz/authorizer.js';
+import type { RandomSource } from '../../random.js';
 import type { ManagedPolicyCatalog } from '../../authz/policies.js';
 import { createPolicyCache } from '../../policy/index.js';
 import { loadManagedPolicyCatalog } from '../iam/managed-catalog.js';
@@ -116,16 +117,28 @@ export function newSessionToken(): string {
   return 'IQoJb3JpZ2luX2VjE' + randomBytes(TOKEN_BYTES).toString('base64');
 }
 
+/** Seconds since 2024-01-01 are the first six characters of a temporary key ID (32^6 s ≈ 34 years). */
+const KEY_EPOCH_MS = Date.UTC(2024, 0, 1);
+/** The Base32 characters in ASCII order, so the time stamp sorts as the time does. */
+const B32_SORTED = '234567ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
 /**
- * One set of temporary credential material from a single random draw (each draw is a syscall on the request path):
- * ASIA + 16 Base32 characters, a 40-character secret, and the session token.
+ * One set of temporary credential material from a single random draw: ASIA + 16 Base32 characters (six of the
+ * issue time, so new keys land together at the end of the store's index instead of dirtying random pages, and ten
+ * random), a 40-character secret, and the session token. Key IDs are identifiers, not secrets (AWS's encode the account).
  */
-export function newTemporaryMaterial(): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
-  const r = randomBytes(16 + 30 + TOKEN_BYTES);
-  let id = 'ASIA';
-  for (let i = 0; i < 16; i++) id += B32[r[i]! & 31];
-  const secretAccessKey = r.subarray(16, 46).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'B');
-  return { accessKeyId: id, secretAccessKey, sessionToken: 'IQoJb3JpZ2luX2VjE' + r.subarray(46).toString('base64') };
+export function newTemporaryMaterial(nowMs: number, random: RandomSource = randomBytes): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
+  const r = random(10 + 30 + TOKEN_BYTES);
+  let t = Math.max(0, Math.floor((nowMs - KEY_EPOCH_MS) / 1000));
+  let stamp = '';
+  for (let i = 0; i < 6; i++) {
+    stamp = B32_SORTED[t & 31] + stamp;
+    t = Math.floor(t / 32);
+  }
+  let id = 'ASIA' + stamp;
+  for (let i = 0; i < 10; i++) id += B32[r[i]! & 31];
+  const secretAccessKey = r.subarray(10, 40).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'B');
+  return { accessKeyId: id, secretAccessKey, sessionToken: 'IQoJb3JpZ2luX2VjE' + r.subarray(40).toString('base64') };
 }
 
 /** Expiration (whole seconds, as AWS prints it) of credentials issued now for `seconds`. */
@@ -133,19 +146,33 @@ export function expirationFor(nowMs: number, seconds: number): Date {
   return new Date(Math.floor(nowMs / 1000) * 1000 + seconds * 1000);
 }
 
+/** The server's pooled random source (ServiceDeps.random), else crypto.randomBytes. */
+export function randomSource(ctx: OperationContext): RandomSource {
+  const r = ctx.deps['random'];
+  return typeof r === 'function' ? (r as RandomSource) : randomBytes;
+}
+
 /** Mints temporary credentials for `principal`, persists them (they survive a restart) and returns the wire shape. */
 export async function issueCredentials(ctx: OperationContext, principalAccount: string, principal: { kind: Caller['kind']; arn: string; userId: string; userName?: string }, info: SessionInfo, seconds: number) {
   const now = ctx.clock.now();
-  const cred = {
-    ...newTemporaryMaterial(),
-    accountId: principalAccount,
-    expiration: expirationFor(now, seconds),
-    createDate: new Date(now),
-    session: packSession(principal, info),
-  };
-  // In a transaction (nested where one is open), so concurrent issues share one durable commit.
-  await ctx.store.transaction(() => ctx.store.putTemporaryCredential(cred));
-  return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
+  for (let attempt = 1; ; attempt++) {
+    const cred = {
+      ...newTemporaryMaterial(now, randomSource(ctx)),
+      accountId: principalAccount,
+      expiration: expirationFor(now, seconds),
+      createDate: new Date(now),
+      session: packSession(principal, info),
+    };
+    try {
+      // In a transaction (nested where one is open), so concurrent issues share one durable commit.
+      await ctx.store.transaction(() => ctx.store.putTemporaryCredential(cred));
+      return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
+    } catch (err) {
+      // A key ID drawn twice (50 random bits per second) is drawn again, never overwritten.
+      if (attempt < 3 && isKamenError(err, 'ERR_ENTITY_ALREADY_EXISTS')) continue;
+      throw err;
+    }
+  }
 }
 
 /** ISO time without milliseconds (aws:TokenIssueTime form). */

@@ -53,9 +53,7 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
     userKeys: db.prepare('SELECT * FROM access_keys WHERE account_id = ? AND user_name = ? ORDER BY create_date, access_key_id'),
     rootKeys: db.prepare('SELECT * FROM access_keys WHERE account_id = ? AND user_name IS NULL ORDER BY create_date, access_key_id'),
     putTemp: db.prepare(`INSERT INTO temporary_credentials (access_key_id, account_id, secrets_enc, expiration, create_date, session)
-      VALUES (@access_key_id, @account_id, @secrets_enc, @expiration, @create_date, @session)
-      ON CONFLICT (access_key_id) DO UPDATE SET account_id = excluded.account_id, secrets_enc = excluded.secrets_enc,
-        expiration = excluded.expiration, create_date = excluded.create_date, session = excluded.session`),
+      VALUES (@access_key_id, @account_id, @secrets_enc, @expiration, @create_date, @session)`),
     getTemp: db.prepare('SELECT * FROM temporary_credentials WHERE access_key_id = ?'),
     deleteExpired: db.prepare('DELETE FROM temporary_credentials WHERE expiration < ?'),
   };
@@ -118,7 +116,7 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
     }),
 
     putTemporaryCredential: (cred) => run(() => {
-      s.putTemp.run({
+      unique(`Temporary credentials ${cred.accessKeyId} already exist.`, () => s.putTemp.run({
         access_key_id: cred.accessKeyId,
         account_id: cred.accountId,
         // secret and token in one envelope: the per-request lookup is one SELECT and one decrypt
@@ -126,7 +124,7 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
         expiration: cred.expiration.getTime(),
         create_date: cred.createDate.getTime(),
         session: JSON.stringify(cred.session),
-      });
+      }));
     }),
     getTemporaryCredential: (accessKeyId) => run(() => {
       const r = s.getTemp.get(accessKeyId) as TempRow | undefined;

@@ -13,6 +13,7 @@ import {
   tagsJson,
   toPage,
   unique,
+  createRowCache,
   type SqliteContext,
 } from './db.js';
 
@@ -76,9 +77,21 @@ type RolesMethods = Pick<
   | 'listInstanceProfilesForRole'
 >;
 
+/** A copy a caller may change without touching the cached role. */
+function copyRole(r: Role): Role {
+  const c: Role = { ...r, tags: r.tags.map((t) => ({ ...t })) };
+  if (r.lastUsed) c.lastUsed = { ...r.lastUsed };
+  return c;
+}
+
 /** Prepares the role and instance profile statements once for this connection and returns the family's methods. */
 export function rolesFamily(ctx: SqliteContext): RolesMethods {
   const { db, run } = ctx;
+  /**
+   * getRole answers by account + lowercase name; every roles write empties it. Another process only ever adds roles
+   * (`kamen account create` in a new account), and a missing role is never cached.
+   */
+  const roles = createRowCache<Role>(db, copyRole);
   const s = {
     insert: db.prepare(`INSERT INTO iam_roles (role_id, account_id, role_name, path, arn, create_date, assume_role_policy,
       description, max_session_duration, permissions_boundary_arn, tags, last_used_date, last_used_region)
@@ -146,6 +159,7 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
 
   return {
     createRole: (role) => run(() => {
+      roles.clear();
       unique(`Role with name ${role.roleName} already exists.`, () =>
         s.insert.run({
           role_id: role.roleId,
@@ -164,15 +178,18 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
         }),
       );
     }),
-    getRole: (accountId, roleName) => run(() => {
-      const r = s.get.get(accountId, roleName) as RoleRow | undefined;
-      return r ? toRole(r) : undefined;
-    }),
+    getRole: (accountId, roleName) => run(() =>
+      roles.get(accountId + '\n' + roleName.toLowerCase(), () => {
+        const r = s.get.get(accountId, roleName) as RoleRow | undefined;
+        return r ? toRole(r) : undefined;
+      }),
+    ),
     getRoleById: (roleId) => run(() => {
       const r = s.getById.get(roleId) as RoleRow | undefined;
       return r ? toRole(r) : undefined;
     }),
     updateRole: (accountId, roleName, patch) => run(() => {
+      roles.clear();
       const params = patchParams(patch, {
         path: same,
         assumeRolePolicyDocument: same,
@@ -189,6 +206,7 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
       s.update.run({ ...params, account_id: accountId, key_name: roleName });
     }),
     deleteRole: (accountId, roleName, opts) => run(() => {
+      roles.clear();
       ctx.atomic(() => {
         if (opts?.cascade) {
           s.delInline.run(accountId, roleName);

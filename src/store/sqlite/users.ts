@@ -13,6 +13,7 @@ import {
   parseTags,
   toPage,
   unique,
+  createRowCache,
   type SqliteContext,
 } from './db.js';
 
@@ -49,9 +50,6 @@ const toRoot = (r: RootRow): RootUser => ({
   passwordHash: r.password_hash,
   createDate: new Date(r.create_date),
 });
-
-/** How many users the getUser cache holds before it starts over. */
-const USER_CACHE_MAX = 10_000;
 
 /** A copy a caller may change without touching the cached user. */
 function copyUser(u: User): User {
@@ -105,10 +103,10 @@ type UsersMethods = Pick<
 export function usersFamily(ctx: SqliteContext): UsersMethods {
   const { db, run } = ctx;
   /**
-   * getUser answers by account + lowercase name, committed rows only; every users write empties it. This process is
-   * the only writer of IAM users (`kamen account create` in another process adds accounts, never users).
+   * getUser answers by account + lowercase name; every users write empties it. This process is the only writer of IAM
+   * users (`kamen account create` in another process adds accounts, never users).
    */
-  const users = new Map<string, User>();
+  const users = createRowCache<User>(db, copyUser);
   const s = {
     putRoot: db.prepare(`INSERT INTO root_users (account_id, email, password_hash, create_date)
       VALUES (@account_id, @email, @password_hash, @create_date)
@@ -218,18 +216,10 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
       );
     }),
     getUser: (accountId, userName) => run(() => {
-      const key = accountId + '\n' + userName.toLowerCase();
-      const hit = users.get(key);
-      if (hit) return copyUser(hit);
-      const r = s.getUser.get(accountId, userName) as UserRow | undefined;
-      if (!r) return undefined;
-      const u = toUser(r);
-      // Only committed rows are kept: inside a transaction the row may yet be rolled back.
-      if (!db.inTransaction) {
-        if (users.size >= USER_CACHE_MAX) users.clear();
-        users.set(key, copyUser(u));
-      }
-      return u;
+      return users.get(accountId + '\n' + userName.toLowerCase(), () => {
+        const r = s.getUser.get(accountId, userName) as UserRow | undefined;
+        return r ? toUser(r) : undefined;
+      });
     }),
     getUserById: (userId) => run(() => {
       const r = s.getUserById.get(userId) as UserRow | undefined;
