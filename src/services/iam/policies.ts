@@ -61,6 +61,15 @@ export async function policyUsageFor(ctx: OperationContext, arn: string): Promis
   return { attachments, boundaryUsers, boundaryRoles };
 }
 
+/** AttachmentCount, PermissionsBoundaryUsageCount and IsAttachable of a policy's Policy shape. */
+function usageCounts(usage: PolicyUsage | undefined): { AttachmentCount: number; PermissionsBoundaryUsageCount: number; IsAttachable: true } {
+  return {
+    AttachmentCount: usage?.attachments.length ?? 0,
+    PermissionsBoundaryUsageCount: (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0),
+    IsAttachable: true,
+  };
+}
+
 /** The Policy shape for a customer managed policy. */
 export function localPolicyOut(p: ManagedPolicy, usage: PolicyUsage | undefined, opts: { description?: boolean; tags?: boolean } = {}): Input {
   const o: Input = {
@@ -69,9 +78,7 @@ export function localPolicyOut(p: ManagedPolicy, usage: PolicyUsage | undefined,
     Arn: p.arn,
     Path: p.path,
     DefaultVersionId: p.defaultVersionId,
-    AttachmentCount: usage?.attachments.length ?? 0,
-    PermissionsBoundaryUsageCount: (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0),
-    IsAttachable: true,
+    ...usageCounts(usage),
   };
   if (opts.description && p.description !== undefined) o['Description'] = p.description;
   o['CreateDate'] = p.createDate;
@@ -88,9 +95,7 @@ export function awsPolicyOut(e: ManagedCatalogEntry, usage: PolicyUsage | undefi
     Arn: e.arn,
     Path: e.path,
     DefaultVersionId: e.defaultVersionId,
-    AttachmentCount: usage?.attachments.length ?? 0,
-    PermissionsBoundaryUsageCount: (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0),
-    IsAttachable: true,
+    ...usageCounts(usage),
     CreateDate: e.createDate,
     UpdateDate: e.updateDate,
   };

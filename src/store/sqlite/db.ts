@@ -108,7 +108,7 @@ export function applyMigrations(db: Db): void {
  * resolves only once that commit is on disk. For a file database the COMMIT itself does not wait for the disk
  * (synchronous=NORMAL for that one statement); the WAL file is then fdatasync'ed on libuv's thread pool, so the
  * event loop keeps serving while the disk works and the next batch fills meanwhile. Calls from outside a transaction
- * wait until every earlier batch is committed and durable, so nobody reads data that is not yet safe.
+ * wait until the batch open when they were made is committed and durable (and for an open transaction to finish).
  */
 export function createContext(db: Db, cipher: SecretCipher, durability: { walFile?: string; syncFile?: (fd: number) => Promise<void> } = {}): SqliteContext & {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
@@ -195,18 +195,16 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
 
   const run = async <T>(fn: () => T): Promise<T> => {
     if (inTx()) return fn();
-    for (;;) {
-      if (batch || durable) {
-        await (batch ? batch.committed : durable)!.catch(() => {});
-        continue;
-      }
-      if (!gate.isLocked) return fn();
-      await gate.lock();
-      try {
-        if (!batch) return fn();
-      } finally {
-        gate.unlock();
-      }
+    // Wait once for the batch open (or syncing) when the call came; waiting again for every later batch would let a
+    // steady stream of writes starve reads. A later batch holds only finished transactions, never a half-done one.
+    const earlier = batch ? batch.committed : durable;
+    if (earlier) await earlier.catch(() => {});
+    if (!gate.isLocked) return fn();
+    await gate.lock();
+    try {
+      return fn();
+    } finally {
+      gate.unlock();
     }
   };
 
