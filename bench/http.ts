@@ -109,7 +109,8 @@ async function compare(label: string, kamenPort: number, request: Buffer, tmp: s
   fs.writeFileSync(file, JSON.stringify(sample));
   const bare = await startChild(['bare', file]);
   try {
-    for (const load of LOADS) {
+    // BENCH_LOAD=<substring> runs only the loads whose name contains it.
+    for (const load of LOADS.filter((l) => !process.env.BENCH_LOAD || l.name.includes(process.env.BENCH_LOAD))) {
       const k: number[] = [];
       const b: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {

@@ -332,7 +332,7 @@ export interface IdentityStore {
   listInstanceProfilesForRole(accountId: string, roleName: string): Promise<InstanceProfile[]>;
 
   // STS temporary credentials
-  /** Adds a credential; an access key ID already stored is ERR_ENTITY_ALREADY_EXISTS (never an overwrite). */
+  /** Adds a credential, durable once resolved (concurrent adds may share a commit); an access key ID already stored is ERR_ENTITY_ALREADY_EXISTS (never an overwrite). */
   putTemporaryCredential(cred: TemporaryCredential): Promise<void>;
   getTemporaryCredential(accessKeyId: string): Promise<TemporaryCredential | undefined>;
   deleteExpiredTemporaryCredentials(before: Date): Promise<number>;

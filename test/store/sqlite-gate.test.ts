@@ -154,6 +154,74 @@ describe('sqlite write gate', () => {
     }
   });
 
+  /** A context on a file database whose WAL syncs the test releases one by one. */
+  const heldSyncs = (prefix: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const file = path.join(dir, DB_FILE);
+    const db = openDatabase(file);
+    const syncs: Array<() => void> = [];
+    const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)) });
+    db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    const done = async () => {
+      while (syncs.length) syncs.shift()!();
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    return { db, ctx, syncs, count, done };
+  };
+
+  it('an outside read waits only for the batch open when it came, not for later ones (no starvation)', async () => {
+    const { db, ctx, syncs, count, done } = heldSyncs('kamen-starve-');
+    try {
+      const put = (k: string) => ctx.transaction(async () => ctx.run(() => db.prepare('INSERT INTO t VALUES (?)').run(k)));
+      const first = put('a');
+      while (syncs.length < 1) await tick();
+      let read: number | undefined;
+      const reader = ctx.run(() => (read = count()));
+      const second = put('b'); // a newer batch, committed while the first one's sync is still running
+      while (syncs.length < 2) await tick();
+      syncs[0]!();
+      await first;
+      for (let i = 0; i < 10 && read === undefined; i++) await tick();
+      assert.notEqual(read, undefined, 'the read ran once the batch it came during was durable, with a newer sync pending');
+      syncs[1]!();
+      await Promise.all([second, reader]);
+    } finally {
+      await done();
+    }
+  });
+
+  it('commitOne: one statement joins the open batch without a savepoint, acknowledged only after its sync', async () => {
+    const { db, ctx, syncs, count, done } = heldSyncs('kamen-one-');
+    try {
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      const acked: string[] = [];
+      const one = (k: string) => ctx.commitOne(() => insert.run(k)).then(() => acked.push(k));
+      const inTx = ctx.transaction(async () => ctx.run(() => insert.run('tx'))).then(() => acked.push('tx'));
+      const a = one('a');
+      const dup = ctx.commitOne(() => insert.run('a')); // fails alone: the batch and its other writes stay
+      const b = one('b');
+      await assert.rejects(dup, /UNIQUE/);
+      while (syncs.length === 0) await tick();
+      for (let i = 0; i < 5; i++) await tick();
+      assert.equal(syncs.length, 1, 'one sync for the transaction and both single writes');
+      assert.deepEqual(acked, [], 'nothing is acknowledged before the sync completes');
+      syncs[0]!();
+      await Promise.all([a, b, inTx]);
+      assert.deepEqual(acked.sort(), ['a', 'b', 'tx']);
+      assert.equal(count(), 3);
+      // Inside a transaction it is part of it: a rollback takes it away too.
+      await assert.rejects(ctx.transaction(async () => {
+        await ctx.commitOne(() => insert.run('inner'));
+        throw new Error('roll back');
+      }), /roll back/);
+      assert.equal(count(), 3);
+    } finally {
+      await done();
+    }
+  });
+
   it('the getUser cache: writes show at once, a rolled-back write never does, and callers cannot change it', async () => {
     const s = await openStore({});
     try {

@@ -126,11 +126,14 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     const seconds = chained ? Math.min(requested, 3600) : requested;
     // One commit: the credentials, and the role's "last used" stamp (refreshed at most once a minute per region).
     const stamp = !role.lastUsed || role.lastUsed.region !== ctx.region || now - role.lastUsed.date.getTime() >= 60_000;
-    const Credentials = await ctx.store.transaction(async () => {
-      const c = await issueCredentials(ctx, roleAccount, { kind: 'assumed-role', arn: assumedArn, userId: assumedId }, info, seconds);
-      if (stamp) await ctx.store.updateRole(roleAccount, role.roleName, { lastUsed: { date: new Date(now), region: ctx.region } });
-      return c;
-    });
+    const issue = () => issueCredentials(ctx, roleAccount, { kind: 'assumed-role', arn: assumedArn, userId: assumedId }, info, seconds);
+    const Credentials = !stamp
+      ? await issue()
+      : await ctx.store.transaction(async () => {
+          const c = await issue();
+          await ctx.store.updateRole(roleAccount, role.roleName, { lastUsed: { date: new Date(now), region: ctx.region } });
+          return c;
+        });
     const out: Record<string, unknown> = { Credentials, AssumedRoleUser: { AssumedRoleId: assumedId, Arn: assumedArn } };
     if (packed !== undefined) out['PackedPolicySize'] = packed;
     if (effectiveSourceIdentity) out['SourceIdentity'] = effectiveSourceIdentity;

@@ -164,8 +164,8 @@ export async function issueCredentials(ctx: OperationContext, principalAccount: 
       session: packSession(principal, info),
     };
     try {
-      // In a transaction (nested where one is open), so concurrent issues share one durable commit.
-      await ctx.store.transaction(() => ctx.store.putTemporaryCredential(cred));
+      // Durable when it resolves; concurrent issues share one commit (the store's group commit).
+      await ctx.store.putTemporaryCredential(cred);
       return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
     } catch (err) {
       // A key ID drawn twice (50 random bits per second) is drawn again, never overwritten.

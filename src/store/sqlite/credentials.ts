@@ -37,7 +37,7 @@ type CredentialMethods = Pick<
 
 /** Prepares the credential statements once for this connection and returns the family's methods. */
 export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
-  const { db, run, cipher } = ctx;
+  const { db, run, commitOne, cipher } = ctx;
   const s = {
     insertKey: db.prepare(`INSERT INTO access_keys (access_key_id, account_id, user_name, secret_enc, status, create_date,
       last_used_date, last_used_service, last_used_region) VALUES (@access_key_id, @account_id, @user_name, @secret_enc,
@@ -53,7 +53,7 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
     userKeys: db.prepare('SELECT * FROM access_keys WHERE account_id = ? AND user_name = ? ORDER BY create_date, access_key_id'),
     rootKeys: db.prepare('SELECT * FROM access_keys WHERE account_id = ? AND user_name IS NULL ORDER BY create_date, access_key_id'),
     putTemp: db.prepare(`INSERT INTO temporary_credentials (access_key_id, account_id, secrets_enc, expiration, create_date, session)
-      VALUES (@access_key_id, @account_id, @secrets_enc, @expiration, @create_date, @session)`),
+      VALUES (?, ?, ?, ?, ?, ?)`),
     getTemp: db.prepare('SELECT * FROM temporary_credentials WHERE access_key_id = ?'),
     deleteExpired: db.prepare('DELETE FROM temporary_credentials WHERE expiration < ?'),
   };
@@ -115,16 +115,17 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
       return rows.map(toKey);
     }),
 
-    putTemporaryCredential: (cred) => run(() => {
-      unique(`Temporary credentials ${cred.accessKeyId} already exist.`, () => s.putTemp.run({
-        access_key_id: cred.accessKeyId,
-        account_id: cred.accountId,
+    // One INSERT joining the group commit: no savepoint, durable when it resolves.
+    putTemporaryCredential: (cred) => commitOne(() => {
+      unique(`Temporary credentials ${cred.accessKeyId} already exist.`, () => s.putTemp.run(
+        cred.accessKeyId,
+        cred.accountId,
         // secret and token in one envelope: the per-request lookup is one SELECT and one decrypt
-        secrets_enc: cipher.encrypt(JSON.stringify([cred.secretAccessKey, cred.sessionToken])),
-        expiration: cred.expiration.getTime(),
-        create_date: cred.createDate.getTime(),
-        session: JSON.stringify(cred.session),
-      }));
+        cipher.encrypt(JSON.stringify([cred.secretAccessKey, cred.sessionToken])),
+        cred.expiration.getTime(),
+        cred.createDate.getTime(),
+        JSON.stringify(cred.session),
+      ));
     }),
     getTemporaryCredential: (accessKeyId) => run(() => {
       const r = s.getTemp.get(accessKeyId) as TempRow | undefined;

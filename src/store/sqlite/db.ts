@@ -50,6 +50,11 @@ export interface SqliteContext {
   run<T>(fn: () => T): Promise<T>;
   /** Runs synchronous `fn` atomically (BEGIN, or a SAVEPOINT when a transaction is already open). */
   atomic<T>(fn: () => T): T;
+  /**
+   * Runs `fn`, which must execute exactly one writing statement (atomic by itself), in the open batch without a
+   * savepoint, and resolves once that batch is durable; inside a transaction it is simply part of it.
+   */
+  commitOne<T>(fn: () => T): Promise<T>;
 }
 
 /** Opens a connection with kamen's pragmas and applies pending migrations. */
@@ -210,6 +215,29 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
 
   const atomic = <T>(fn: () => T): T => db.transaction(fn)();
 
+  const commitOne = async <T>(fn: () => T): Promise<T> => {
+    if (inTx()) return fn();
+    // A free gate means no transaction is open, and this runs to its end before any other code: no lock needed.
+    const waited = gate.isLocked;
+    if (waited) await gate.lock();
+    let mine: NonNullable<typeof batch>;
+    let result: T;
+    try {
+      if (closed) throw new KamenError('ERR_INTERNAL', 'The store is closed.');
+      mine = batch ??= openBatch();
+      try {
+        // A failing statement undoes only itself (SQLite's statement rollback); the batch stays open for the others.
+        result = fn();
+      } finally {
+        checkBatchAlive();
+      }
+    } finally {
+      if (waited) gate.unlock();
+    }
+    await mine.committed;
+    return result;
+  };
+
   const transaction = async <T>(fn: () => Promise<T>): Promise<T> => {
     const outer = inTx();
     if (outer) {
@@ -288,7 +316,7 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     }
   };
 
-  return { db, cipher, run, atomic, transaction, close };
+  return { db, cipher, run, atomic, commitOne, transaction, close };
 }
 
 /** A point-read cache of committed rows; the family that owns the table empties it on every write to that table. */
