@@ -12,7 +12,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { median, replay } from './load.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
 /**
@@ -113,15 +113,32 @@ async function compare(label: string, kamenPort: number, request: Buffer, tmp: s
     for (const load of LOADS.filter((l) => !process.env.BENCH_LOAD || l.name.includes(process.env.BENCH_LOAD))) {
       const k: number[] = [];
       const b: number[] = [];
+      const ratios: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
-        const rk = await replay(kamenPort, request, { seconds: SECONDS, ...load.opts });
-        if (rk.non2xx) throw new Error(`${label}: ${rk.non2xx} non-2xx answers from kamen`);
-        k.push(rk.rps);
-        b.push((await replay(bare.info.port, request, { seconds: SECONDS, ...load.opts })).rps);
+        // Each round measures both servers back to back (alternating which goes first), so the ratio of one round
+        // compares runs made under the same machine load; the ratio printed is the median of those.
+        const runKamen = async () => {
+          const rk = await replay(kamenPort, request, { seconds: SECONDS, ...load.opts });
+          if (rk.non2xx) throw new Error(`${label}: ${rk.non2xx} non-2xx answers from kamen`);
+          return rk.rps;
+        };
+        const runBare = async () => (await replay(bare.info.port, request, { seconds: SECONDS, ...load.opts })).rps;
+        let rk: number;
+        let rb: number;
+        if (i % 2 === 0) {
+          rk = await runKamen();
+          rb = await runBare();
+        } else {
+          rb = await runBare();
+          rk = await runKamen();
+        }
+        k.push(rk);
+        b.push(rb);
+        ratios.push(rk / rb);
       }
       const mk = median(k);
       const mb = median(b);
-      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * mk / mb).toFixed(1)}% (median of ${ROUNDS} x ${SECONDS}s)`);
+      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${SECONDS}s)`);
     }
   } finally {
     bare.child.kill();

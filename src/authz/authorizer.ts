@@ -10,7 +10,7 @@ import type { Caller, OperationContext } from '../services/types.js';
 import type { Store } from '../store/store.js';
 import { buildAuthorizationMessage, decodeAuthorizationMessage, encodeAuthorizationMessage } from './auth-message.js';
 import { globalConditionKeys, inputConditionKeys, type ConditionValues } from './context.js';
-import { createCompiler, decide, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
+import { createCompiler, createDecisionMemo, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
 import { createGenerationCache } from './cache.js';
 import { gatherPolicies, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
 import { memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
@@ -55,6 +55,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const cache = cacheSize > 0 ? createGenerationCache<PrincipalPolicies>(deps.store, cacheSize) : undefined;
   /** The paths and tags of the IAM entities requests name (their resource ARNs and aws:ResourceTag keys). */
   const entities = cacheSize > 0 ? createGenerationCache<EntityFacts>(deps.store, cacheSize) : undefined;
+  /** Identity-side allows that read no condition key, per gathered policies (exact: see createDecisionMemo). */
+  const memo = createDecisionMemo();
   /** Long-term identities are cached by name; sessions by their access key (their session policies differ). */
   const gather = (caller: Caller): Promise<PrincipalPolicies> => {
     if (!cache) return gatherPolicies(sources, caller);
@@ -83,16 +85,20 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       if (org && org.managementAccountId !== caller.accountId) throw new KamenError('ERR_ORG_ACCESS_DENIED', "You don't have permissions to access this resource.");
     }
     if (caller.kind === 'root' && !p.scps) return; // the root user passes identity checks; nothing else applies
-    const conditions = conditionKeys(ctx, p, service, operation, input);
-    if (target.resourceTags) {
-      for (const [k, v] of Object.entries(target.resourceTags)) {
-        conditions[`aws:ResourceTag/${k}`] = v;
-        conditions[`iam:ResourceTag/${k}`] = v;
+    // The keys are built only when a statement's condition or variable reads them (or for a denial's message).
+    let built: ConditionValues | undefined;
+    const conditions = (): ConditionValues => {
+      if (built) return built;
+      built = conditionKeys(ctx, p, service, operation, input);
+      for (const [k, v] of Object.entries(target.resourceTags ?? {})) {
+        built[`aws:ResourceTag/${k}`] = v;
+        built[`iam:ResourceTag/${k}`] = v;
       }
-    }
+      return built;
+    };
     for (const resource of target.resources) {
-      const decision = decide({ principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions }, p, undefined, undefined, caller);
-      if (decision.decision !== 'Allow') throw denial(service, caller, target.action, resource, decision, conditions);
+      const decision = memo.decide({ principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions }, p, caller);
+      if (decision.decision !== 'Allow') throw denial(service, caller, target.action, resource, decision, conditions());
     }
   }
 

@@ -31,8 +31,8 @@ export interface RequestFacts {
   resource: string;
   /** The account owning the resource, when known (cross-account checks). */
   resourceAccount?: string;
-  /** Every condition key of the request (they override what the engine would derive). */
-  conditions: ConditionValues;
+  /** Every condition key of the request (they override what the engine would derive); a function runs only if read. */
+  conditions: ConditionValues | (() => ConditionValues);
 }
 
 /** The engine's principal facts for a caller (kind, ARN, and for role sessions the role ARN). */
@@ -46,6 +46,14 @@ export function principalFacts(caller: Caller): PrincipalFacts {
 
 /** Decides one (action, resource) for a principal, optionally with a resource-based (trust) policy. */
 export function decide(facts: RequestFacts, p: PrincipalPolicies, resourcePolicy?: CompiledPolicy, resourceMustAllow?: boolean, caller?: Caller): Decision {
+  return decideReporting(facts, p, resourcePolicy, resourceMustAllow, caller).decision;
+}
+
+/**
+ * decide(), also saying whether the decision read any request context key; one that did not depends only on the
+ * principal's policies, the action and the resource (see createDecisionMemo).
+ */
+export function decideReporting(facts: RequestFacts, p: PrincipalPolicies, resourcePolicy?: CompiledPolicy, resourceMustAllow?: boolean, caller?: Caller): { decision: Decision; usedContext: boolean } {
   const principal: PrincipalFacts = caller ? principalFacts(caller) : { arn: facts.principalArn, accountId: facts.principalAccount };
   const req: Parameters<typeof buildRequestContext>[0] = { principal, action: facts.action, resource: facts.resource, context: facts.conditions };
   if (facts.resourceAccount !== undefined) req.resourceAccount = facts.resourceAccount;
@@ -55,7 +63,39 @@ export function decide(facts: RequestFacts, p: PrincipalPolicies, resourcePolicy
   if (p.scps) set.scps = p.scps;
   if (p.boundary) set.boundary = p.boundary;
   if (p.session) set.session = p.session;
-  return authorize(buildRequestContext(req), set);
+  const ctx = buildRequestContext(req);
+  const decision = authorize(ctx, set);
+  return { decision, usedContext: ctx.keysRead === true };
+}
+
+/** Remembered identity-side decisions of one principal's policies, by action and resource. */
+export interface DecisionMemo {
+  /** The decision for (action, resource), remembered when it read no context key; p's identity is its generation. */
+  decide(facts: RequestFacts, p: PrincipalPolicies, caller: Caller): Decision;
+}
+
+/**
+ * An exact memo of identity-side decisions: a decision that read no condition key is a function of the principal's
+ * policies (one PrincipalPolicies object per generation of the principal cache, so a policy write starts afresh), the
+ * action and the resource. Only allows are kept (denials are rare and carry the request's keys in their messages).
+ */
+export function createDecisionMemo(perPrincipal = 256): DecisionMemo {
+  const memo = new WeakMap<PrincipalPolicies, Map<string, Decision>>();
+  return {
+    decide(facts, p, caller) {
+      const key = facts.action + '\n' + facts.resource;
+      let m = memo.get(p);
+      const hit = m?.get(key);
+      if (hit) return hit;
+      const r = decideReporting(facts, p, undefined, undefined, caller);
+      if (r.decision.decision === 'Allow' && !r.usedContext) {
+        if (!m) memo.set(p, (m = new Map()));
+        if (m.size >= perPrincipal) m.clear();
+        m.set(key, r.decision);
+      }
+      return r.decision;
+    },
+  };
 }
 
 /** AWS's AccessDenied text for a decision (IAM/STS wording). */

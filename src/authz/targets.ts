@@ -37,14 +37,18 @@ type Part =
   | { t: 'lit'; v: string }
   | { t: 'account' | 'region' | 'partition' | 'operation' | 'callerUser' | 'orgId' | 'orgMgmt' }
   | { t: 'input'; name: string; fallback?: string; fallbackCaller?: boolean }
-  | { t: 'path'; kind: 'user' | 'group' | 'role' | 'instance-profile' }
+  | { t: 'path'; kind: EntityKind }
   | { t: 'orgTarget' | 'orgPolicy'; name: string };
+
+type EntityKind = 'user' | 'group' | 'role' | 'instance-profile';
 
 interface CompiledEntry {
   action: Part[];
   resources: Part[][];
   check: TargetCheck;
   needsOrg: boolean;
+  /** The entities whose paths the templates use (looked up before filling). */
+  pathKinds: EntityKind[];
 }
 
 /** The resolved target of one request. */
@@ -89,8 +93,10 @@ function compileTemplate(tpl: string): Part[] {
 
 function compileEntry(e: TableEntry): CompiledEntry {
   const resources = e.resources.map(compileTemplate);
+  const action = compileTemplate(e.action);
   const needsOrg = resources.some((r) => r.some((p) => p.t === 'orgId' || p.t === 'orgMgmt' || p.t === 'orgTarget' || p.t === 'orgPolicy'));
-  return { action: compileTemplate(e.action), resources, check: e.check ?? 'standard', needsOrg };
+  const pathKinds = [...new Set([action, ...resources].flat().flatMap((p) => (p.t === 'path' ? [p.kind] : [])))];
+  return { action, resources, check: e.check ?? 'standard', needsOrg, pathKinds };
 }
 
 interface CompiledTable {
@@ -151,7 +157,13 @@ export async function operationTarget(store: Store, service: string, operation: 
   let org: Organization | undefined | null = null;
   let resourceTags: Record<string, string> | undefined;
   if (entry.needsOrg) org = await store.getOrganization();
-  const fill = async (parts: Part[]): Promise<string | undefined> => {
+  // The entities' paths are the only store reads; looked up first (usually from the cache) so the templates fill synchronously.
+  const paths: Partial<Record<EntityKind, EntityFacts>> = {};
+  for (const kind of entry.pathKinds) {
+    const e = entities ? cachedEntityPath(entities, store, kind, input, caller) : entityPath(store, kind, input, caller);
+    paths[kind] = e instanceof Promise ? await e : e;
+  }
+  const fill = (parts: Part[]): string | undefined => {
     let out = '';
     for (const p of parts) {
       switch (p.t) {
@@ -167,7 +179,7 @@ export async function operationTarget(store: Store, service: string, operation: 
           break;
         }
         case 'path': {
-          const e = entities ? await cachedEntityPath(entities, store, p.kind, input, caller) : await entityPath(store, p.kind, input, caller);
+          const e = paths[p.kind]!;
           out += e.path;
           if (e.tags) resourceTags = e.tags;
           break;
@@ -190,10 +202,10 @@ export async function operationTarget(store: Store, service: string, operation: 
     }
     return out;
   };
-  const action = (await fill(entry.action))!;
+  const action = fill(entry.action)!;
   const resources: string[] = [];
   for (const r of entry.resources) {
-    const v = await fill(r);
+    const v = fill(r);
     if (v !== undefined && !resources.includes(v)) resources.push(v);
   }
   if (resources.length === 0) resources.push('*');
@@ -215,16 +227,17 @@ function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }>): Record<str
   return out;
 }
 
-/** entityPath through an exact cache (entities that exist only; the cache is invalidated by IAM writes). */
-function cachedEntityPath(entities: GenerationCache<EntityFacts>, store: Store, kind: 'user' | 'group' | 'role' | 'instance-profile', input: Record<string, unknown>, caller: Caller): Promise<EntityFacts> {
+/** entityPath through an exact cache (entities that exist only; the cache is invalidated by IAM writes); a hit is synchronous. */
+function cachedEntityPath(entities: GenerationCache<EntityFacts>, store: Store, kind: EntityKind, input: Record<string, unknown>, caller: Caller): EntityFacts | Promise<EntityFacts> {
   const field = kind === 'user' ? 'UserName' : kind === 'group' ? 'GroupName' : kind === 'role' ? 'RoleName' : 'InstanceProfileName';
   const name = str(input[field]) ?? (kind === 'user' && caller.kind === 'user' ? caller.userName : undefined);
   if (!name) return entityPath(store, kind, input, caller);
-  return entities.through(`${kind}|${caller.accountId}|${name.toLowerCase()}`, () => entityPath(store, kind, input, caller));
+  const key = `${kind}|${caller.accountId}|${name.toLowerCase()}`;
+  return entities.get(key) ?? entities.through(key, () => entityPath(store, kind, input, caller));
 }
 
 /** The path (and tags) of the IAM entity an operation names; "/" when it does not exist (yet). */
-async function entityPath(store: Store, kind: 'user' | 'group' | 'role' | 'instance-profile', input: Record<string, unknown>, caller: Caller): Promise<{ path: string; tags?: Record<string, string> }> {
+async function entityPath(store: Store, kind: EntityKind, input: Record<string, unknown>, caller: Caller): Promise<{ path: string; tags?: Record<string, string> }> {
   const acct = caller.accountId;
   const found = (e: { path: string; tags?: ReadonlyArray<{ Key: string; Value: string }> } | undefined) => {
     if (!e) return { path: '/' };

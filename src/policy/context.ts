@@ -51,8 +51,11 @@ export interface RequestFacts {
   referer?: string;
   resourceTags?: Record<string, string>;
   requestTags?: Record<string, string>;
-  /** Service-specific or extra keys (sts:ExternalId, s3:prefix, aws:SourceArn …); they override derived keys. */
-  context?: Record<string, ContextInput | undefined>;
+  /**
+   * Service-specific or extra keys (sts:ExternalId, s3:prefix, aws:SourceArn …); they override derived keys. A function
+   * is called only if some condition or policy variable reads the keys.
+   */
+  context?: Record<string, ContextInput | undefined> | (() => Record<string, ContextInput | undefined>);
 }
 
 const PRINCIPAL_TYPE: Record<PrincipalKind, string> = {
@@ -102,14 +105,19 @@ const iso = isoSeconds;
 /** Derives the principal info and all global keys; caller-supplied `context` keys override derived ones. */
 export function buildRequestContext(facts: RequestFacts): RequestContext {
   const f = facts.principal;
+  let given: Record<string, ContextInput | undefined> | undefined;
+  /** The caller-supplied keys, computed once and only when something needs them. */
+  const context = (): Record<string, ContextInput | undefined> => (given ??= typeof facts.context === 'function' ? facts.context() : facts.context ?? {});
   const kind = f.kind ?? kindFromArn(f.arn);
   const arn = f.arn ?? '';
   const accountId = f.accountId ?? /^arn:[^:]+:[^:]+::(\d{12}):/.exec(arn)?.[1] ?? '';
   let roleArn = f.roleArn;
   let sessionName = f.sessionName;
   if (kind === 'assumed-role') {
-    const given = facts.context?.['aws:PrincipalArn'];
-    if (typeof given === 'string' && given.includes(':role/')) roleArn ??= given;
+    if (!roleArn) {
+      const p = context()['aws:PrincipalArn'];
+      if (typeof p === 'string' && p.includes(':role/')) roleArn = p;
+    }
     const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/(.+)\/([^/]+)$/.exec(arn);
     if (m) {
       roleArn ??= `arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
@@ -118,7 +126,8 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   }
   const principal: PrincipalInfo = { kind, arn, accountId };
   if (roleArn && kind === 'assumed-role') principal.roleArn = roleArn;
-  const givenUserId = f.userId ?? (typeof facts.context?.['aws:userid'] === 'string' ? (facts.context['aws:userid'] as string) : undefined);
+  const contextUserId = f.userId === undefined ? context()['aws:userid'] : undefined;
+  const givenUserId = f.userId ?? (typeof contextUserId === 'string' ? contextUserId : undefined);
   if (kind === 'user' && givenUserId) principal.userId = givenUserId;
   const roleId = f.roleId ?? (kind === 'assumed-role' && givenUserId?.includes(':') ? givenUserId.slice(0, givenUserId.indexOf(':')) : undefined);
   if (kind === 'assumed-role' && roleId) principal.roleId = roleId;
@@ -130,64 +139,82 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   const resource = typeof res === 'string' ? res : res?.arn ?? '*';
   const resourceAccount = facts.resourceAccount ?? (typeof res === 'object' ? res.accountId : undefined) ?? /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1];
 
-  const keys = new Map<string, string[]>();
-  const set = (k: string, v: ContextInput | undefined) => {
-    if (v === undefined) return;
-    keys.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
-  };
-  const now = facts.now ?? Date.now();
-  set('aws:CurrentTime', iso(now));
-  set('aws:EpochTime', Math.floor(now / 1000));
-  set('aws:SecureTransport', facts.secureTransport ?? true);
-  set('aws:SourceIp', facts.sourceIp);
-  set('aws:RequestedRegion', facts.region);
-  set('aws:UserAgent', facts.userAgent);
-  set('aws:Referer', facts.referer);
-  set('aws:ResourceAccount', resourceAccount);
-  set('aws:PrincipalType', PRINCIPAL_TYPE[kind]);
-  set('aws:PrincipalIsAWSService', kind === 'service');
-  if (kind === 'service') set('aws:PrincipalServiceName', principal.service);
-  if (kind !== 'anonymous' && kind !== 'service') {
-    set('aws:PrincipalAccount', accountId);
-    set('aws:PrincipalArn', kind === 'assumed-role' ? roleArn ?? arn : kind === 'root' ? `arn:aws:iam::${accountId}:root` : arn);
-    set('aws:ViaAWSService', false);
-    const userid =
-      f.userId ??
-      (kind === 'root' ? accountId : kind === 'assumed-role' && f.roleId && sessionName ? `${f.roleId}:${sessionName}` : kind === 'federated-user' ? `${accountId}:${arn.split('/').pop()}` : undefined);
-    set('aws:userid', userid);
-    if (kind === 'user') set('aws:username', f.userName ?? arn.split('/').pop());
-    set('aws:PrincipalOrgID', f.orgId);
-    set('aws:PrincipalOrgPaths', f.orgPaths);
-    const tags = f.tags ?? {};
-    for (const k of Object.keys(tags)) set(`aws:PrincipalTag/${k}`, tags[k]);
-    // MFA keys exist only for temporary credentials; long-term access keys carry neither (AWS's documented behaviour).
-    const temporary = f.temporary ?? (kind === 'assumed-role' || kind === 'federated-user');
-    if (temporary) {
-      set('aws:MultiFactorAuthPresent', f.mfaPresent === true);
-      if (f.mfaPresent) {
-        const age = f.mfaAge ?? (f.mfaAuthenticatedAt !== undefined ? Math.max(0, Math.floor((now - f.mfaAuthenticatedAt) / 1000)) : undefined);
-        set('aws:MultiFactorAuthAge', age);
-      }
-      const t = f.tokenIssueTime;
-      set('aws:TokenIssueTime', typeof t === 'number' ? iso(t) : t);
-    }
-    set('aws:SourceIdentity', f.sourceIdentity);
-    if (f.federatedProvider) set('aws:FederatedProvider', f.federatedProvider);
-  } else if (kind === 'anonymous') set('aws:userid', 'anonymous');
-  const rt = facts.resourceTags ?? {};
-  for (const k of Object.keys(rt)) set(`aws:ResourceTag/${k}`, rt[k]);
-  const qt = facts.requestTags;
-  if (qt) {
-    for (const k of Object.keys(qt)) set(`aws:RequestTag/${k}`, qt[k]);
-    set('aws:TagKeys', Object.keys(qt));
-  }
-  const extra = facts.context ?? {};
-  for (const k of Object.keys(extra)) set(k, extra[k]);
-
   const actionLower = facts.action.toLowerCase();
-  const ctx: RequestContext = { action: facts.action, actionLower, service: actionLower.slice(0, Math.max(0, actionLower.indexOf(':'))), resource, principal, keys };
+  let keys: Map<string, string[]> | undefined;
+  const ctx: RequestContext = {
+    action: facts.action,
+    actionLower,
+    service: actionLower.slice(0, Math.max(0, actionLower.indexOf(':'))),
+    resource,
+    principal,
+    keysRead: false,
+    // Built on first read: a decision whose statements test no condition and use no variable never needs them.
+    get keys() {
+      if (keys) return keys;
+      this.keysRead = true;
+      return (keys = conditionKeys());
+    },
+  };
   if (resourceAccount !== undefined) ctx.resourceAccount = resourceAccount;
   return ctx;
+
+  /** Every global key AWS supplies for this request, then the caller's keys over them. */
+  function conditionKeys(): Map<string, string[]> {
+    const keys = new Map<string, string[]>();
+    const set = (k: string, v: ContextInput | undefined) => {
+      if (v === undefined) return;
+      keys.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
+    };
+    const now = facts.now ?? Date.now();
+    set('aws:CurrentTime', iso(now));
+    set('aws:EpochTime', Math.floor(now / 1000));
+    set('aws:SecureTransport', facts.secureTransport ?? true);
+    set('aws:SourceIp', facts.sourceIp);
+    set('aws:RequestedRegion', facts.region);
+    set('aws:UserAgent', facts.userAgent);
+    set('aws:Referer', facts.referer);
+    set('aws:ResourceAccount', resourceAccount);
+    set('aws:PrincipalType', PRINCIPAL_TYPE[kind]);
+    set('aws:PrincipalIsAWSService', kind === 'service');
+    if (kind === 'service') set('aws:PrincipalServiceName', principal.service);
+    if (kind !== 'anonymous' && kind !== 'service') {
+      set('aws:PrincipalAccount', accountId);
+      set('aws:PrincipalArn', kind === 'assumed-role' ? roleArn ?? arn : kind === 'root' ? `arn:aws:iam::${accountId}:root` : arn);
+      set('aws:ViaAWSService', false);
+      const userid =
+        f.userId ??
+        (kind === 'root' ? accountId : kind === 'assumed-role' && f.roleId && sessionName ? `${f.roleId}:${sessionName}` : kind === 'federated-user' ? `${accountId}:${arn.split('/').pop()}` : undefined);
+      set('aws:userid', userid);
+      if (kind === 'user') set('aws:username', f.userName ?? arn.split('/').pop());
+      set('aws:PrincipalOrgID', f.orgId);
+      set('aws:PrincipalOrgPaths', f.orgPaths);
+      const tags = f.tags ?? {};
+      for (const k of Object.keys(tags)) set(`aws:PrincipalTag/${k}`, tags[k]);
+      // MFA keys exist only for temporary credentials; long-term access keys carry neither (AWS's documented behaviour).
+      const temporary = f.temporary ?? (kind === 'assumed-role' || kind === 'federated-user');
+      if (temporary) {
+        set('aws:MultiFactorAuthPresent', f.mfaPresent === true);
+        if (f.mfaPresent) {
+          const age = f.mfaAge ?? (f.mfaAuthenticatedAt !== undefined ? Math.max(0, Math.floor((now - f.mfaAuthenticatedAt) / 1000)) : undefined);
+          set('aws:MultiFactorAuthAge', age);
+        }
+        const t = f.tokenIssueTime;
+        set('aws:TokenIssueTime', typeof t === 'number' ? iso(t) : t);
+      }
+      set('aws:SourceIdentity', f.sourceIdentity);
+      if (f.federatedProvider) set('aws:FederatedProvider', f.federatedProvider);
+    } else if (kind === 'anonymous') set('aws:userid', 'anonymous');
+    const rt = facts.resourceTags ?? {};
+    for (const k of Object.keys(rt)) set(`aws:ResourceTag/${k}`, rt[k]);
+    const qt = facts.requestTags;
+    if (qt) {
+      for (const k of Object.keys(qt)) set(`aws:RequestTag/${k}`, qt[k]);
+      set('aws:TagKeys', Object.keys(qt));
+    }
+    const extra = context();
+    for (const k of Object.keys(extra)) set(k, extra[k]);
+    return keys;
+  }
 }
 
 /** Reads one key's values (case-insensitive). */

@@ -47,6 +47,8 @@ export interface RequestContext {
   principal: PrincipalInfo;
   /** Condition keys, lowercased name → values (single-valued keys hold one value). */
   keys: Map<string, string[]>;
+  /** True once `keys` was read (buildRequestContext builds them lazily): a decision that never read them depends on no context. */
+  keysRead?: boolean;
 }
 
 /** A reference to one statement, precomputed at compile time so decisions allocate nothing per match. */

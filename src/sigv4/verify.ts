@@ -1,6 +1,6 @@
 /** Verifies a parsed SigV4 request: time window / presigned expiry, payload hash, then a constant-time signature compare. */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sha256Hex } from './hash.js';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha256Hex, sha256Hex } from './hash.js';
 import { KamenError } from '../errors.js';
 import type { SigningKeyCache, SigV4Auth, SignedRequest } from './types.js';
 import { canonicalRequest } from './canonical-request.js';
@@ -59,7 +59,7 @@ export function payloadHash(req: SignedRequest): string {
 /** The hex signature the server computes for `req` under `auth` with `signingKey`. */
 export function computeSignature(req: SignedRequest, auth: SigV4Auth, signingKey: Buffer): string {
   const sts = stringToSign(auth.amzDate, credentialScope(auth), canonicalRequest(req, auth, payloadHash(req)));
-  return createHmac('sha256', signingKey).update(sts, 'utf8').digest('hex');
+  return hmacSha256Hex(signingKey, sts);
 }
 
 /** Verifies `req` against `auth` and the caller's secret; throws AWS's error on expiry, skew or mismatch. */
