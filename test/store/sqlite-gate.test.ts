@@ -12,6 +12,23 @@ import { A1, role, T0, user } from '../contract/fixtures.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/** A context on a file database whose WAL syncs the test releases one by one. */
+const heldSyncs = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const file = path.join(dir, DB_FILE);
+  const db = openDatabase(file);
+  const syncs: Array<() => void> = [];
+  const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)) });
+  db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+  const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+  const done = async () => {
+    while (syncs.length) syncs.shift()!();
+    await ctx.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  return { db, ctx, syncs, count, done };
+};
+
 describe('sqlite write gate', () => {
   it('makes reads and writes from other requests wait while a transaction is open, then run in order', async () => {
     const s = await openStore({});
@@ -124,13 +141,8 @@ describe('sqlite write gate', () => {
   });
 
   it('a batch is acknowledged only after its WAL sync, which runs off the event loop; outside reads wait for it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-walsync-'));
-    const file = path.join(dir, DB_FILE);
-    const db = openDatabase(file);
-    const syncs: Array<() => void> = [];
-    const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)) });
+    const { db, ctx, syncs, count, done } = heldSyncs('kamen-walsync-');
     try {
-      db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
       const acked: string[] = [];
       const put = (k: string) => ctx.transaction(async () => ctx.run(() => db.prepare('INSERT INTO t VALUES (?)').run(k))).then(() => acked.push(k));
       const both = Promise.all([put('a'), put('b')]);
@@ -138,7 +150,7 @@ describe('sqlite write gate', () => {
       assert.equal(syncs.length, 1, 'one sync for the two transactions');
       assert.deepEqual(acked, [], 'nothing is acknowledged before the sync completes');
       let read: number | undefined;
-      const reader = ctx.run(() => (read = (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n));
+      const reader = ctx.run(() => (read = count()));
       for (let i = 0; i < 5; i++) await tick();
       assert.equal(read, undefined, 'a read from outside waits for the sync');
       assert.equal(db.pragma('synchronous', { simple: true }), 2, 'back to synchronous=FULL outside batches');
@@ -148,28 +160,9 @@ describe('sqlite write gate', () => {
       assert.deepEqual(acked.sort(), ['a', 'b']);
       assert.equal(read, 2);
     } finally {
-      while (syncs.length) syncs.shift()!();
-      await ctx.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await done();
     }
   });
-
-  /** A context on a file database whose WAL syncs the test releases one by one. */
-  const heldSyncs = (prefix: string) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    const file = path.join(dir, DB_FILE);
-    const db = openDatabase(file);
-    const syncs: Array<() => void> = [];
-    const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)) });
-    db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
-    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
-    const done = async () => {
-      while (syncs.length) syncs.shift()!();
-      await ctx.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    };
-    return { db, ctx, syncs, count, done };
-  };
 
   it('an outside read waits only for the batch open when it came, not for later ones (no starvation)', async () => {
     const { db, ctx, syncs, count, done } = heldSyncs('kamen-starve-');
