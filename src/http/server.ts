@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { WireResponse } from '../protocol/index.js';
-import { createDateHeader, serveConnection, type Http1Options, type Http1Request, type Http1Response } from './http1.js';
+import { createDateHeader, createTurnBatcher, serveConnection, type Http1Options, type Http1Request, type Http1Response } from './http1.js';
 import { listen } from './listen.js';
 import { handleApiRequest, type PipelineDeps } from './pipeline.js';
 import { createConnectHandler, type CertificateAuthority } from './proxy/index.js';
@@ -35,7 +35,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   };
-  const http1: Http1Options = { maxBodyBytes: MAX_BODY_BYTES, date: createDateHeader() };
+  // Requests read in the same turn of the event loop are handled together (see createTurnBatcher).
+  const http1: Http1Options = { maxBodyBytes: MAX_BODY_BYTES, date: createDateHeader(), schedule: createTurnBatcher() };
   /** Serves one connection: plain, or a proxy-mode TLS tunnel (aws:SecureTransport true). */
   const serve = (socket: net.Socket | TLSSocket, secure: boolean): void => {
     track(socket);

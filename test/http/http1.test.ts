@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { serveConnection, type Http1Options, type Http1Request, type Http1Response } from '../../src/http/http1.js';
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { createTurnBatcher, serveConnection, type Http1Options, type Http1Request, type Http1Response } from '../../src/http/http1.js';
 import { readVectors } from '../helpers/paths.js';
 
 interface Case {
@@ -79,14 +81,14 @@ const echo = (seen: Http1Request[]) => async (req: Http1Request): Promise<Http1R
 const { cases } = readVectors<{ cases: Case[] }>('http', 'http1-requests.json');
 
 for (const c of cases) {
-  for (const delivery of ['at once', 'byte by byte'] as const) {
+  for (const delivery of ['at once', 'byte by byte', 'at once, turn-batched'] as const) {
     test(`http1: ${c.name} (${delivery})`, async () => {
       const seen: Http1Request[] = [];
-      const s = await serve(echo(seen));
+      const s = await serve(echo(seen), delivery.endsWith('turn-batched') ? { schedule: createTurnBatcher() } : {});
       try {
         const raw = Buffer.from(c.raw, 'latin1');
-        const chunks = delivery === 'at once' ? [raw] : [...raw].map((b) => Buffer.from([b]));
-        const r = await exchange(s.port, chunks, delivery === 'at once' ? 200 : 300);
+        const chunks = delivery === 'byte by byte' ? [...raw].map((b) => Buffer.from([b])) : [raw];
+        const r = await exchange(s.port, chunks, delivery === 'byte by byte' ? 300 : 200);
         const got = responses(r.data);
         assert.deepEqual(got.map((g) => g.status), c.statuses);
         assert.equal(r.closed, c.closed, 'connection closed');
@@ -101,6 +103,60 @@ for (const c of cases) {
     });
   }
 }
+
+/** A socket stand-in: the test pushes bytes in with `data` and reads what was written. */
+class FakeSocket extends EventEmitter {
+  writable = true;
+  written = '';
+  write(b: Buffer | string): boolean {
+    this.written += b.toString();
+    return true;
+  }
+  end(b?: Buffer | string): void {
+    if (b) this.write(b);
+  }
+  pause(): void {}
+  resume(): void {}
+  destroy(): void {}
+}
+
+test('http1: with a turn batcher, requests read in one turn on several connections are handled together, each in order', async () => {
+  const handled: string[] = [];
+  const schedule = createTurnBatcher();
+  const a = new FakeSocket();
+  const b = new FakeSocket();
+  const handler = async (req: Http1Request): Promise<Http1Response> => {
+    handled.push(req.target);
+    return { status: 200, headers: {}, body: req.target };
+  };
+  serveConnection(a as unknown as Duplex, handler, { schedule });
+  serveConnection(b as unknown as Duplex, handler, { schedule });
+  a.emit('data', Buffer.from('GET /a1 HTTP/1.1\r\nHost: x\r\n\r\nGET /a2 HTTP/1.1\r\nHost: x\r\n\r\n'));
+  b.emit('data', Buffer.from('GET /b1 HTTP/1.1\r\nHost: x\r\n\r\n'));
+  assert.deepEqual(handled, [], 'no handler runs while sockets are still being read');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(handled, ['/a1', '/a2', '/b1'], 'all three ran in the same turn, in arrival order');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(responses(Buffer.from(a.written)).map((g) => g.body), ['/a1', '/a2']);
+  assert.deepEqual(responses(Buffer.from(b.written)).map((g) => g.body), ['/b1']);
+});
+
+test('http1: a handler that throws at once is a 500 and does not stop the rest of its turn', async () => {
+  const schedule = createTurnBatcher();
+  const a = new FakeSocket();
+  const b = new FakeSocket();
+  const handler = (req: Http1Request): Promise<Http1Response> => {
+    if (req.target === '/boom') throw new Error('boom');
+    return Promise.resolve({ status: 200, headers: {}, body: req.target });
+  };
+  serveConnection(a as unknown as Duplex, handler, { schedule });
+  serveConnection(b as unknown as Duplex, handler, { schedule });
+  a.emit('data', Buffer.from('GET /boom HTTP/1.1\r\nHost: x\r\n\r\n'));
+  b.emit('data', Buffer.from('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n'));
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(responses(Buffer.from(a.written)).map((g) => g.status), [500]);
+  assert.deepEqual(responses(Buffer.from(b.written)).map((g) => g.body), ['/ok']);
+});
 
 test('http1: answers leave in request order even when a later one finishes first', async () => {
   const s = await serve(async (req) => {

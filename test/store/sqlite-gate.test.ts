@@ -245,6 +245,37 @@ describe('sqlite write gate', () => {
     }
   });
 
+  it('a cached user or role is served at once, even while another request\'s transaction is open; a miss still waits', async () => {
+    const s = await openStore({});
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    try {
+      await s.createRole(role(A1, 'cached-role'));
+      await s.createUser(user(A1, 'cached-user'));
+      assert.ok(await s.getRole(A1, 'cached-role'));
+      assert.ok(await s.getUser(A1, 'cached-user'));
+      const tx = s.transaction(async () => {
+        await s.setSetting('busy', 'yes');
+        await gate;
+      });
+      await tick();
+      const got: string[] = [];
+      const miss = s.getRole(A1, 'not-cached').then(() => got.push('miss'));
+      const hits = Promise.all([
+        s.getRole(A1, 'CACHED-ROLE').then((r) => got.push(r!.roleName)),
+        s.getUser(A1, 'cached-user').then((u) => got.push(u!.userName)),
+      ]);
+      for (let i = 0; i < 5; i++) await tick();
+      assert.deepEqual(got.sort(), ['cached-role', 'cached-user'], 'the committed rows came at once; the miss waits for the open transaction');
+      release();
+      await Promise.all([tx, miss, hits]);
+      assert.ok(got.includes('miss'));
+    } finally {
+      release();
+      await s.close();
+    }
+  });
+
   it('the getRole cache: trust policy and last-used updates show at once; a rolled-back update never does', async () => {
     const s = await openStore({});
     try {

@@ -135,15 +135,26 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     return tx && tx.active ? tx : undefined;
   };
 
+  /** The statements every batch runs, prepared once. */
+  const batchSql = {
+    NORMAL: db.prepare('PRAGMA synchronous = NORMAL'),
+    FULL: db.prepare('PRAGMA synchronous = FULL'),
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    savepoint: db.prepare('SAVEPOINT kamen_tx'),
+    release: db.prepare('RELEASE kamen_tx'),
+    rollbackTo: db.prepare('ROLLBACK TO kamen_tx'),
+  };
+
   /** The COMMIT of a batch need not wait for the disk (syncWal does that off the loop); everything else does. */
   const setSynchronous = (mode: 'NORMAL' | 'FULL'): void => {
-    if (walFd !== undefined) db.pragma(`synchronous = ${mode}`);
+    if (walFd !== undefined) batchSql[mode].run();
   };
 
   const openBatch = (): NonNullable<typeof batch> => {
     setSynchronous('NORMAL'); // may not change inside a transaction, so it is set for the whole batch
     try {
-      db.exec('BEGIN IMMEDIATE');
+      batchSql.begin.run();
     } catch (err) {
       setSynchronous('FULL');
       throw err;
@@ -164,7 +175,7 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
       if (batch !== b) return;
       batch = undefined;
       try {
-        if (db.inTransaction) db.exec('COMMIT');
+        if (db.inTransaction) batchSql.commit.run();
       } catch (err) {
         if (db.inTransaction) db.exec('ROLLBACK');
         b.reject(err);
@@ -265,16 +276,16 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     try {
       if (closed) throw new KamenError('ERR_INTERNAL', 'The store is closed.');
       mine = batch ??= openBatch();
-      db.exec('SAVEPOINT kamen_tx');
+      batchSql.savepoint.run();
       try {
         result = await als.run(tx, fn);
         tx.active = false;
-        db.exec('RELEASE kamen_tx');
+        batchSql.release.run();
       } catch (err) {
         tx.active = false;
         if (db.inTransaction) {
-          db.exec('ROLLBACK TO kamen_tx');
-          db.exec('RELEASE kamen_tx');
+          batchSql.rollbackTo.run();
+          batchSql.release.run();
         }
         checkBatchAlive();
         throw err;
@@ -323,6 +334,8 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
 export interface RowCache<T> {
   /** The cached entity (a copy) or `load()`'s, which is kept only outside a transaction (it may yet roll back). */
   get(key: string, load: () => T | undefined): T | undefined;
+  /** The cached entity (a copy), if any: a committed row no write has touched since, so it needs no wait for the gate or a sync. */
+  peek(key: string): T | undefined;
   clear(): void;
 }
 
@@ -339,6 +352,10 @@ export function createRowCache<T>(db: Db, copy: (v: T) => T, max = 10_000): RowC
         map.set(key, copy(v));
       }
       return v;
+    },
+    peek(key) {
+      const hit = map.get(key);
+      return hit === undefined ? undefined : copy(hit);
     },
     clear: () => map.clear(),
   };

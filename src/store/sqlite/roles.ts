@@ -178,12 +178,17 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
         }),
       );
     }),
-    getRole: (accountId, roleName) => run(() =>
-      roles.get(accountId + '\n' + roleName.toLowerCase(), () => {
-        const r = s.get.get(accountId, roleName) as RoleRow | undefined;
-        return r ? toRole(r) : undefined;
-      }),
-    ),
+    getRole: (accountId, roleName) => {
+      const key = accountId + '\n' + roleName.toLowerCase();
+      const hit = roles.peek(key);
+      if (hit) return Promise.resolve(hit);
+      return run(() =>
+        roles.get(key, () => {
+          const r = s.get.get(accountId, roleName) as RoleRow | undefined;
+          return r ? toRole(r) : undefined;
+        }),
+      );
+    },
     getRoleById: (roleId) => run(() => {
       const r = s.getById.get(roleId) as RoleRow | undefined;
       return r ? toRole(r) : undefined;

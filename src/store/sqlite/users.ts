@@ -215,12 +215,17 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
         }),
       );
     }),
-    getUser: (accountId, userName) => run(() => {
-      return users.get(accountId + '\n' + userName.toLowerCase(), () => {
-        const r = s.getUser.get(accountId, userName) as UserRow | undefined;
-        return r ? toUser(r) : undefined;
-      });
-    }),
+    getUser: (accountId, userName) => {
+      const key = accountId + '\n' + userName.toLowerCase();
+      const hit = users.peek(key);
+      if (hit) return Promise.resolve(hit);
+      return run(() =>
+        users.get(key, () => {
+          const r = s.getUser.get(accountId, userName) as UserRow | undefined;
+          return r ? toUser(r) : undefined;
+        }),
+      );
+    },
     getUserById: (userId) => run(() => {
       const r = s.getUserById.get(userId) as UserRow | undefined;
       return r ? toUser(r) : undefined;
