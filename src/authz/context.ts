@@ -1,5 +1,6 @@
 /** The global condition keys of one request (aws:SourceIp, aws:CurrentTime, MFA, principal facts, tags …). */
 import type { Caller, OperationContext } from '../services/types.js';
+import { isoSeconds } from '../policy/index.js';
 import type { PrincipalPolicies } from './policies.js';
 
 /** Condition key → value(s), keys spelled as AWS documents them. */
@@ -12,7 +13,7 @@ export function globalConditionKeys(ctx: Pick<OperationContext, 'caller' | 'cloc
   const c = ctx.caller;
   const now = ctx.clock.now();
   const keys: ConditionValues = {
-    'aws:CurrentTime': new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:CurrentTime': isoSeconds(now),
     'aws:EpochTime': String(Math.floor(now / 1000)),
     'aws:SecureTransport': ctx.secureTransport ? 'true' : 'false',
     // IPv4 peers reach a dual-stack socket as ::ffff:a.b.c.d; AWS reports them as plain IPv4.

@@ -161,55 +161,57 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   /** Every global key AWS supplies for this request, then the caller's keys over them. */
   function conditionKeys(): Map<string, string[]> {
     const keys = new Map<string, string[]>();
-    const set = (k: string, v: ContextInput | undefined) => {
+    /** A key already spelled in lowercase (the derived ones below: no toLowerCase per request). */
+    const put = (lower: string, v: ContextInput | undefined) => {
       if (v === undefined) return;
-      keys.set(k.toLowerCase(), Array.isArray(v) ? v.map(String) : [String(v)]);
+      keys.set(lower, Array.isArray(v) ? v.map(String) : [String(v)]);
     };
+    const set = (k: string, v: ContextInput | undefined) => put(k.toLowerCase(), v);
     const now = facts.now ?? Date.now();
-    set('aws:CurrentTime', iso(now));
-    set('aws:EpochTime', Math.floor(now / 1000));
-    set('aws:SecureTransport', facts.secureTransport ?? true);
-    set('aws:SourceIp', facts.sourceIp);
-    set('aws:RequestedRegion', facts.region);
-    set('aws:UserAgent', facts.userAgent);
-    set('aws:Referer', facts.referer);
-    set('aws:ResourceAccount', resourceAccount);
-    set('aws:PrincipalType', PRINCIPAL_TYPE[kind]);
-    set('aws:PrincipalIsAWSService', kind === 'service');
-    if (kind === 'service') set('aws:PrincipalServiceName', principal.service);
+    put('aws:currenttime', iso(now));
+    put('aws:epochtime', Math.floor(now / 1000));
+    put('aws:securetransport', facts.secureTransport ?? true);
+    put('aws:sourceip', facts.sourceIp);
+    put('aws:requestedregion', facts.region);
+    put('aws:useragent', facts.userAgent);
+    put('aws:referer', facts.referer);
+    put('aws:resourceaccount', resourceAccount);
+    put('aws:principaltype', PRINCIPAL_TYPE[kind]);
+    put('aws:principalisawsservice', kind === 'service');
+    if (kind === 'service') put('aws:principalservicename', principal.service);
     if (kind !== 'anonymous' && kind !== 'service') {
-      set('aws:PrincipalAccount', accountId);
-      set('aws:PrincipalArn', kind === 'assumed-role' ? roleArn ?? arn : kind === 'root' ? `arn:aws:iam::${accountId}:root` : arn);
-      set('aws:ViaAWSService', false);
+      put('aws:principalaccount', accountId);
+      put('aws:principalarn', kind === 'assumed-role' ? roleArn ?? arn : kind === 'root' ? `arn:aws:iam::${accountId}:root` : arn);
+      put('aws:viaawsservice', false);
       const userid =
         f.userId ??
         (kind === 'root' ? accountId : kind === 'assumed-role' && f.roleId && sessionName ? `${f.roleId}:${sessionName}` : kind === 'federated-user' ? `${accountId}:${arn.split('/').pop()}` : undefined);
-      set('aws:userid', userid);
-      if (kind === 'user') set('aws:username', f.userName ?? arn.split('/').pop());
-      set('aws:PrincipalOrgID', f.orgId);
-      set('aws:PrincipalOrgPaths', f.orgPaths);
+      put('aws:userid', userid);
+      if (kind === 'user') put('aws:username', f.userName ?? arn.split('/').pop());
+      put('aws:principalorgid', f.orgId);
+      put('aws:principalorgpaths', f.orgPaths);
       const tags = f.tags ?? {};
       for (const k of Object.keys(tags)) set(`aws:PrincipalTag/${k}`, tags[k]);
       // MFA keys exist only for temporary credentials; long-term access keys carry neither (AWS's documented behaviour).
       const temporary = f.temporary ?? (kind === 'assumed-role' || kind === 'federated-user');
       if (temporary) {
-        set('aws:MultiFactorAuthPresent', f.mfaPresent === true);
+        put('aws:multifactorauthpresent', f.mfaPresent === true);
         if (f.mfaPresent) {
           const age = f.mfaAge ?? (f.mfaAuthenticatedAt !== undefined ? Math.max(0, Math.floor((now - f.mfaAuthenticatedAt) / 1000)) : undefined);
-          set('aws:MultiFactorAuthAge', age);
+          put('aws:multifactorauthage', age);
         }
         const t = f.tokenIssueTime;
-        set('aws:TokenIssueTime', typeof t === 'number' ? iso(t) : t);
+        put('aws:tokenissuetime', typeof t === 'number' ? iso(t) : t);
       }
-      set('aws:SourceIdentity', f.sourceIdentity);
-      if (f.federatedProvider) set('aws:FederatedProvider', f.federatedProvider);
-    } else if (kind === 'anonymous') set('aws:userid', 'anonymous');
+      put('aws:sourceidentity', f.sourceIdentity);
+      if (f.federatedProvider) put('aws:federatedprovider', f.federatedProvider);
+    } else if (kind === 'anonymous') put('aws:userid', 'anonymous');
     const rt = facts.resourceTags ?? {};
     for (const k of Object.keys(rt)) set(`aws:ResourceTag/${k}`, rt[k]);
     const qt = facts.requestTags;
     if (qt) {
       for (const k of Object.keys(qt)) set(`aws:RequestTag/${k}`, qt[k]);
-      set('aws:TagKeys', Object.keys(qt));
+      put('aws:tagkeys', Object.keys(qt));
     }
     const extra = context();
     for (const k of Object.keys(extra)) set(k, extra[k]);
