@@ -140,20 +140,16 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   const resourceAccount = facts.resourceAccount ?? (typeof res === 'object' ? res.accountId : undefined) ?? /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1];
 
   const actionLower = facts.action.toLowerCase();
-  let keys: Map<string, string[]> | undefined;
+  // The keys are built on first read (contextKeys): a decision whose statements test no condition and use no variable
+  // never needs them. Plain data properties, not a getter: the conditions read them on the hot path.
   const ctx: RequestContext = {
     action: facts.action,
     actionLower,
     service: actionLower.slice(0, Math.max(0, actionLower.indexOf(':'))),
     resource,
     principal,
-    keysRead: false,
-    // Built on first read: a decision whose statements test no condition and use no variable never needs them.
-    get keys() {
-      if (keys) return keys;
-      this.keysRead = true;
-      return (keys = conditionKeys());
-    },
+    keys: undefined,
+    buildKeys: conditionKeys,
   };
   if (resourceAccount !== undefined) ctx.resourceAccount = resourceAccount;
   return ctx;
@@ -219,15 +215,20 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   }
 }
 
+/** The context's condition keys, built now if this is their first read. */
+export function contextKeys(ctx: RequestContext): Map<string, string[]> {
+  return ctx.keys ?? (ctx.keys = ctx.buildKeys ? ctx.buildKeys() : new Map());
+}
+
 /** Reads one key's values (case-insensitive). */
 export function contextValues(ctx: RequestContext, key: string): string[] | undefined {
-  return ctx.keys.get(key.toLowerCase());
+  return contextKeys(ctx).get(key.toLowerCase());
 }
 
 /** The same request context aimed at another resource (for actions over several resources); keys are shared except aws:ResourceAccount. */
 export function withResource(ctx: RequestContext, resource: string, resourceAccount?: string): RequestContext {
   const account = resourceAccount ?? /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1];
-  const keys = new Map(ctx.keys);
+  const keys = new Map(contextKeys(ctx));
   if (account !== undefined) keys.set('aws:resourceaccount', [account]);
   else keys.delete('aws:resourceaccount');
   const out: RequestContext = { ...ctx, resource, keys };

@@ -3,7 +3,7 @@ export type { PolicyKind, PolicyType, PolicyProblem, PrincipalKind, PrincipalInf
 export { validatePolicy, assertValidPolicy, MSG as IAM_POLICY_MESSAGES, type ValidateOptions } from './validate/index.js';
 export { DEFAULT_LIMITS, INLINE_POLICY_LIMITS, inlineLimitMessage, policySize } from './validate/limits.js';
 export { compilePolicy, compilePolicyObject, createPolicyCache } from './compile.js';
-export { buildRequestContext, withResource, isoSeconds, contextValues, kindFromArn, type RequestFacts, type PrincipalFacts, type ContextInput } from './context.js';
+export { buildRequestContext, withResource, isoSeconds, contextKeys, contextValues, kindFromArn, type RequestFacts, type PrincipalFacts, type ContextInput } from './context.js';
 export { authorize } from './authorize.js';
 export { evaluatePolicy } from './evaluate.js';
 export { accessDeniedMessage, denialReason } from './messages.js';

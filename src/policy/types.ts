@@ -45,10 +45,14 @@ export interface RequestContext {
   resource: string;
   resourceAccount?: string;
   principal: PrincipalInfo;
-  /** Condition keys, lowercased name → values (single-valued keys hold one value). */
-  keys: Map<string, string[]>;
-  /** True once `keys` was read (buildRequestContext builds them lazily): a decision that never read them depends on no context. */
-  keysRead?: boolean;
+  /**
+   * Condition keys, lowercased name → values (single-valued keys hold one value); read them with contextKeys(ctx).
+   * Undefined until first read when buildRequestContext made the context: a decision that leaves them undefined read
+   * no condition key and no policy variable.
+   */
+  keys: Map<string, string[]> | undefined;
+  /** Builds `keys` on first read (set by buildRequestContext). */
+  buildKeys?: () => Map<string, string[]>;
 }
 
 /** A reference to one statement, precomputed at compile time so decisions allocate nothing per match. */
