@@ -332,30 +332,31 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
 
 /** A point-read cache of committed rows; the family that owns the table empties it on every write to that table. */
 export interface RowCache<T> {
-  /** The cached entity (a copy) or `load()`'s, which is kept only outside a transaction (it may yet roll back). */
-  get(key: string, load: () => T | undefined): T | undefined;
-  /** The cached entity (a copy), if any: a committed row no write has touched since, so it needs no wait for the gate or a sync. */
-  peek(key: string): T | undefined;
+  /**
+   * The entity (a copy): a cached one at once, without waiting for an open transaction or a pending sync (no write has
+   * touched that committed row since it was read); else `load()` run as a store step, kept only outside a transaction.
+   */
+  read(key: string, load: () => T | undefined): Promise<T | undefined>;
   clear(): void;
 }
 
-/** Builds a RowCache; `copy` makes the copies callers may change freely. */
-export function createRowCache<T>(db: Db, copy: (v: T) => T, max = 10_000): RowCache<T> {
+/** Builds a RowCache over the context's `run`; `copy` makes the copies callers may change freely. */
+export function createRowCache<T>(ctx: Pick<SqliteContext, 'db' | 'run'>, copy: (v: T) => T, max = 10_000): RowCache<T> {
   const map = new Map<string, T>();
   return {
-    get(key, load) {
+    read(key, load) {
       const hit = map.get(key);
-      if (hit !== undefined) return copy(hit);
-      const v = load();
-      if (v !== undefined && !db.inTransaction) {
-        if (map.size >= max) map.clear();
-        map.set(key, copy(v));
-      }
-      return v;
-    },
-    peek(key) {
-      const hit = map.get(key);
-      return hit === undefined ? undefined : copy(hit);
+      if (hit !== undefined) return Promise.resolve(copy(hit));
+      return ctx.run(() => {
+        const again = map.get(key);
+        if (again !== undefined) return copy(again);
+        const v = load();
+        if (v !== undefined && !ctx.db.inTransaction) {
+          if (map.size >= max) map.clear();
+          map.set(key, copy(v));
+        }
+        return v;
+      });
     },
     clear: () => map.clear(),
   };

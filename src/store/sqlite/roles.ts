@@ -91,7 +91,7 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
    * getRole answers by account + lowercase name; every roles write empties it. Another process only ever adds roles
    * (`kamen account create` in a new account), and a missing role is never cached.
    */
-  const roles = createRowCache<Role>(db, copyRole);
+  const roles = createRowCache<Role>(ctx, copyRole);
   const s = {
     insert: db.prepare(`INSERT INTO iam_roles (role_id, account_id, role_name, path, arn, create_date, assume_role_policy,
       description, max_session_duration, permissions_boundary_arn, tags, last_used_date, last_used_region)
@@ -178,17 +178,11 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
         }),
       );
     }),
-    getRole: (accountId, roleName) => {
-      const key = accountId + '\n' + roleName.toLowerCase();
-      const hit = roles.peek(key);
-      if (hit) return Promise.resolve(hit);
-      return run(() =>
-        roles.get(key, () => {
-          const r = s.get.get(accountId, roleName) as RoleRow | undefined;
-          return r ? toRole(r) : undefined;
-        }),
-      );
-    },
+    getRole: (accountId, roleName) =>
+      roles.read(accountId + '\n' + roleName.toLowerCase(), () => {
+        const r = s.get.get(accountId, roleName) as RoleRow | undefined;
+        return r ? toRole(r) : undefined;
+      }),
     getRoleById: (roleId) => run(() => {
       const r = s.getById.get(roleId) as RoleRow | undefined;
       return r ? toRole(r) : undefined;

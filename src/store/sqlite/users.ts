@@ -106,7 +106,7 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
    * getUser answers by account + lowercase name; every users write empties it. This process is the only writer of IAM
    * users (`kamen account create` in another process adds accounts, never users).
    */
-  const users = createRowCache<User>(db, copyUser);
+  const users = createRowCache<User>(ctx, copyUser);
   const s = {
     putRoot: db.prepare(`INSERT INTO root_users (account_id, email, password_hash, create_date)
       VALUES (@account_id, @email, @password_hash, @create_date)
@@ -215,17 +215,11 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
         }),
       );
     }),
-    getUser: (accountId, userName) => {
-      const key = accountId + '\n' + userName.toLowerCase();
-      const hit = users.peek(key);
-      if (hit) return Promise.resolve(hit);
-      return run(() =>
-        users.get(key, () => {
-          const r = s.getUser.get(accountId, userName) as UserRow | undefined;
-          return r ? toUser(r) : undefined;
-        }),
-      );
-    },
+    getUser: (accountId, userName) =>
+      users.read(accountId + '\n' + userName.toLowerCase(), () => {
+        const r = s.getUser.get(accountId, userName) as UserRow | undefined;
+        return r ? toUser(r) : undefined;
+      }),
     getUserById: (userId) => run(() => {
       const r = s.getUserById.get(userId) as UserRow | undefined;
       return r ? toUser(r) : undefined;
