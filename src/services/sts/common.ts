@@ -175,7 +175,5 @@ export async function issueCredentials(ctx: OperationContext, principalAccount: 
   }
 }
 
-/** ISO time without milliseconds (aws:TokenIssueTime form). */
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** ISO time without milliseconds (aws:TokenIssueTime form): the policy engine's, one implementation for both. */
+export { isoSeconds } from '../../policy/index.js';
