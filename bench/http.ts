@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { median, replay } from './load.js';
+import { median, processCpuSeconds, replay } from './load.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -100,7 +100,8 @@ function xmlValue(xml: string, tag: string): string {
   return m[1]!;
 }
 
-async function compare(label: string, kamenPort: number, request: Buffer, tmp: string): Promise<void> {
+async function compare(label: string, kamen: { port: number; pid: number }, request: Buffer, tmp: string): Promise<void> {
+  const kamenPort = kamen.port;
   // BENCH_FILTER=<substring> runs only the benchmarks whose label contains it.
   if (process.env.BENCH_FILTER && !label.includes(process.env.BENCH_FILTER)) return;
   const sample = await once(kamenPort, request);
@@ -114,12 +115,17 @@ async function compare(label: string, kamenPort: number, request: Buffer, tmp: s
       const k: number[] = [];
       const b: number[] = [];
       const ratios: number[] = [];
+      const cpu: number[] = [];
       for (let i = 0; i < ROUNDS; i++) {
         // Each round measures both servers back to back (alternating which goes first), so the ratio of one round
         // compares runs made under the same machine load; the ratio printed is the median of those.
         const runKamen = async () => {
+          const before = processCpuSeconds(kamen.pid);
           const rk = await replay(kamenPort, request, { seconds: SECONDS, ...load.opts });
+          const after = processCpuSeconds(kamen.pid);
           if (rk.non2xx) throw new Error(`${label}: ${rk.non2xx} non-2xx answers from kamen`);
+          // Server CPU per request varies far less with the VM's load than throughput does.
+          if (before !== undefined && after !== undefined) cpu.push(((after - before) * 1e6) / rk.requests);
           return rk.rps;
         };
         const runBare = async () => (await replay(bare.info.port, request, { seconds: SECONDS, ...load.opts })).rps;
@@ -138,7 +144,7 @@ async function compare(label: string, kamenPort: number, request: Buffer, tmp: s
       }
       const mk = median(k);
       const mb = median(b);
-      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${SECONDS}s)`);
+      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${SECONDS}s)${cpu.length ? `; kamen CPU ${Math.round(median(cpu))} µs/req` : ''}`);
     }
   } finally {
     bare.child.kill();
@@ -151,6 +157,7 @@ export async function run(): Promise<void> {
   const kamen = await startChild(['kamen', tmp]);
   try {
     const port: number = kamen.info.port;
+    const server = { port, pid: kamen.child.pid! };
     const root: Creds = { accessKeyId: kamen.info.boot.accessKeyId, secretAccessKey: kamen.info.boot.secretAccessKey };
     const acct: string = kamen.info.boot.managementAccountId;
     const call = async (service: string, body: string, creds: Creds = root) => {
@@ -167,10 +174,10 @@ export async function run(): Promise<void> {
     const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'bench-ext' } } }] }));
     await call('iam', `Action=CreateRole&Version=2010-05-08&RoleName=bench-role&AssumeRolePolicyDocument=${trust}`);
 
-    await compare('IAM GetUser (IAM user, SigV4)', port, await signedQuery(port, 'iam', 'Action=GetUser&Version=2010-05-08', user), tmp);
-    await compare('STS GetCallerIdentity (IAM user, SigV4)', port, await signedQuery(port, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15', user), tmp);
+    await compare('IAM GetUser (IAM user, SigV4)', server, await signedQuery(port, 'iam', 'Action=GetUser&Version=2010-05-08', user), tmp);
+    await compare('STS GetCallerIdentity (IAM user, SigV4)', server, await signedQuery(port, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15', user), tmp);
     const assume = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/bench-role`)}&RoleSessionName=bench&ExternalId=bench-ext`;
-    await compare('STS AssumeRole (trust + identity, mint, persist)', port, await signedQuery(port, 'sts', assume, user), tmp);
+    await compare('STS AssumeRole (trust + identity, mint, persist)', server, await signedQuery(port, 'sts', assume, user), tmp);
   } finally {
     kamen.child.kill('SIGTERM');
   }

@@ -1,4 +1,5 @@
 /** A small HTTP/1.1 load generator: N keep-alive connections, each with a fixed number of pipelined requests. */
+import fs from 'node:fs';
 import net from 'node:net';
 
 export interface LoadResult {
@@ -66,4 +67,16 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th (clock ticks, 100 Hz).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { createRandomPool, type RandomSource } from './random.js';
 import { createAuthzRuntime, type AuthzRuntime } from './authz/index.js';
 import { loadManagedPolicyCatalog, type ManagedPolicyCatalog } from './services/iam/index.js';
+import { createTemporaryKeyIds, type TemporaryKeyIds } from './services/sts/common.js';
 import type { ServiceDeps } from './services/types.js';
 import type { Store } from './store/store.js';
 
@@ -13,7 +14,7 @@ import type { Store } from './store/store.js';
 export const MESSAGE_KEY_FILE = 'authz-message.key';
 
 export interface Authorization {
-  serviceDeps: ServiceDeps & { managedPolicies: ManagedPolicyCatalog; random: RandomSource };
+  serviceDeps: ServiceDeps & { managedPolicies: ManagedPolicyCatalog; random: RandomSource; temporaryKeyIds: TemporaryKeyIds };
   resolveCredentials: AuthzRuntime['resolveCredentials'];
   authorizeOperation: AuthzRuntime['authorizeOperation'];
   noteKeyUsed: AuthzRuntime['noteKeyUsed'];
@@ -23,8 +24,9 @@ export interface Authorization {
 export async function buildAuthorization(opts: { store: Store; clock: Clock; dataDir: string | undefined }): Promise<Authorization> {
   const managedPolicies = loadManagedPolicyCatalog();
   const rt = createAuthzRuntime({ store: opts.store, clock: opts.clock, managedPolicies, messageKey: messageKey(opts.dataDir) });
+  const random = createRandomPool();
   return {
-    serviceDeps: { ...rt.serviceDeps, managedPolicies, random: createRandomPool() },
+    serviceDeps: { ...rt.serviceDeps, managedPolicies, random, temporaryKeyIds: createTemporaryKeyIds(random) },
     resolveCredentials: rt.resolveCredentials,
     authorizeOperation: rt.authorizeOperation,
     noteKeyUsed: rt.noteKeyUsed,

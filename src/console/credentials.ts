@@ -3,7 +3,7 @@
  * aws:MultiFactorAuthPresent set from the sign-in, but carry no GetSessionToken restrictions (a console session may
  * call IAM without MFA, as AWS's console does).
  */
-import { expirationFor, isoSeconds, newTemporaryMaterial } from '../services/sts/common.js';
+import { createTemporaryKeyIds, expirationFor, isoSeconds } from '../services/sts/common.js';
 import { packSession } from '../authz/session.js';
 import type { Clock } from '../clock.js';
 import type { SessionInfo } from '../services/types.js';
@@ -20,8 +20,7 @@ export async function mintConsoleCredentials(store: Store, clock: Clock, princip
   const info: SessionInfo = { sourceArn: principal.arn, issuedAt: isoSeconds(now), mfaAuthenticated: mfa };
   if (mfa) info.mfaAuthenticatedAt = isoSeconds(now);
   const p = principal.userName !== undefined ? { kind: principal.kind, arn: principal.arn, userId: principal.userId, userName: principal.userName } : { kind: principal.kind, arn: principal.arn, userId: principal.userId };
-  const material = newTemporaryMaterial(now);
   const expiration = expirationFor(now, seconds ?? (principal.kind === 'root' ? ROOT_SESSION_SECONDS : USER_SESSION_SECONDS));
-  await store.putTemporaryCredential({ ...material, accountId: principal.accountId, expiration, createDate: new Date(now), session: packSession(p, info) });
-  return { ...material, expiration };
+  const cred = await store.putTemporaryCredential({ accessKeyId: createTemporaryKeyIds()(now), accountId: principal.accountId, expiration, createDate: new Date(now), session: packSession(p, info) });
+  return { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken, expiration };
 }

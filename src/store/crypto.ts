@@ -1,5 +1,8 @@
-/** AES-256-GCM encryption of secrets at rest: `v1:<iv b64>:<tag b64>:<ciphertext b64>`, a fresh 12-byte IV per value. */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+/**
+ * Secrets under the master key: AES-256-GCM encryption at rest (`v1:<iv b64>:<tag b64>:<ciphertext b64>`, a fresh
+ * 12-byte IV per value), and the derivation of temporary credentials' secrets from their key IDs.
+ */
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { createRandomPool, type RandomSource } from '../random.js';
 import { KamenError } from '../errors.js';
 
@@ -57,4 +60,34 @@ export function parseMasterKeyText(text: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== 32) throw new KamenError('ERR_INTERNAL', 'The master key must be 32 bytes, written as base64 or hex.');
   return key;
+}
+
+/** The secret access key and session token of one set of temporary credentials. */
+export interface TemporarySecrets {
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** The opening AWS's session tokens share (a protobuf header, base64), so kamen's tokens look like theirs. */
+export const SESSION_TOKEN_PREFIX = 'IQoJb3JpZ2luX2VjE';
+const SECRET_BYTES = 30; // 40 base64 characters, as AWS's secrets
+const TOKEN_BYTES = 320;
+
+/**
+ * Derives temporary credentials' secret and session token from their key ID, so neither is ever stored: SHAKE256 over
+ * a 32-byte subkey of the master key and the key ID is a keyed PRF (the sponge needs no HMAC), one call for both.
+ * Anyone holding the master key could derive them, exactly as they could decrypt stored secrets before.
+ */
+export function createTemporarySecretDeriver(masterKey: Buffer): (accessKeyId: string) => TemporarySecrets {
+  if (!Buffer.isBuffer(masterKey) || masterKey.length !== 32) {
+    throw new KamenError('ERR_INTERNAL', 'The master key must be exactly 32 bytes (AES-256).');
+  }
+  const subkey = createHmac('sha256', masterKey).update('kamen temporary credentials v1').digest();
+  return (accessKeyId) => {
+    const out = createHash('shake256', { outputLength: SECRET_BYTES + TOKEN_BYTES }).update(subkey).update(accessKeyId, 'latin1').digest();
+    return {
+      secretAccessKey: out.toString('base64', 0, SECRET_BYTES).replace(/\+/g, 'A').replace(/\//g, 'B'),
+      sessionToken: SESSION_TOKEN_PREFIX + out.toString('base64', SECRET_BYTES),
+    };
+  };
 }

@@ -183,10 +183,14 @@ export interface InstanceProfile {
 }
 
 /** Temporary credentials minted by STS; `session` is the serialized principal they stand for. */
-export interface TemporaryCredential {
-  accessKeyId: string; // ASIA...
+export interface TemporaryCredential extends TemporaryCredentialRecord {
   secretAccessKey: string;
   sessionToken: string;
+}
+
+/** What the store keeps of temporary credentials: the secret and token are derived from the key ID, never stored. */
+export interface TemporaryCredentialRecord {
+  accessKeyId: string; // ASIA...
   accountId: string;
   expiration: Date;
   createDate: Date;
@@ -333,7 +337,11 @@ export interface IdentityStore {
 
   // STS temporary credentials
   /** Adds a credential, durable once resolved (concurrent adds may share a commit); an access key ID already stored is ERR_ENTITY_ALREADY_EXISTS (never an overwrite). */
-  putTemporaryCredential(cred: TemporaryCredential): Promise<void>;
+  /**
+   * Persists temporary credentials and returns them whole, with the secret and session token derived from the key ID
+   * under the master key (so a restart derives the same ones and nothing secret is written). Durable when it resolves.
+   */
+  putTemporaryCredential(record: TemporaryCredentialRecord): Promise<TemporaryCredential>;
   getTemporaryCredential(accessKeyId: string): Promise<TemporaryCredential | undefined>;
   deleteExpiredTemporaryCredentials(before: Date): Promise<number>;
 }

@@ -64,14 +64,14 @@ for (const [label, make] of variants) {
     try {
       const info = { sourceArn: `arn:aws:iam::${MGMT}:role/r`, roleName: 'r', roleId: 'AROAEXAMPLE000000001', sessionName: 's', issuedAt: new Date(T0).toISOString(), mfaAuthenticated: false, tokenType: 'assume-role' as const };
       const principal = { kind: 'assumed-role' as const, arn: `arn:aws:sts::${MGMT}:assumed-role/r/s`, userId: 'AROAEXAMPLE000000001:s' };
-      await w.store.putTemporaryCredential({ accessKeyId: 'ASIAEXAMPLE000000001', secretAccessKey: 'sekrit', sessionToken: 'tok-123', accountId: MGMT, expiration: new Date(T0 + 900_000), createDate: new Date(T0), session: packSession(principal, info) });
-      const r = await resolve('ASIAEXAMPLE000000001', 'tok-123', w.clock.now());
-      assert.equal(r.secretAccessKey, 'sekrit');
+      const cred = await w.store.putTemporaryCredential({ accessKeyId: 'ASIAEXAMPLE000000001', accountId: MGMT, expiration: new Date(T0 + 900_000), createDate: new Date(T0), session: packSession(principal, info) });
+      const r = await resolve('ASIAEXAMPLE000000001', cred.sessionToken, w.clock.now());
+      assert.equal(r.secretAccessKey, cred.secretAccessKey);
       assert.deepEqual(r.caller, { ...principal, accountId: MGMT, accessKeyId: 'ASIAEXAMPLE000000001', session: info });
-      await assert.rejects(resolve('ASIAEXAMPLE000000001', 'tok-124', w.clock.now()), INVALID);
+      await assert.rejects(resolve('ASIAEXAMPLE000000001', 'X' + cred.sessionToken.slice(1), w.clock.now()), INVALID);
       await assert.rejects(resolve('ASIAEXAMPLE000000001', undefined, w.clock.now()), INVALID);
       w.clock.advance(900_000);
-      await assert.rejects(resolve('ASIAEXAMPLE000000001', 'tok-123', w.clock.now()), (e: unknown) => isKamenError(e, 'ERR_EXPIRED_TOKEN') && e.message === 'The security token included in the request is expired');
+      await assert.rejects(resolve('ASIAEXAMPLE000000001', cred.sessionToken, w.clock.now()), (e: unknown) => isKamenError(e, 'ERR_EXPIRED_TOKEN') && e.message === 'The security token included in the request is expired');
     } finally {
       await w.close();
     }

@@ -9,7 +9,7 @@ import type {
   PolicyVersion,
   Role,
   Store,
-  TemporaryCredential,
+  TemporaryCredentialRecord,
   User,
 } from '../../src/store/store.js';
 
@@ -138,11 +138,9 @@ export function instanceProfile(accountId: string, name: string, extra: Partial<
   };
 }
 
-export function tempCred(accountId: string, expiration: Date, extra: Partial<TemporaryCredential> = {}): TemporaryCredential {
+export function tempCred(accountId: string, expiration: Date, extra: Partial<TemporaryCredentialRecord> = {}): TemporaryCredentialRecord {
   return {
     accessKeyId: uid('ASIA'),
-    secretAccessKey: 'tmpsecret+' + uid('X'),
-    sessionToken: 'FwoGZXIvYXdzE' + uid('T') + '/token==',
     accountId,
     expiration,
     createDate: T0,

@@ -1,8 +1,8 @@
-/** The at-rest secret cipher (AES-256-GCM envelopes) and master key parsing. */
+/** The at-rest secret cipher (AES-256-GCM envelopes), master key parsing, and temporary secret derivation. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createSecretCipher, parseMasterKeyText } from '../../src/store/crypto.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { createSecretCipher, createTemporarySecretDeriver, parseMasterKeyText } from '../../src/store/crypto.js';
 import { isKamenError } from '../../src/errors.js';
 
 describe('secret cipher', () => {
@@ -47,5 +47,31 @@ describe('secret cipher', () => {
     assert.deepEqual(parseMasterKeyText(key.toString('base64') + '\n'), key);
     assert.throws(() => parseMasterKeyText('abc'), /32 bytes/);
     assert.throws(() => parseMasterKeyText(randomBytes(16).toString('hex')), /32 bytes/);
+  });
+});
+
+describe('temporary secret derivation', () => {
+  const derive = createTemporarySecretDeriver(Buffer.alloc(32, 7));
+
+  it('is pinned: the same master key and key ID give the same secret and token in every version', () => {
+    // Changing the derivation would invalidate every temporary credential clients hold across an upgrade.
+    const r = derive('ASIA2345ABCDEFGHIJKL');
+    assert.equal(r.secretAccessKey, 'Y8MvA14vOoGfedWXTB9NHIvMcCrjrKYHzlO2NBtY');
+    assert.equal(r.sessionToken.length, 445);
+    assert.equal(createHash('sha256').update(r.sessionToken).digest('hex'), '3e693aaa4eb86f17067548e64898fb4317a29e8c2057986f645d96066299c518');
+    assert.deepEqual(createTemporarySecretDeriver(Buffer.alloc(32, 7))('ASIA2345ABCDEFGHIJKL'), r);
+  });
+
+  it('gives every key ID and every master key its own secret and token, shaped like AWS', () => {
+    const a = derive('ASIA2345ABCDEFGHIJKL');
+    const b = derive('ASIA2345ABCDEFGHIJKM');
+    const c = createTemporarySecretDeriver(randomBytes(32))('ASIA2345ABCDEFGHIJKL');
+    for (const x of [a, b, c]) {
+      assert.match(x.secretAccessKey, /^[A-Za-z0-9]{40}$/);
+      assert.match(x.sessionToken, /^IQoJb3JpZ2luX2VjE[A-Za-z0-9+/]{427}=$/);
+    }
+    assert.equal(new Set([a, b, c].map((x) => x.secretAccessKey)).size, 3);
+    assert.equal(new Set([a, b, c].map((x) => x.sessionToken)).size, 3);
+    assert.throws(() => createTemporarySecretDeriver(randomBytes(16)), /32 bytes/);
   });
 });

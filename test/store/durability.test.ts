@@ -1,4 +1,4 @@
-/** Durability of the SQLite store: data survives close/reopen and a killed process; secrets are encrypted at rest. */
+/** Durability of the SQLite store: data survives close/reopen and a killed process; secrets are encrypted at rest or derived. */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openStore, DB_FILE, MASTER_KEY_FILE } from '../../src/store/open.js';
+import { createSecretCipher } from '../../src/store/crypto.js';
 import { isKamenError } from '../../src/errors.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -33,23 +34,22 @@ function dbBytes(dir: string): Buffer {
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SEED = 'KAMENSEEDPLAINTEXTJBSWY3DPEHPK3PXP';
-const TOKEN = 'IQoJb3JpZ2luX2VjEKAMENSESSIONTOKENPLAINTEXT';
-const TMP_SECRET = 'TMPSECRETPLAINTEXT/abcdef0123456789';
 
 async function populate(s: Store) {
   const u = user(A1, 'durable-alice', { tags: [{ Key: 'k', Value: 'v' }], passwordLastUsed: at(1) });
   const key = accessKey(A1, 'durable-alice', { secretAccessKey: SECRET, lastUsed: { date: at(2), serviceName: 'sts', region: 'us-east-1' } });
   const dev = mfa(A1, 'alice-phone', { seedBase32: SEED, userName: 'durable-alice', enableDate: at(3), lastUsedStep: 123 });
-  const cred = tempCred(A1, at(3600), { sessionToken: TOKEN, secretAccessKey: TMP_SECRET });
+  const record = tempCred(A1, at(3600));
   const p = policy(A1, 'DurablePolicy');
   const v1 = version(p.arn, 'v1', { isDefaultVersion: true });
-  await s.transaction(async () => {
+  const cred = await s.transaction(async () => {
     await s.createUser(u);
     await s.createAccessKey(key);
     await s.createMfaDevice(dev);
-    await s.putTemporaryCredential(cred);
+    const minted = await s.putTemporaryCredential(record);
     await s.createPolicy(p, v1);
     await s.setSetting('bootstrap', 'done');
+    return minted;
   });
   return { u, key, dev, cred, p, v1 };
 }
@@ -112,13 +112,14 @@ describe('sqlite store durability', () => {
   it('does not keep secrets, session tokens or MFA seeds in plaintext in the database files', async () => {
     const dir = newDir();
     const s = await openStore({ dataDir: dir });
-    await populate(s);
+    const { cred } = await populate(s);
     // while open (data may sit in the WAL) and after close (checkpointed into the main file)
     for (const phase of ['open', 'closed']) {
       if (phase === 'closed') await s.close();
       const bytes = dbBytes(dir);
       assert.ok(bytes.includes('durable-alice'), `${phase}: the probe finds ordinary data`);
-      for (const secret of [SECRET, SEED, TOKEN, TMP_SECRET]) {
+      // the temporary secret and token are derived from the key ID under the master key, not stored at all
+      for (const secret of [SECRET, SEED, cred.sessionToken.slice(17, 60), cred.secretAccessKey]) {
         assert.ok(!bytes.includes(secret), `${phase}: ${secret.slice(0, 12)}... is not stored in plaintext`);
       }
       assert.ok(bytes.includes('v1:'), `${phase}: encrypted envelopes are stored`);
@@ -141,6 +142,30 @@ describe('sqlite store durability', () => {
     const again = await openStore({ dataDir: dir, masterKey: key });
     await check(again, written);
     await again.close();
+  });
+
+  it('still reads temporary credentials an earlier kamen stored encrypted, until they expire', async () => {
+    const dir = newDir();
+    const key = randomBytes(32);
+    await (await openStore({ dataDir: dir, masterKey: key })).close();
+    // the row as kamen wrote it before secrets were derived: secret and token encrypted together
+    const legacy = { secret: 'LegacySecret0123456789abcdefghijklmnopqrs', token: 'IQoJb3JpZ2luX2VjE' + 'L'.repeat(420) };
+    const db = new Database(path.join(dir, DB_FILE));
+    db.prepare('INSERT INTO temporary_credentials (access_key_id, account_id, secrets_enc, expiration, create_date, session) VALUES (?, ?, ?, ?, ?, ?)')
+      .run('ASIALEGACY0000000001', A1, createSecretCipher(key).encrypt(JSON.stringify([legacy.secret, legacy.token])), at(3600).getTime(), T0.getTime(), '{"v":1}');
+    db.close();
+    const s = await openStore({ dataDir: dir, masterKey: key });
+    try {
+      const got = await s.getTemporaryCredential('ASIALEGACY0000000001');
+      assert.equal(got?.secretAccessKey, legacy.secret);
+      assert.equal(got?.sessionToken, legacy.token);
+      assert.deepEqual(got?.session, { v: 1 });
+      const fresh = await s.putTemporaryCredential(tempCred(A1, at(3600)));
+      assert.notEqual(fresh.secretAccessKey, legacy.secret, 'new credentials are derived, not the legacy pair');
+      assert.deepEqual(await s.getTemporaryCredential(fresh.accessKeyId), fresh);
+    } finally {
+      await s.close();
+    }
   });
 
   it('rejects a master key that is not 32 bytes, and a corrupt master.key file', async () => {

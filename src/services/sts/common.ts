@@ -110,35 +110,56 @@ export function packedPolicySize(policy: string | undefined, arns: string[] | un
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const TOKEN_BYTES = 320;
-
-/** A session token: a long opaque base64 string like AWS's. */
-export function newSessionToken(): string {
-  return 'IQoJb3JpZ2luX2VjE' + randomBytes(TOKEN_BYTES).toString('base64');
-}
-
 /** Seconds since 2024-01-01 are the first six characters of a temporary key ID (32^6 s ≈ 34 years). */
 const KEY_EPOCH_MS = Date.UTC(2024, 0, 1);
-/** The Base32 characters in ASCII order, so the time stamp sorts as the time does. */
+/** The Base32 characters in ASCII order, so the time stamp and sequence sort as they count. */
 const B32_SORTED = '234567ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Key IDs one source numbers within a second (three sorted Base32 characters). */
+const SEQUENCE_SPAN = 32 ** 3;
+
+/** Draws temporary key IDs for one server: later ones sort after earlier ones. */
+export type TemporaryKeyIds = (nowMs: number) => string;
 
 /**
- * One set of temporary credential material from a single random draw: ASIA + 16 Base32 characters (six of the
- * issue time, so new keys land together at the end of the store's index instead of dirtying random pages, and ten
- * random), a 40-character secret, and the session token. Key IDs are identifiers, not secrets (AWS's encode the account).
+ * ASIA + 16 Base32 characters: six of the issue time, three of a sequence within that second, seven random (35 bits).
+ * Increasing IDs land at the end of the store's index, where SQLite appends, instead of splitting pages in the middle
+ * (whose page swaps cost it a scan of the whole page cache at every commit). Key IDs are identifiers, not secrets
+ * (AWS's encode the account); a restart within the same second relies on the random part, and the store refuses a
+ * duplicate, which issueCredentials draws again.
  */
-export function newTemporaryMaterial(nowMs: number, random: RandomSource = randomBytes): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
-  const r = random(10 + 30 + TOKEN_BYTES);
-  let t = Math.max(0, Math.floor((nowMs - KEY_EPOCH_MS) / 1000));
-  let stamp = '';
-  for (let i = 0; i < 6; i++) {
-    stamp = B32_SORTED[t & 31] + stamp;
-    t = Math.floor(t / 32);
-  }
-  let id = 'ASIA' + stamp;
-  for (let i = 0; i < 10; i++) id += B32[r[i]! & 31];
-  const secretAccessKey = r.subarray(10, 40).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'B');
-  return { accessKeyId: id, secretAccessKey, sessionToken: 'IQoJb3JpZ2luX2VjE' + r.subarray(40).toString('base64') };
+export function createTemporaryKeyIds(random: RandomSource = randomBytes): TemporaryKeyIds {
+  let second = -1;
+  let seq = 0;
+  return (nowMs) => {
+    const t0 = Math.max(0, Math.floor((nowMs - KEY_EPOCH_MS) / 1000));
+    if (t0 !== second) {
+      second = t0;
+      seq = 0;
+    }
+    const r = random(10);
+    // past the span within one second the order is given up, never uniqueness
+    let n = seq < SEQUENCE_SPAN ? seq++ : (r[7]! << 7) | (r[8]! & 127);
+    let t = t0;
+    let stamp = '';
+    for (let i = 0; i < 6; i++) {
+      stamp = B32_SORTED[t & 31] + stamp;
+      t = Math.floor(t / 32);
+    }
+    let sequence = '';
+    for (let i = 0; i < 3; i++) {
+      sequence = B32_SORTED[n & 31] + sequence;
+      n >>= 5;
+    }
+    let id = 'ASIA' + stamp + sequence;
+    for (let i = 0; i < 7; i++) id += B32[r[i]! & 31];
+    return id;
+  };
+}
+
+/** The server's key ID source (ServiceDeps.temporaryKeyIds), else a fresh one over the context's random source. */
+export function temporaryKeyIds(ctx: OperationContext): TemporaryKeyIds {
+  const k = ctx.deps['temporaryKeyIds'];
+  return typeof k === 'function' ? (k as TemporaryKeyIds) : createTemporaryKeyIds(randomSource(ctx));
 }
 
 /** Expiration (whole seconds, as AWS prints it) of credentials issued now for `seconds`. */
@@ -155,20 +176,18 @@ export function randomSource(ctx: OperationContext): RandomSource {
 /** Mints temporary credentials for `principal`, persists them (they survive a restart) and returns the wire shape. */
 export async function issueCredentials(ctx: OperationContext, principalAccount: string, principal: { kind: Caller['kind']; arn: string; userId: string; userName?: string }, info: SessionInfo, seconds: number) {
   const now = ctx.clock.now();
+  const nextKeyId = temporaryKeyIds(ctx);
+  const expiration = expirationFor(now, seconds);
+  const createDate = new Date(now);
+  const session = packSession(principal, info);
   for (let attempt = 1; ; attempt++) {
-    const cred = {
-      ...newTemporaryMaterial(now, randomSource(ctx)),
-      accountId: principalAccount,
-      expiration: expirationFor(now, seconds),
-      createDate: new Date(now),
-      session: packSession(principal, info),
-    };
     try {
-      // Durable when it resolves; concurrent issues share one commit (the store's group commit).
-      await ctx.store.putTemporaryCredential(cred);
+      // Durable when it resolves; concurrent issues share one commit (the store's group commit). The store derives
+      // the secret and token from the key ID.
+      const cred = await ctx.store.putTemporaryCredential({ accessKeyId: nextKeyId(now), accountId: principalAccount, expiration, createDate, session });
       return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
     } catch (err) {
-      // A key ID drawn twice (50 random bits per second) is drawn again, never overwritten.
+      // A key ID drawn twice is drawn again, never overwritten.
       if (attempt < 3 && isKamenError(err, 'ERR_ENTITY_ALREADY_EXISTS')) continue;
       throw err;
     }

@@ -1,4 +1,8 @@
-/** Credentials family: long-term access keys (users' and root's) and STS temporary credentials, secrets encrypted. */
+/**
+ * Credentials family: long-term access keys (users' and root's), their secrets encrypted, and STS temporary
+ * credentials, whose secrets and tokens are derived from the key ID and not stored.
+ */
+import type { TemporarySecrets } from '../crypto.js';
 import type { AccessKey, IdentityStore, TemporaryCredential } from '../store.js';
 import { nul, unique, type SqliteContext } from './db.js';
 
@@ -17,6 +21,7 @@ interface KeyRow {
 interface TempRow {
   access_key_id: string;
   account_id: string;
+  /** DERIVED, or (rows written before derivation) the encrypted JSON pair [secret, token]. */
   secrets_enc: string;
   expiration: number;
   create_date: number;
@@ -35,8 +40,11 @@ type CredentialMethods = Pick<
   | 'deleteExpiredTemporaryCredentials'
 >;
 
+/** The secrets_enc of a temporary credential whose secret and token are derived from its key ID. */
+export const DERIVED = 'derived:v1';
+
 /** Prepares the credential statements once for this connection and returns the family's methods. */
-export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
+export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyId: string) => TemporarySecrets): CredentialMethods {
   const { db, run, commitOne, cipher } = ctx;
   const s = {
     insertKey: db.prepare(`INSERT INTO access_keys (access_key_id, account_id, user_name, secret_enc, status, create_date,
@@ -71,6 +79,12 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
       k.lastUsed = { date: new Date(r.last_used_date), serviceName: r.last_used_service ?? '', region: r.last_used_region ?? '' };
     }
     return k;
+  };
+
+  /** Rows written before derivation keep their encrypted secret and token, valid until they expire. */
+  const legacySecrets = (envelope: string): TemporarySecrets => {
+    const [secretAccessKey, sessionToken] = JSON.parse(cipher.decrypt(envelope)) as [string, string];
+    return { secretAccessKey, sessionToken };
   };
 
   return {
@@ -116,21 +130,27 @@ export function credentialsFamily(ctx: SqliteContext): CredentialMethods {
     }),
 
     // One INSERT joining the group commit: no savepoint, durable when it resolves.
-    putTemporaryCredential: (cred) => commitOne(() => {
-      unique(`Temporary credentials ${cred.accessKeyId} already exist.`, () => s.putTemp.run(
-        cred.accessKeyId,
-        cred.accountId,
-        // secret and token in one envelope: the per-request lookup is one SELECT and one decrypt
-        cipher.encrypt(JSON.stringify([cred.secretAccessKey, cred.sessionToken])),
-        cred.expiration.getTime(),
-        cred.createDate.getTime(),
-        JSON.stringify(cred.session),
-      ));
-    }),
+    putTemporaryCredential: async (record) => {
+      await commitOne(() => {
+        unique(`Temporary credentials ${record.accessKeyId} already exist.`, () =>
+          s.putTemp.run(record.accessKeyId, record.accountId, DERIVED, record.expiration.getTime(), record.createDate.getTime(), JSON.stringify(record.session)),
+        );
+      });
+      const { secretAccessKey, sessionToken } = deriveSecrets(record.accessKeyId);
+      return {
+        accessKeyId: record.accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        accountId: record.accountId,
+        expiration: record.expiration,
+        createDate: record.createDate,
+        session: record.session,
+      };
+    },
     getTemporaryCredential: (accessKeyId) => run(() => {
       const r = s.getTemp.get(accessKeyId) as TempRow | undefined;
       if (!r) return undefined;
-      const [secretAccessKey, sessionToken] = JSON.parse(cipher.decrypt(r.secrets_enc)) as [string, string];
+      const { secretAccessKey, sessionToken } = r.secrets_enc === DERIVED ? deriveSecrets(r.access_key_id) : legacySecrets(r.secrets_enc);
       const cred: TemporaryCredential = {
         accessKeyId: r.access_key_id,
         secretAccessKey,

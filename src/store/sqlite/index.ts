@@ -1,6 +1,6 @@
-/** The SQLite backend of the Store: one better-sqlite3 connection, statements prepared per instance, secrets encrypted. */
+/** The SQLite backend of the Store: one better-sqlite3 connection, statements prepared per instance, secrets encrypted or derived. */
 import { KamenError } from '../../errors.js';
-import { createSecretCipher, type SecretCipher } from '../crypto.js';
+import { createSecretCipher, createTemporarySecretDeriver, type SecretCipher } from '../crypto.js';
 import type { Store } from '../store.js';
 import { createContext, openDatabase } from './db.js';
 import { credentialsFamily } from './credentials.js';
@@ -42,7 +42,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     ...groupsFamily(ctx),
     ...rolesFamily(ctx),
     ...policiesFamily(ctx),
-    ...credentialsFamily(ctx),
+    ...credentialsFamily(ctx, createTemporarySecretDeriver(opts.masterKey)),
     ...mfaFamily(ctx),
     ...settingsFamily(ctx),
     transaction: ctx.transaction,

@@ -106,8 +106,14 @@ export function credentialsContract(makeStore: () => Promise<Store>): void {
         const old1 = tempCred(A1, at(100));
         const old2 = tempCred(A2, at(200));
         const live = tempCred(A1, at(300));
-        for (const c of [old1, old2, live]) await s.putTemporaryCredential(c);
-        assert.deepEqual(await s.getTemporaryCredential(live.accessKeyId), live);
+        const [minted1, , minted] = [await s.putTemporaryCredential(old1), await s.putTemporaryCredential(old2), await s.putTemporaryCredential(live)];
+        const { secretAccessKey, sessionToken, ...record } = minted!;
+        assert.deepEqual(record, live, 'put returns the record it kept');
+        assert.match(secretAccessKey, /^[A-Za-z0-9]{40}$/);
+        assert.match(sessionToken, /^IQoJb3JpZ2luX2VjE[A-Za-z0-9+/=]{400,}$/);
+        assert.notEqual(minted1!.secretAccessKey, secretAccessKey, 'each key ID has its own secret');
+        assert.notEqual(minted1!.sessionToken, sessionToken, 'each key ID has its own token');
+        assert.deepEqual(await s.getTemporaryCredential(live.accessKeyId), minted, 'get answers the same secret and token');
         assert.equal(await s.getTemporaryCredential('ASIANOPE'), undefined);
         assert.equal(await s.deleteExpiredTemporaryCredentials(at(200)), 1, 'strictly before');
         assert.equal(await s.getTemporaryCredential(old1.accessKeyId), undefined);

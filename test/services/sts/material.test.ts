@@ -1,22 +1,29 @@
-/** Temporary credential material: key ID shape and order, and a key ID drawn twice is drawn again, never overwritten. */
+/** Temporary key IDs: shape and order, and a key ID drawn twice is drawn again, never overwritten. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { frozenClock } from '../../../src/clock.js';
-import { issueCredentials, newTemporaryMaterial } from '../../../src/services/sts/common.js';
+import { createTemporaryKeyIds, issueCredentials } from '../../../src/services/sts/common.js';
 import type { OperationContext } from '../../../src/services/types.js';
 import { openStore } from '../../../src/store/open.js';
 
 const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
 
 test('temporary key IDs are ASIA + 16 Base32 characters, later ones sorting after earlier ones', () => {
-  const ids = [0, 1000, 61_000, 86_400_000].map((d) => newTemporaryMaterial(T0 + d).accessKeyId);
+  const next = createTemporaryKeyIds();
+  const ids = [0, 1000, 61_000, 86_400_000].map((d) => next(T0 + d));
   for (const id of ids) assert.match(id, /^ASIA[A-Z2-7]{16}$/);
   assert.deepEqual([...ids].sort(), ids);
-  const m = newTemporaryMaterial(T0);
-  assert.equal(m.secretAccessKey.length, 40);
-  assert.match(m.sessionToken, /^IQoJb3JpZ2luX2VjE[A-Za-z0-9+/=]{400,}$/);
-  assert.notEqual(newTemporaryMaterial(T0).accessKeyId, newTemporaryMaterial(T0).accessKeyId);
+  assert.notEqual(createTemporaryKeyIds()(T0), createTemporaryKeyIds()(T0), 'two sources differ in the random part');
+});
+
+test('key IDs drawn within one second sort in the order they were drawn, and stay unique past the sequence', () => {
+  const next = createTemporaryKeyIds();
+  const ids = Array.from({ length: 33_000 }, (_, i) => next(T0 + (i % 1000)));
+  const ordered = ids.slice(0, 32 ** 3);
+  assert.deepEqual([...ordered].sort(), ordered, 'the first 32768 of a second are in order');
+  assert.equal(new Set(ids).size, ids.length, 'all distinct, also beyond the sequence');
+  assert.ok(next(T0 + 1000) > ordered[ordered.length - 1]!, 'the next second sorts after the whole previous one');
 });
 
 test('issueCredentials draws again when the key ID is taken, and both sessions stay intact', async () => {
@@ -30,11 +37,16 @@ test('issueCredentials draws again when the key ID is taken, and both sessions s
     const principal = { kind: 'federated-user' as const, arn: 'arn:aws:sts::111111111111:federated-user/a', userId: '111111111111:a', userName: 'a' };
     const info = { sourceArn: 'arn:aws:iam::111111111111:root', issuedAt: '2026-12-01T08:00:00Z', mfaAuthenticated: false };
     const a = await issueCredentials(ctx, '111111111111', principal, info, 900);
-    const b = await issueCredentials(ctx, '111111111111', principal, info, 900);
+    const b = await issueCredentials(ctx, '111111111111', { ...principal, arn: 'arn:aws:sts::111111111111:federated-user/b', userName: 'b' }, info, 1800);
     assert.notEqual(a.AccessKeyId, b.AccessKeyId);
     assert.equal(draws, 3, 'the colliding draw was replaced by a fresh one');
-    assert.equal((await store.getTemporaryCredential(a.AccessKeyId))!.secretAccessKey, a.SecretAccessKey, 'the first session was not overwritten');
-    assert.equal((await store.getTemporaryCredential(b.AccessKeyId))!.secretAccessKey, b.SecretAccessKey);
+    const storedA = (await store.getTemporaryCredential(a.AccessKeyId))!;
+    assert.equal(storedA.session['arn'], principal.arn, 'the first session was not overwritten');
+    assert.equal(storedA.expiration.getTime(), a.Expiration.getTime());
+    assert.equal(storedA.secretAccessKey, a.SecretAccessKey);
+    const storedB = (await store.getTemporaryCredential(b.AccessKeyId))!;
+    assert.equal(storedB.session['arn'], 'arn:aws:sts::111111111111:federated-user/b');
+    assert.equal(storedB.secretAccessKey, b.SecretAccessKey);
   } finally {
     await store.close();
   }
