@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { createRandomPool, type RandomSource } from './random.js';
 import { createAuthzRuntime, type AuthzRuntime } from './authz/index.js';
 import { loadManagedPolicyCatalog, type ManagedPolicyCatalog } from './services/iam/index.js';
-import { createTemporaryKeyIds, type TemporaryKeyIds } from './services/sts/common.js';
+import { createTemporaryKeyIds, type TemporaryKeyIds } from './authz/temporary-keys.js';
 import type { ServiceDeps } from './services/types.js';
 import type { Store } from './store/store.js';
 

@@ -17,6 +17,7 @@ import { createOrganizationsService } from './services/organizations/index.js';
 import { createEc2Service } from './services/ec2/index.js';
 import type { ServiceDefinition } from './services/types.js';
 import { buildAuthorization } from './app-deps.js';
+import { startExpiredCredentialSweeper } from './authz/sweep-expired.js';
 
 /** What the first start writes to <data-dir>/bootstrap.json (mode 0600). */
 export type { BootstrapInfo };
@@ -76,6 +77,8 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
   const services = new Map<ServiceName, MountedService>();
   for (const [name, definition] of definitions) services.set(name, { definition, codec: createCodec(loadServiceModel(name)) });
 
+  const log = opts.log ?? ((e: Record<string, unknown>) => console.error(JSON.stringify(e)));
+  const sweeper = startExpiredCredentialSweeper({ store, clock, onError: (err) => log({ level: 'error', msg: 'sweeping expired temporary credentials failed', err: String(err) }) });
   const pipeline: PipelineDeps = {
     store,
     clock,
@@ -85,9 +88,13 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
     resolveCredentials: authz.resolveCredentials,
     authorizeOperation: opts.enforce === false ? undefined : authz.authorizeOperation,
     noteKeyUsed: authz.noteKeyUsed,
-    log: opts.log ?? ((e) => console.error(JSON.stringify(e))),
+    log,
   };
-  return { store, clock, pipeline, ca, caPath, createdNow, bootstrap, close: () => store.close() };
+  const close = async (): Promise<void> => {
+    await sweeper.stop();
+    await store.close();
+  };
+  return { store, clock, pipeline, ca, caPath, createdNow, bootstrap, close };
 }
 
 /** Reads <data-dir>/bootstrap.json, or undefined before the first start. */

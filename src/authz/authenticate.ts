@@ -5,6 +5,7 @@ import type { Caller } from '../services/types.js';
 import type { Store } from '../store/store.js';
 import { callerFromTemporaryCredential } from './session.js';
 import { CREDENTIAL_RELEVANCE, createGenerationCache } from './cache.js';
+import { MAX_TEMPORARY_LIFETIME_SECONDS, temporaryKeyIssuedAt } from './temporary-keys.js';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const EXPIRED_TOKEN = 'The security token included in the request is expired';
@@ -26,7 +27,8 @@ export function constantTimeEqual(a: string, b: string): boolean {
 
 /** What a key resolves to, before the per-request checks (session token, expiry). */
 interface ResolvedKey {
-  caller: Caller;
+  /** Undefined for a swept temporary key: known only to be expired. */
+  caller?: Caller;
   secretAccessKey: string;
   /** Temporary credentials: the token the request must carry, and when they expire (ms). */
   sessionToken?: string;
@@ -35,12 +37,18 @@ interface ResolvedKey {
 
 /**
  * Looks an access key up. Long-term keys (AKIA…): the root user's or an IAM user's; an Inactive key is refused like
- * an unknown one (AWS: InvalidClientTokenId). Temporary keys (ASIA…): the session and its token and expiry.
+ * an unknown one (AWS: InvalidClientTokenId). Temporary keys (ASIA…): the session and its token and expiry; a key
+ * whose row was swept (every credential of its issue second has expired) still has its derived token and is expired.
  */
-async function lookupKey(store: Store, accessKeyId: string): Promise<ResolvedKey> {
+async function lookupKey(store: Store, accessKeyId: string, nowMs: number): Promise<ResolvedKey> {
   if (accessKeyId.startsWith('ASIA')) {
     const cred = await store.getTemporaryCredential(accessKeyId);
-    if (!cred) throw invalid();
+    if (!cred) {
+      const issued = temporaryKeyIssuedAt(accessKeyId);
+      const outlived = issued === undefined ? undefined : issued + MAX_TEMPORARY_LIFETIME_SECONDS * 1000;
+      if (outlived === undefined || outlived >= nowMs) throw invalid();
+      return { secretAccessKey: '', sessionToken: (await store.getDerivedTemporarySecrets(accessKeyId)).sessionToken, expiresAt: outlived };
+    }
     return { caller: callerFromTemporaryCredential(cred), secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken, expiresAt: cred.expiration.getTime() };
   }
   const key = await store.getAccessKey(accessKeyId);
@@ -68,12 +76,13 @@ function checkKey(key: ResolvedKey, sessionToken: string | undefined, nowMs: num
     // A long-term key used with a session token is a mismatch AWS refuses the same way.
     throw invalid();
   }
+  if (!key.caller) throw invalid();
   return { caller: key.caller, secretAccessKey: key.secretAccessKey };
 }
 
 /** Resolves the credentials of one request from the store (no caching). */
 export async function resolveCredentials(store: Store, accessKeyId: string, sessionToken: string | undefined, nowMs: number): Promise<{ caller: Caller; secretAccessKey: string }> {
-  return checkKey(await lookupKey(store, accessKeyId), sessionToken, nowMs);
+  return checkKey(await lookupKey(store, accessKeyId, nowMs), sessionToken, nowMs);
 }
 
 /**
@@ -82,5 +91,5 @@ export async function resolveCredentials(store: Store, accessKeyId: string, sess
  */
 export function createCredentialResolver(store: Store, max = 10_000): (accessKeyId: string, sessionToken: string | undefined, nowMs: number) => Promise<{ caller: Caller; secretAccessKey: string }> {
   const cache = createGenerationCache<ResolvedKey>(store, max, CREDENTIAL_RELEVANCE);
-  return async (accessKeyId, sessionToken, nowMs) => checkKey(await cache.through(accessKeyId, () => lookupKey(store, accessKeyId)), sessionToken, nowMs);
+  return async (accessKeyId, sessionToken, nowMs) => checkKey(await cache.through(accessKeyId, () => lookupKey(store, accessKeyId, nowMs)), sessionToken, nowMs);
 }

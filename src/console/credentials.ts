@@ -3,7 +3,8 @@
  * aws:MultiFactorAuthPresent set from the sign-in, but carry no GetSessionToken restrictions (a console session may
  * call IAM without MFA, as AWS's console does).
  */
-import { createTemporaryKeyIds, expirationFor, isoSeconds } from '../services/sts/common.js';
+import { expirationFor, isoSeconds } from '../services/sts/common.js';
+import { createTemporaryKeyIds } from '../authz/temporary-keys.js';
 import { packSession } from '../authz/session.js';
 import type { Clock } from '../clock.js';
 import type { SessionInfo } from '../services/types.js';

@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { createRandomPool, type RandomSource } from '../random.js';
 import { KamenError } from '../errors.js';
+import type { TemporarySecrets } from './store.js';
 
 /** Encrypts and decrypts single secret strings with one 32-byte master key. */
 export interface SecretCipher {
@@ -60,12 +61,6 @@ export function parseMasterKeyText(text: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== 32) throw new KamenError('ERR_INTERNAL', 'The master key must be 32 bytes, written as base64 or hex.');
   return key;
-}
-
-/** The secret access key and session token of one set of temporary credentials. */
-export interface TemporarySecrets {
-  secretAccessKey: string;
-  sessionToken: string;
 }
 
 /** The opening AWS's session tokens share (a protobuf header, base64), so kamen's tokens look like theirs. */

@@ -182,11 +182,14 @@ export interface InstanceProfile {
   tags: Tag[];
 }
 
-/** Temporary credentials minted by STS; `session` is the serialized principal they stand for. */
-export interface TemporaryCredential extends TemporaryCredentialRecord {
+/** The secret access key and session token of one set of temporary credentials. */
+export interface TemporarySecrets {
   secretAccessKey: string;
   sessionToken: string;
 }
+
+/** Temporary credentials minted by STS; `session` is the serialized principal they stand for. */
+export interface TemporaryCredential extends TemporaryCredentialRecord, TemporarySecrets {}
 
 /** What the store keeps of temporary credentials: the secret and token are derived from the key ID, never stored. */
 export interface TemporaryCredentialRecord {
@@ -343,7 +346,10 @@ export interface IdentityStore {
    */
   putTemporaryCredential(record: TemporaryCredentialRecord): Promise<TemporaryCredential>;
   getTemporaryCredential(accessKeyId: string): Promise<TemporaryCredential | undefined>;
-  deleteExpiredTemporaryCredentials(before: Date): Promise<number>;
+  /** The secret and token derived for a key ID, whether or not its row exists (a swept one's token is still recognised). */
+  getDerivedTemporarySecrets(accessKeyId: string): Promise<TemporarySecrets>;
+  /** Deletes temporary credentials that expired before `before` (at most `limit` of them, oldest first); returns how many. */
+  deleteExpiredTemporaryCredentials(before: Date, limit?: number): Promise<number>;
 }
 
 /** Key/value settings kamen keeps about itself (e.g. which account is the bootstrap one). */

@@ -8,6 +8,7 @@ import type { ManagedPolicyCatalog } from '../../authz/policies.js';
 import { createPolicyCache } from '../../policy/index.js';
 import { loadManagedPolicyCatalog } from '../iam/managed-catalog.js';
 import { packSession } from '../../authz/session.js';
+import { createTemporaryKeyIds, type TemporaryKeyIds } from '../../authz/temporary-keys.js';
 import type { Caller, OperationContext, SessionInfo } from '../types.js';
 
 /** What the STS service needs besides the OperationContext. */
@@ -109,53 +110,6 @@ export function packedPolicySize(policy: string | undefined, arns: string[] | un
   return pct;
 }
 
-const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-/** Seconds since 2024-01-01 are the first six characters of a temporary key ID (32^6 s ≈ 34 years). */
-const KEY_EPOCH_MS = Date.UTC(2024, 0, 1);
-/** The Base32 characters in ASCII order, so the time stamp and sequence sort as they count. */
-const B32_SORTED = '234567ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** Key IDs one source numbers within a second (three sorted Base32 characters). */
-const SEQUENCE_SPAN = 32 ** 3;
-
-/** Draws temporary key IDs for one server: later ones sort after earlier ones. */
-export type TemporaryKeyIds = (nowMs: number) => string;
-
-/**
- * ASIA + 16 Base32 characters: six of the issue time, three of a sequence within that second, seven random (35 bits).
- * Increasing IDs land at the end of the store's index, where SQLite appends, instead of splitting pages in the middle
- * (whose page swaps cost it a scan of the whole page cache at every commit). Key IDs are identifiers, not secrets
- * (AWS's encode the account); a restart within the same second relies on the random part, and the store refuses a
- * duplicate, which issueCredentials draws again.
- */
-export function createTemporaryKeyIds(random: RandomSource = randomBytes): TemporaryKeyIds {
-  let second = -1;
-  let seq = 0;
-  return (nowMs) => {
-    const t0 = Math.max(0, Math.floor((nowMs - KEY_EPOCH_MS) / 1000));
-    if (t0 !== second) {
-      second = t0;
-      seq = 0;
-    }
-    const r = random(10);
-    // past the span within one second the order is given up, never uniqueness
-    let n = seq < SEQUENCE_SPAN ? seq++ : (r[7]! << 7) | (r[8]! & 127);
-    let t = t0;
-    let stamp = '';
-    for (let i = 0; i < 6; i++) {
-      stamp = B32_SORTED[t & 31] + stamp;
-      t = Math.floor(t / 32);
-    }
-    let sequence = '';
-    for (let i = 0; i < 3; i++) {
-      sequence = B32_SORTED[n & 31] + sequence;
-      n >>= 5;
-    }
-    let id = 'ASIA' + stamp + sequence;
-    for (let i = 0; i < 7; i++) id += B32[r[i]! & 31];
-    return id;
-  };
-}
-
 /** The server's key ID source (ServiceDeps.temporaryKeyIds), else a fresh one over the context's random source. */
 export function temporaryKeyIds(ctx: OperationContext): TemporaryKeyIds {
   const k = ctx.deps['temporaryKeyIds'];
@@ -193,6 +147,9 @@ export async function issueCredentials(ctx: OperationContext, principalAccount: 
     }
   }
 }
+
+/** Temporary key IDs (they live with authentication, which reads their issue time). */
+export { createTemporaryKeyIds, type TemporaryKeyIds };
 
 /** ISO time without milliseconds (aws:TokenIssueTime form): the policy engine's, one implementation for both. */
 export { isoSeconds } from '../../policy/index.js';

@@ -2,8 +2,7 @@
  * Credentials family: long-term access keys (users' and root's), their secrets encrypted, and STS temporary
  * credentials, whose secrets and tokens are derived from the key ID and not stored.
  */
-import type { TemporarySecrets } from '../crypto.js';
-import type { AccessKey, IdentityStore, TemporaryCredential } from '../store.js';
+import type { AccessKey, IdentityStore, TemporaryCredential, TemporarySecrets } from '../store.js';
 import { nul, unique, type SqliteContext } from './db.js';
 
 interface KeyRow {
@@ -37,6 +36,7 @@ type CredentialMethods = Pick<
   | 'listAccessKeys'
   | 'putTemporaryCredential'
   | 'getTemporaryCredential'
+  | 'getDerivedTemporarySecrets'
   | 'deleteExpiredTemporaryCredentials'
 >;
 
@@ -63,7 +63,8 @@ export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyI
     putTemp: db.prepare(`INSERT INTO temporary_credentials (access_key_id, account_id, secrets_enc, expiration, create_date, session)
       VALUES (?, ?, ?, ?, ?, ?)`),
     getTemp: db.prepare('SELECT * FROM temporary_credentials WHERE access_key_id = ?'),
-    deleteExpired: db.prepare('DELETE FROM temporary_credentials WHERE expiration < ?'),
+    deleteExpired: db.prepare(`DELETE FROM temporary_credentials WHERE rowid IN
+      (SELECT rowid FROM temporary_credentials WHERE expiration < ? ORDER BY expiration LIMIT ?)`),
   };
 
   const toKey = (r: KeyRow): AccessKey => {
@@ -162,6 +163,7 @@ export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyI
       };
       return cred;
     }),
-    deleteExpiredTemporaryCredentials: (before) => run(() => s.deleteExpired.run(before.getTime()).changes),
+    getDerivedTemporarySecrets: async (accessKeyId) => deriveSecrets(accessKeyId),
+    deleteExpiredTemporaryCredentials: (before, limit = -1) => run(() => s.deleteExpired.run(before.getTime(), limit).changes),
   };
 }

@@ -114,11 +114,16 @@ export function credentialsContract(makeStore: () => Promise<Store>): void {
         assert.notEqual(minted1!.secretAccessKey, secretAccessKey, 'each key ID has its own secret');
         assert.notEqual(minted1!.sessionToken, sessionToken, 'each key ID has its own token');
         assert.deepEqual(await s.getTemporaryCredential(live.accessKeyId), minted, 'get answers the same secret and token');
+        assert.deepEqual(await s.getDerivedTemporarySecrets(live.accessKeyId), { secretAccessKey, sessionToken });
+        const unknown = await s.getDerivedTemporarySecrets('ASIANOTSTOREDANYWHERE');
+        assert.notEqual(unknown.sessionToken, sessionToken, 'derivable for any key ID, and distinct');
         assert.equal(await s.getTemporaryCredential('ASIANOPE'), undefined);
         assert.equal(await s.deleteExpiredTemporaryCredentials(at(200)), 1, 'strictly before');
         assert.equal(await s.getTemporaryCredential(old1.accessKeyId), undefined);
         assert.ok(await s.getTemporaryCredential(old2.accessKeyId));
-        assert.equal(await s.deleteExpiredTemporaryCredentials(at(1000)), 2);
+        assert.equal(await s.deleteExpiredTemporaryCredentials(at(1000), 1), 1, 'at most the limit');
+        assert.ok(await s.getTemporaryCredential(live.accessKeyId), 'oldest first: the later-expiring one stays');
+        assert.equal(await s.deleteExpiredTemporaryCredentials(at(1000)), 1);
         assert.equal(await s.deleteExpiredTemporaryCredentials(at(1000)), 0);
         assert.equal(await s.getTemporaryCredential(live.accessKeyId), undefined);
       }));
