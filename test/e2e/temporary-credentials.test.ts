@@ -1,4 +1,4 @@
-/** Temporary credentials over the wire: they survive a restart, and expire with ExpiredToken (a frozen server clock). */
+/** Temporary credentials over the wire: they survive a restart, expire with ExpiredToken (a frozen server clock), and stay so once swept. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IAMClient, CreateRoleCommand, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
@@ -40,6 +40,17 @@ test('assumed-role credentials work across a restart and expire with ExpiredToke
       assert.equal(e.message, 'The security token included in the request is expired');
       return true;
     });
+
+    // 36 hours on, a restart sweeps the expired row; the key still answers ExpiredToken, not "unknown"
+    const later = 901_000 + 129_601_000;
+    clock.advance(129_601_000);
+    await k.stop();
+    await k.restart();
+    const deadline = Date.now() + 5000;
+    while ((await k.kamen.store.getTemporaryCredential(temp.accessKeyId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await k.kamen.store.getTemporaryCredential(temp.accessKeyId), undefined, 'swept at start');
+    await assert.rejects(new STSClient(cfg(temp, later)).send(new GetCallerIdentityCommand({})), (e: any) => e.name === 'ExpiredToken');
+    await assert.rejects(new STSClient(cfg({ ...temp, sessionToken: temp.sessionToken.slice(0, -4) + 'AAAA' }, later)).send(new GetCallerIdentityCommand({})), (e: any) => e.name === 'InvalidClientTokenId');
   } finally {
     await k.stop();
   }
