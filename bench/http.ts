@@ -115,20 +115,21 @@ async function compare(label: string, kamen: { port: number; pid: number }, requ
       const k: number[] = [];
       const b: number[] = [];
       const ratios: number[] = [];
-      const cpu: number[] = [];
+      const cpu = { kamen: [] as number[], bare: [] as number[] };
+      /** One timed run against `port`; records the server's CPU per request (far steadier on this VM than req/s). */
+      const measure = async (who: 'kamen' | 'bare', port: number, pid: number) => {
+        const before = processCpuSeconds(pid);
+        const r = await replay(port, request, { seconds: SECONDS, ...load.opts });
+        const after = processCpuSeconds(pid);
+        if (who === 'kamen' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from kamen`);
+        if (before !== undefined && after !== undefined) cpu[who].push(((after - before) * 1e6) / r.requests);
+        return r.rps;
+      };
       for (let i = 0; i < ROUNDS; i++) {
         // Each round measures both servers back to back (alternating which goes first), so the ratio of one round
         // compares runs made under the same machine load; the ratio printed is the median of those.
-        const runKamen = async () => {
-          const before = processCpuSeconds(kamen.pid);
-          const rk = await replay(kamenPort, request, { seconds: SECONDS, ...load.opts });
-          const after = processCpuSeconds(kamen.pid);
-          if (rk.non2xx) throw new Error(`${label}: ${rk.non2xx} non-2xx answers from kamen`);
-          // Server CPU per request varies far less with the VM's load than throughput does.
-          if (before !== undefined && after !== undefined) cpu.push(((after - before) * 1e6) / rk.requests);
-          return rk.rps;
-        };
-        const runBare = async () => (await replay(bare.info.port, request, { seconds: SECONDS, ...load.opts })).rps;
+        const runKamen = () => measure('kamen', kamenPort, kamen.pid);
+        const runBare = () => measure('bare', bare.info.port, bare.child.pid!);
         let rk: number;
         let rb: number;
         if (i % 2 === 0) {
@@ -144,7 +145,7 @@ async function compare(label: string, kamen: { port: number; pid: number }, requ
       }
       const mk = median(k);
       const mb = median(b);
-      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${SECONDS}s)${cpu.length ? `; kamen CPU ${Math.round(median(cpu))} µs/req` : ''}`);
+      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${SECONDS}s)${cpu.kamen.length && cpu.bare.length ? `; server CPU per request: kamen ${Math.round(median(cpu.kamen))} µs, bare ${Math.round(median(cpu.bare))} µs` : ''}`);
     }
   } finally {
     bare.child.kill();
