@@ -93,7 +93,18 @@ export function createTurnBatcher(): (task: () => void) => void {
 
 /** Serializes one answer; `close` adds Connection: close; `head` leaves the body out (HEAD requests). */
 export function serializeResponse(res: Http1Response, close: boolean, date: string, head = false): Buffer {
+  const text = responseHead(res, close, date, typeof res.body === 'string' ? Buffer.byteLength(res.body, 'utf8') : res.body.length);
+  // An ASCII head and a text body become one buffer in one copy.
+  if (typeof res.body === 'string' && !head && !NON_ASCII.test(text)) return Buffer.from(text + res.body, 'utf8');
   const body = typeof res.body === 'string' ? Buffer.from(res.body, 'utf8') : res.body;
+  const headBytes = Buffer.from(text, 'latin1');
+  return head || body.length === 0 ? headBytes : Buffer.concat([headBytes, body], headBytes.length + body.length);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** The status line and headers of an answer whose body is `length` bytes. */
+function responseHead(res: Http1Response, close: boolean, date: string, length: number): string {
   let text = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? 'Unknown'}\r\n`;
   let hasDate = false;
   for (const k in res.headers) {
@@ -103,9 +114,7 @@ export function serializeResponse(res: Http1Response, close: boolean, date: stri
     text += `${k}: ${res.headers[k]}\r\n`;
   }
   if (!hasDate) text += `date: ${date}\r\n`;
-  text += `content-length: ${body.length}\r\nconnection: ${close ? 'close' : 'keep-alive'}\r\n\r\n`;
-  const headBytes = Buffer.from(text, 'latin1');
-  return head || body.length === 0 ? headBytes : Buffer.concat([headBytes, body], headBytes.length + body.length);
+  return text + `content-length: ${length}\r\nconnection: ${close ? 'close' : 'keep-alive'}\r\n\r\n`;
 }
 
 /** Parses a request head (without the final CRLFCRLF); throws ProtocolError(400) on anything malformed. */

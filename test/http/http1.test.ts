@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { createTurnBatcher, serveConnection, type Http1Options, type Http1Request, type Http1Response } from '../../src/http/http1.js';
+import { createTurnBatcher, serializeResponse, serveConnection, type Http1Options, type Http1Request, type Http1Response } from '../../src/http/http1.js';
 import { readVectors } from '../helpers/paths.js';
 
 interface Case {
@@ -215,5 +215,22 @@ test('http1: HEAD answers carry the length but no body', async () => {
     assert.ok(text.endsWith('\r\n\r\ntwelve bytes'), 'only the GET has a body');
   } finally {
     await s.close();
+  }
+});
+
+test('http1: an answer is its head (latin1) then its body (UTF-8), whichever way it is assembled', () => {
+  const cases: Array<[Http1Response, boolean]> = [
+    [{ status: 200, headers: { 'content-type': 'text/xml' }, body: '<a>日本語 ü</a>' }, false],
+    [{ status: 200, headers: { 'x-amz-meta-name': 'caf\u00e9' }, body: '<a>日本語 ü</a>' }, false],
+    [{ status: 403, headers: {}, body: Buffer.from([0, 255, 10]) }, true],
+    [{ status: 204, headers: {}, body: '' }, false],
+  ];
+  for (const [res, close] of cases) {
+    const body = typeof res.body === 'string' ? Buffer.from(res.body, 'utf8') : res.body;
+    let head = `HTTP/1.1 ${res.status} ${res.status === 200 ? 'OK' : res.status === 403 ? 'Forbidden' : 'Unknown'}\r\n`;
+    for (const [k, v] of Object.entries(res.headers)) head += `${k}: ${v}\r\n`;
+    head += `date: D\r\ncontent-length: ${body.length}\r\nconnection: ${close ? 'close' : 'keep-alive'}\r\n\r\n`;
+    assert.deepEqual(serializeResponse(res, close, 'D'), Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    assert.deepEqual(serializeResponse(res, close, 'D', true), Buffer.from(head, 'latin1'), 'HEAD: the head alone');
   }
 });
