@@ -2,6 +2,7 @@
 import { KamenError } from '../errors.js';
 import type { Shape, ServiceModel } from './model.js';
 import { lowerCamel, violation } from './validate.js';
+import { isoSeconds as isoFromMs } from '../iso-time.js';
 
 export type Dialect = 'query' | 'ec2';
 
@@ -15,9 +16,8 @@ export function xmlEscape(s: string): string {
 
 /** ISO-8601 without milliseconds (2023-08-19T01:33:23Z), as AWS prints XML timestamps. */
 export function isoSeconds(v: unknown): string {
-  const d = v instanceof Date ? v : new Date(typeof v === 'number' || typeof v === 'string' ? v : NaN);
-  if (Number.isNaN(d.getTime())) return String(v);
-  return d.toISOString().slice(0, 19) + 'Z';
+  const ms = v instanceof Date ? v.getTime() : new Date(typeof v === 'number' || typeof v === 'string' ? v : NaN).getTime();
+  return Number.isNaN(ms) ? String(v) : isoFromMs(ms);
 }
 
 const SCALARS = new Set(['string', 'integer', 'long', 'boolean', 'timestamp', 'blob', 'double', 'float']);
