@@ -7,7 +7,6 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { MAX_TEMPORARY_LIFETIME_SECONDS } from './temporary-keys.js';
 
-
 export interface ExpiredCredentialSweeper {
   /** Deletes every row that may go now, a batch at a time; resolves with how many went. */
   sweep(): Promise<number>;
