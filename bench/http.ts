@@ -125,6 +125,9 @@ async function compare(label: string, kamen: { port: number; pid: number }, requ
         if (before !== undefined && after !== undefined) cpu[who].push(((after - before) * 1e6) / r.requests);
         return r.rps;
       };
+      // One unmeasured round on each server first, so round 1 does not pay for JIT warm-up or cold caches.
+      await replay(kamenPort, request, { seconds: SECONDS, ...load.opts });
+      await replay(bare.info.port, request, { seconds: SECONDS, ...load.opts });
       for (let i = 0; i < ROUNDS; i++) {
         // Each round measures both servers back to back (alternating which goes first), so the ratio of one round
         // compares runs made under the same machine load; the ratio printed is the median of those.
@@ -142,6 +145,8 @@ async function compare(label: string, kamen: { port: number; pid: number }, requ
         k.push(rk);
         b.push(rb);
         ratios.push(rk / rb);
+        // BENCH_VERBOSE=1 prints every round (to see the VM's swings).
+        if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1} (${i % 2 === 0 ? 'kamen first' : 'bare first'}): kamen ${Math.round(rk)} req/s, bare ${Math.round(rb)} req/s, ${(100 * rk / rb).toFixed(1)}%`);
       }
       const mk = median(k);
       const mb = median(b);
