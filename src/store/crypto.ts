@@ -16,11 +16,16 @@ export interface SecretCipher {
 
 const PREFIX = 'v1:';
 
-/** Builds a SecretCipher around a 32-byte key (the key is copied; the caller may wipe its buffer). */
-export function createSecretCipher(masterKey: Buffer, random: RandomSource = createRandomPool()): SecretCipher {
+/** Refuses anything but a 32-byte key, before any secret is encrypted or derived with it. */
+function checkMasterKey(masterKey: Buffer): void {
   if (!Buffer.isBuffer(masterKey) || masterKey.length !== 32) {
     throw new KamenError('ERR_INTERNAL', 'The master key must be exactly 32 bytes (AES-256).');
   }
+}
+
+/** Builds a SecretCipher around a 32-byte key (the key is copied; the caller may wipe its buffer). */
+export function createSecretCipher(masterKey: Buffer, random: RandomSource = createRandomPool()): SecretCipher {
+  checkMasterKey(masterKey);
   const key = Buffer.from(masterKey);
   return {
     encrypt(plaintext: string): string {
@@ -64,7 +69,7 @@ export function parseMasterKeyText(text: string): Buffer {
 }
 
 /** The opening AWS's session tokens share (a protobuf header, base64), so kamen's tokens look like theirs. */
-export const SESSION_TOKEN_PREFIX = 'IQoJb3JpZ2luX2VjE';
+const SESSION_TOKEN_PREFIX = 'IQoJb3JpZ2luX2VjE';
 const SECRET_BYTES = 30; // 40 base64 characters, as AWS's secrets
 const TOKEN_BYTES = 320;
 
@@ -74,9 +79,7 @@ const TOKEN_BYTES = 320;
  * Anyone holding the master key could derive them, exactly as they could decrypt stored secrets before.
  */
 export function createTemporarySecretDeriver(masterKey: Buffer): (accessKeyId: string) => TemporarySecrets {
-  if (!Buffer.isBuffer(masterKey) || masterKey.length !== 32) {
-    throw new KamenError('ERR_INTERNAL', 'The master key must be exactly 32 bytes (AES-256).');
-  }
+  checkMasterKey(masterKey);
   const subkey = createHmac('sha256', masterKey).update('kamen temporary credentials v1').digest();
   return (accessKeyId) => {
     const out = createHash('shake256', { outputLength: SECRET_BYTES + TOKEN_BYTES }).update(subkey).update(accessKeyId, 'latin1').digest();

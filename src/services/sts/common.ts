@@ -148,8 +148,5 @@ export async function issueCredentials(ctx: OperationContext, principalAccount: 
   }
 }
 
-/** Temporary key IDs (they live with authentication, which reads their issue time). */
-export { createTemporaryKeyIds, type TemporaryKeyIds };
-
 /** ISO time without milliseconds (aws:TokenIssueTime form): the policy engine's, one implementation for both. */
 export { isoSeconds } from '../../policy/index.js';

@@ -41,7 +41,7 @@ type CredentialMethods = Pick<
 >;
 
 /** The secrets_enc of a temporary credential whose secret and token are derived from its key ID. */
-export const DERIVED = 'derived:v1';
+const DERIVED = 'derived:v1';
 
 /** Prepares the credential statements once for this connection and returns the family's methods. */
 export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyId: string) => TemporarySecrets): CredentialMethods {
