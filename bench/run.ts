@@ -2,6 +2,9 @@
 const suites: Array<[string, string]> = [
   ['policy', './policy.js'],
   ['http', './http.js'],
+  ['federation', './federation.js'],
+  ['s3', './s3.js'],
+  ['pagination', './pagination.js'],
 ];
 
 const only = process.argv[2];

@@ -20,7 +20,14 @@ const SERVICES = [
     dir: 'ec2/2016-11-15',
     keep: ['DescribeRegions', 'DescribeAvailabilityZones', 'DescribeInstanceTypes', 'DescribeVpcs', 'DescribeAccountAttributes', 'DescribeInstances', 'DescribeSecurityGroups', 'DescribeSubnets'],
   },
+  // REST-XML: every operation is kept (routing needs each one's method and URI), with the HTTP bindings.
+  { name: 's3', uid: 's3-2006-03-01', dir: 's3/2006-03-01', rest: true },
+  { name: 'cloudtrail', uid: 'cloudtrail-2013-11-01', dir: 'cloudtrail/2013-11-01' },
 ];
+
+/** The HTTP bindings REST protocols need (kept only for `rest` services, so the Query/JSON models stay as they are). */
+const REST_SHAPE_KEYS = ['payload', 'xmlNamespace', 'streaming'];
+const REST_REF_KEYS = ['location', 'xmlAttribute', 'streaming'];
 
 const SHAPE_KEYS = ['type', 'required', 'min', 'max', 'pattern', 'enum', 'locationName', 'queryName', 'flattened', 'timestampFormat', 'error', 'exception', 'box'];
 const REF_KEYS = ['shape', 'locationName', 'queryName', 'flattened', 'timestampFormat', 'jsonvalue', 'xmlNamespace'];
@@ -66,6 +73,7 @@ function trim(svc, model) {
     const op = model.operations[name];
     if (!op) throw new Error(`${svc.uid}: no operation ${name}`);
     const o = {};
+    if (svc.rest && op.http) o.http = pick(op.http, ['method', 'requestUri', 'responseCode']);
     if (op.input) o.input = op.input.shape;
     if (op.output) {
       o.output = op.output.shape;
@@ -82,18 +90,19 @@ function trim(svc, model) {
     if (shapes[name]) continue;
     const s = model.shapes[name];
     if (!s) throw new Error(`${svc.uid}: missing shape ${name}`);
-    const t = pick(s, SHAPE_KEYS);
+    const t = pick(s, svc.rest ? [...SHAPE_KEYS, ...REST_SHAPE_KEYS] : SHAPE_KEYS);
+    const refKeys = svc.rest ? [...REF_KEYS, ...REST_REF_KEYS] : REF_KEYS;
     const refs = [];
     if (s.members) {
       t.members = {};
       for (const [m, ref] of Object.entries(s.members)) {
-        t.members[m] = pick(ref, REF_KEYS);
+        t.members[m] = pick(ref, refKeys);
         refs.push(ref.shape);
       }
     }
     for (const k of ['member', 'key', 'value']) {
       if (s[k]) {
-        t[k] = pick(s[k], REF_KEYS);
+        t[k] = pick(s[k], refKeys);
         refs.push(s[k].shape);
       }
     }

@@ -7,6 +7,8 @@ import { createRandomPool, type RandomSource } from './random.js';
 import { createAuthzRuntime, type AuthzRuntime } from './authz/index.js';
 import { loadManagedPolicyCatalog, type ManagedPolicyCatalog } from './services/iam/index.js';
 import { createTemporaryKeyIds, type TemporaryKeyIds } from './authz/temporary-keys.js';
+import type { IssueRate } from './authz/issue-rate.js';
+import type { AcceptAnyCredentials } from './authz/authenticate.js';
 import type { ServiceDeps } from './services/types.js';
 import type { Store } from './store/store.js';
 
@@ -20,10 +22,20 @@ export interface Authorization {
   noteKeyUsed: AuthzRuntime['noteKeyUsed'];
 }
 
-/** Wires the managed policy catalog and the authorizer over a store; `dataDir` undefined keeps the message key in memory. */
-export async function buildAuthorization(opts: { store: Store; clock: Clock; dataDir: string | undefined }): Promise<Authorization> {
+/**
+ * Wires the managed policy catalog and the authorizer over a store; `dataDir` undefined keeps the message key in memory;
+ * `stsIssueRate` limits each principal's rate of temporary credential issuance; `acceptAnyCredentials` is drop-in mode.
+ */
+export async function buildAuthorization(opts: { store: Store; clock: Clock; dataDir: string | undefined; stsIssueRate?: IssueRate; acceptAnyCredentials?: AcceptAnyCredentials }): Promise<Authorization> {
   const managedPolicies = loadManagedPolicyCatalog();
-  const rt = createAuthzRuntime({ store: opts.store, clock: opts.clock, managedPolicies, messageKey: messageKey(opts.dataDir) });
+  const rt = createAuthzRuntime({
+    store: opts.store,
+    clock: opts.clock,
+    managedPolicies,
+    messageKey: messageKey(opts.dataDir),
+    ...(opts.stsIssueRate ? { stsIssueRate: opts.stsIssueRate } : {}),
+    ...(opts.acceptAnyCredentials ? { acceptAnyCredentials: opts.acceptAnyCredentials } : {}),
+  });
   const random = createRandomPool();
   return {
     serviceDeps: { ...rt.serviceDeps, managedPolicies, random, temporaryKeyIds: createTemporaryKeyIds(random) },

@@ -1,8 +1,9 @@
 // The header: navigation, the current identity (a switched role's display name in its colour) and the account menu.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from './api';
 import { Link, navigate } from './router';
+import { syncRoleHistory } from './role-history';
 import type { SessionView } from './session';
 import { CopyButton } from './ui';
 
@@ -15,6 +16,7 @@ export function Layout(props: { session: SessionView; reload: () => Promise<void
   const switched = s.current.roleName !== undefined;
   const userLabel = s.user.kind === 'root' ? 'root' : s.user.userName ?? '';
   const label = switched ? s.current.displayName! : `${userLabel} @ ${s.accountAlias ?? s.user.accountId}`;
+  const history = useMemo(() => syncRoleHistory(s), [s]);
 
   useEffect(() => {
     if (!open) return;
@@ -54,6 +56,7 @@ export function Layout(props: { session: SessionView; reload: () => Promise<void
           <Link to="/iam/roles">Roles</Link>
           <Link to="/iam/policies">Policies</Link>
           <Link to="/policy-generator">Policy generator</Link>
+          <Link to="/policy-simulator">Policy simulator</Link>
           {s.managementAccount && <Link to="/organizations">Organizations</Link>}
         </nav>
         <div class="account-menu" ref={menuRef}>
@@ -92,10 +95,10 @@ export function Layout(props: { session: SessionView; reload: () => Promise<void
               <Link to="/switchrole" onClick={() => setOpen(false)}>
                 Switch role
               </Link>
-              {s.history.length > 0 && (
+              {history.length > 0 && (
                 <div role="group" aria-label="Role history">
                   <div class="menu-heading">Role history</div>
-                  {s.history.map((h) => (
+                  {history.map((h) => (
                     <button type="button" role="menuitem" class="history" onClick={() => act(() => api('POST', '/switch-role', { account: h.accountId, roleName: h.roleName, displayName: h.displayName, color: h.color }))}>
                       <span class="dot" style={{ backgroundColor: h.color ? `#${h.color}` : 'transparent' }} aria-hidden="true" />
                       {h.displayName}

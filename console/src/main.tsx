@@ -14,6 +14,7 @@ import { Roles, RoleDetail } from './pages/roles';
 import { RoleWizard } from './pages/role-wizard';
 import { Policies, PolicyDetail, CreatePolicy } from './pages/policies';
 import { PolicyGenerator } from './pages/generator';
+import { PolicySimulator } from './pages/simulator';
 import { Organizations } from './pages/organizations';
 import './styles.css';
 
@@ -41,7 +42,8 @@ function App() {
   }, [session]);
 
   if (session === undefined) return <p class="loading">Loading…</p>;
-  if (session === null) return <SignIn onSignedIn={load} account={loc.search.get('account') ?? undefined} />;
+  // A switch-role link names the role's account: the sign-in form is not pre-filled with it (as on AWS).
+  if (session === null) return <SignIn onSignedIn={load} account={match('/switchrole', loc.path) ? undefined : (loc.search.get('account') ?? undefined)} />;
   return (
     <Layout session={session} reload={load}>
       <div key={session.current.arn}>{page(loc.path, loc.search, session, load)}</div>
@@ -64,6 +66,7 @@ function page(path: string, search: URLSearchParams, session: SessionView, reloa
   if (match('/iam/policies/new', path)) return <CreatePolicy initial={sessionStorage.getItem('kamen:draft-policy') ?? undefined} />;
   if (match('/iam/policy', path)) return <PolicyDetail arn={search.get('arn') ?? ''} />;
   if (match('/policy-generator', path)) return <PolicyGenerator />;
+  if (match('/policy-simulator', path)) return <PolicySimulator search={search} />;
   if (match('/organizations', path)) return <Organizations />;
   if (match('/account', path)) return <AccountPage />;
   return <Home session={session} />;

@@ -102,7 +102,9 @@ export function PageHeader(props: { title: string; children?: ComponentChildren 
 /** Formats an AWS timestamp for a table. */
 export function when(v: unknown): string {
   if (!v) return '';
-  const d = new Date(String(v));
+  // JSON APIs (Organizations) give epoch seconds; Query APIs give ISO 8601 text.
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
+  const d = n !== undefined ? new Date(n < 1e11 ? n * 1000 : n) : new Date(String(v));
   return Number.isNaN(d.getTime()) ? String(v) : d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
 }
 

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { KamenError } from '../errors.js';
 import type { Caller } from '../services/types.js';
 import type { Store } from '../store/store.js';
-import { callerFromTemporaryCredential } from './session.js';
+import { bindSessionIssuer, callerFromTemporaryCredential } from './session.js';
 import { CREDENTIAL_RELEVANCE, createGenerationCache } from './cache.js';
 import { MAX_TEMPORARY_LIFETIME_SECONDS, temporaryKeyIssuedAt } from './temporary-keys.js';
 
@@ -49,7 +49,10 @@ async function lookupKey(store: Store, accessKeyId: string, nowMs: number): Prom
       if (outlived === undefined || outlived >= nowMs) throw invalid();
       return { secretAccessKey: '', sessionToken: (await store.getDerivedTemporarySecrets(accessKeyId)).sessionToken, expiresAt: outlived };
     }
-    return { caller: callerFromTemporaryCredential(cred), secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken, expiresAt: cred.expiration.getTime() };
+    // Sessions of a deleted issuing user are refused like an unknown key (see bindSessionIssuer).
+    const caller = await bindSessionIssuer(store, cred, callerFromTemporaryCredential(cred));
+    if (!caller) throw invalid();
+    return { caller, secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken, expiresAt: cred.expiration.getTime() };
   }
   const key = await store.getAccessKey(accessKeyId);
   if (!key || key.status !== 'Active') throw invalid();
@@ -80,6 +83,37 @@ function checkKey(key: ResolvedKey, sessionToken: string | undefined, nowMs: num
   return { caller: key.caller, secretAccessKey: key.secretAccessKey };
 }
 
+/**
+ * Drop-in mode (`kamen serve --accept-any-credentials`): an access key the store does not know resolves to the root
+ * user of `accountId`. Its secret is unknown, so its signature cannot be verified (`signatureUnverifiable`).
+ */
+export interface AcceptAnyCredentials {
+  accountId: string;
+}
+
+/** What a request's credentials resolve to; `signatureUnverifiable` only for an unknown key in drop-in mode. */
+export interface ResolvedCredentials {
+  caller: Caller;
+  secretAccessKey: string;
+  signatureUnverifiable?: boolean;
+}
+
+/** The lookup, or in drop-in mode the default account's root for a key that is not in the store at all. */
+async function lookupOrAdopt(store: Store, accessKeyId: string, nowMs: number, anyKey: AcceptAnyCredentials | undefined): Promise<ResolvedKey & { signatureUnverifiable?: boolean }> {
+  if (!anyKey) return lookupKey(store, accessKeyId, nowMs);
+  // Only a key absent from the store is adopted: an inactive, deleted-user or expired key is refused as before.
+  const known = accessKeyId.startsWith('ASIA') ? await store.getTemporaryCredential(accessKeyId) : await store.getAccessKey(accessKeyId);
+  if (known || (accessKeyId.startsWith('ASIA') && temporaryKeyIssuedAt(accessKeyId) !== undefined)) return lookupKey(store, accessKeyId, nowMs);
+  const id = anyKey.accountId;
+  return { caller: { kind: 'root', accountId: id, arn: `arn:aws:iam::${id}:root`, userId: id, accessKeyId }, secretAccessKey: '', signatureUnverifiable: true };
+}
+
+/** checkKey, keeping drop-in mode's flag (an adopted key carries no session token requirement). */
+function checkResolved(key: ResolvedKey & { signatureUnverifiable?: boolean }, sessionToken: string | undefined, nowMs: number): ResolvedCredentials {
+  if (key.signatureUnverifiable) return { caller: key.caller!, secretAccessKey: '', signatureUnverifiable: true };
+  return checkKey(key, sessionToken, nowMs);
+}
+
 /** Resolves the credentials of one request from the store (no caching). */
 export async function resolveCredentials(store: Store, accessKeyId: string, sessionToken: string | undefined, nowMs: number): Promise<{ caller: Caller; secretAccessKey: string }> {
   return checkKey(await lookupKey(store, accessKeyId, nowMs), sessionToken, nowMs);
@@ -89,7 +123,12 @@ export async function resolveCredentials(store: Store, accessKeyId: string, sess
  * resolveCredentials with a cache of looked-up keys that stays exact (a write that can change a key's answer —
  * status, deletion, a user rename — invalidates it); the token and expiry checks run on every request.
  */
-export function createCredentialResolver(store: Store, max = 10_000): (accessKeyId: string, sessionToken: string | undefined, nowMs: number) => Promise<{ caller: Caller; secretAccessKey: string }> {
-  const cache = createGenerationCache<ResolvedKey>(store, max, CREDENTIAL_RELEVANCE);
+export function createCredentialResolver(
+  store: Store,
+  max = 10_000,
+  anyKey?: AcceptAnyCredentials,
+): (accessKeyId: string, sessionToken: string | undefined, nowMs: number) => Promise<ResolvedCredentials> {
+  const cache = createGenerationCache<ResolvedKey & { signatureUnverifiable?: boolean }>(store, max, CREDENTIAL_RELEVANCE);
+  if (anyKey) return async (accessKeyId, sessionToken, nowMs) => checkResolved(await cache.through(accessKeyId, () => lookupOrAdopt(store, accessKeyId, nowMs, anyKey)), sessionToken, nowMs);
   return async (accessKeyId, sessionToken, nowMs) => checkKey(await cache.through(accessKeyId, () => lookupKey(store, accessKeyId, nowMs)), sessionToken, nowMs);
 }

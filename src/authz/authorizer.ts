@@ -10,10 +10,10 @@ import type { Caller, OperationContext } from '../services/types.js';
 import type { Store } from '../store/store.js';
 import { buildAuthorizationMessage, decodeAuthorizationMessage, encodeAuthorizationMessage } from './auth-message.js';
 import { globalConditionKeys, inputConditionKeys, type ConditionValues } from './context.js';
-import { createCompiler, createDecisionMemo, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
+import { createCompiler, createDecisionMemo, decide, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
 import { createGenerationCache } from './cache.js';
 import { gatherPolicies, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
-import { memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
+import { ENTITY_RELEVANCE, memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
 
 /** What createAuthorizer needs: the store, the clock, the AWS managed catalog and the engine's policy cache. */
 export interface AuthorizerDeps {
@@ -28,14 +28,25 @@ export interface AuthorizerDeps {
   principalCacheSize?: number;
 }
 
+/** The account owning a resource and its resource-based policy (text and a stable id for the compile cache). */
+export interface ResourceOwner {
+  account: string;
+  policy?: string;
+  policyId: string;
+}
+
 /** The request authorizer of one server. */
 export interface Authorizer {
   /** The caller's identity side (policies, boundary, session policies, SCPs, tags). */
   gatherPolicies(caller: Caller): Promise<PrincipalPolicies>;
   /** The IAM action and resource ARN(s) an operation is checked against. */
   operationTarget(service: string, operation: string, input: Record<string, unknown>, caller: Caller, region?: string): Promise<OperationTarget>;
-  /** Throws AWS's access-denied error for the service when the engine denies the request; the pipeline's step 5. */
-  authorizeOperation(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>): Promise<void>;
+  /**
+   * Throws AWS's access-denied error for the service when the engine denies the request; the pipeline's step 5.
+   * `resource` names the owner and resource-based policy of the resource (S3 buckets): the request is then decided
+   * with that policy, cross-account when the owner is another account, and for anonymous callers by it alone.
+   */
+  authorizeOperation(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>, resource?: ResourceOwner): Promise<void>;
   /** The condition keys of a request (global + input-derived). */
   conditionKeys(ctx: Pick<OperationContext, 'caller' | 'clock' | 'region' | 'sourceIp' | 'secureTransport'>, p: Pick<PrincipalPolicies, 'principalTags' | 'orgId' | 'orgPath'>, service?: string, operation?: string, input?: Record<string, unknown>): ConditionValues;
   /** Opens an EC2 encoded authorization message (sts:DecodeAuthorizationMessage). */
@@ -53,8 +64,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const messageKey = deps.messageKey ?? randomBytes(32);
   const cacheSize = deps.principalCacheSize ?? 10_000;
   const cache = cacheSize > 0 ? createGenerationCache<PrincipalPolicies>(deps.store, cacheSize) : undefined;
-  /** The paths and tags of the IAM entities requests name (their resource ARNs and aws:ResourceTag keys). */
-  const entities = cacheSize > 0 ? createGenerationCache<EntityFacts>(deps.store, cacheSize) : undefined;
+  /** The stored ARNs and tags of the IAM entities requests name (their resource ARNs and aws:ResourceTag keys). */
+  const entities = cacheSize > 0 ? createGenerationCache<EntityFacts>(deps.store, cacheSize, ENTITY_RELEVANCE) : undefined;
   /** Identity-side allows that read no condition key, per gathered policies (exact: see createDecisionMemo). */
   const memo = createDecisionMemo();
   /** Long-term identities are cached by name; sessions by their access key (their session policies differ). */
@@ -70,21 +81,27 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     return keys;
   };
 
-  async function authorizeOperation(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>): Promise<void> {
+  async function authorizeOperation(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>, owner?: ResourceOwner): Promise<void> {
     const caller = ctx.caller;
     const target = await operationTarget(deps.store, service, operation, input, caller, ctx.region, entities);
     if (target.check !== 'standard') return;
     // Temporary credentials cannot mint federation tokens (the operation's own refusal, before any policy check).
     if (service === 'sts' && operation === 'GetFederationToken' && caller.session) throw new KamenError('ERR_ACCESS_DENIED', 'Cannot call GetFederationToken with session credentials');
     sessionRestrictions(caller, service, operation, target);
-    const p = await gather(caller);
+    const p: PrincipalPolicies = caller.kind === 'anonymous' ? { identity: [], principalTags: {} } : await gather(caller);
     if (service === 'organizations' && !memberAccountMayCall(operation)) {
       // Only the management account manages the organization (AWS answers members with AccessDeniedException; without
       // an organization the service itself answers AWSOrganizationsNotInUseException).
+      // An account outside the organization is not refused here: the service answers it AWSOrganizationsNotInUseException.
       const org = await deps.store.getOrganization();
-      if (org && org.managementAccountId !== caller.accountId) throw new KamenError('ERR_ORG_ACCESS_DENIED', "You don't have permissions to access this resource.");
+      if (org && org.managementAccountId !== caller.accountId && (await deps.store.getAccount(caller.accountId))) {
+        throw new KamenError('ERR_ORG_ACCESS_DENIED', "You don't have permissions to access this resource.");
+      }
     }
-    if (caller.kind === 'root' && !p.scps) return; // the root user passes identity checks; nothing else applies
+    // The root user passes identity checks (an AssumeRoot session's task policy still bounds it); a resource policy's
+    // Deny and another account's resource still apply to it.
+    if (caller.kind === 'root' && !p.scps && p.identity.length === 0 && (!owner || (owner.account === caller.accountId && !owner.policy))) return;
+    const resourcePolicy = owner?.policy ? compile(owner.policy, owner.policyId, 'resource') : undefined;
     // The keys are built only when a statement's condition or variable reads them (or for a denial's message).
     let built: ConditionValues | undefined;
     const conditions = (): ConditionValues => {
@@ -97,7 +114,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       return built;
     };
     for (const resource of target.resources) {
-      const decision = memo.decide({ principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions }, p, caller);
+      const facts = { principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions };
+      const decision = owner ? decide({ ...facts, resourceAccount: owner.account }, p, resourcePolicy, undefined, caller) : memo.decide(facts, p, caller);
       if (decision.decision !== 'Allow') throw denial(service, caller, target.action, resource, decision, conditions());
     }
   }

@@ -4,7 +4,7 @@
  * in flight) since it was gathered. Writes that cannot change a decision (temporary credentials, key/MFA bookkeeping,
  * "last used" stamps, settings) do not invalidate.
  */
-import type { Store } from '../store/store.js';
+import type { Store, StoreChange } from '../store/store.js';
 
 /** Which store writes leave a cache's values valid; every other write invalidates. */
 export interface CacheRelevance {
@@ -13,6 +13,9 @@ export interface CacheRelevance {
   /** Patch methods that are neutral when every key of the patch is listed. */
   neutralPatchKeys: Readonly<Record<string, ReadonlySet<string>>>;
 }
+
+/** S3 bucket and object data writes: identity policies and credentials never depend on them. */
+const S3_DATA_WRITES = ['createS3Bucket', 'deleteS3Bucket', 'putS3Object', 'deleteS3Object', 'createS3Upload', 'putS3Part', 'deleteS3Upload'] as const;
 
 /** Store methods whose writes never change what policies say (everything else that writes invalidates). */
 const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
@@ -30,6 +33,7 @@ const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
   'setAccountAlias',
   'putCreateAccountStatus',
   'setSetting',
+  ...S3_DATA_WRITES,
 ]);
 
 /** Patches whose keys are all listed here do not invalidate (updateRole lastUsed, updateUser passwordLastUsed). */
@@ -46,11 +50,20 @@ export const POLICY_RELEVANCE: CacheRelevance = { neutralWrites: NEUTRAL_WRITES,
  * "last used" stamps leave them valid; key status, deletions and user renames do not.
  */
 export const CREDENTIAL_RELEVANCE: CacheRelevance = {
-  neutralWrites: new Set(['putTemporaryCredential', 'createAccessKey', 'createMfaDevice', 'updateMfaDevice', 'putLoginProfile', 'setSetting', 'putCreateAccountStatus', 'setAccountAlias']),
+  neutralWrites: new Set(['putTemporaryCredential', 'createAccessKey', 'createMfaDevice', 'updateMfaDevice', 'putLoginProfile', 'setSetting', 'putCreateAccountStatus', 'setAccountAlias', ...S3_DATA_WRITES, 'setS3BucketPolicy', 'setS3PublicAccessBlock']),
   neutralPatchKeys: { updateAccessKey: new Set(['lastUsed']), updateRole: new Set(['lastUsed', 'description']), updateUser: new Set(['passwordLastUsed']) },
 };
 
 const READ = /^(get|list|count)/;
+
+/** True when another node's write `change` can change values cached under `relevance`. */
+export function invalidatedBy(relevance: CacheRelevance, change: StoreChange): boolean {
+  const method = change.method;
+  if (method === undefined) return true;
+  if (relevance.neutralWrites.has(method)) return false;
+  const neutralKeys = relevance.neutralPatchKeys[method];
+  return !(neutralKeys && change.patchKeys && change.patchKeys.every((k) => neutralKeys.has(k)));
+}
 
 /** A generation-checked LRU of values keyed by principal. */
 export interface GenerationCache<V> {
@@ -75,7 +88,7 @@ export function createGenerationCache<V>(store: Store, max: number, relevance: C
   let instrumented = true;
   for (const name of names) {
     const fn = target[name];
-    if (name === 'constructor' || typeof fn !== 'function' || READ.test(name) || relevance.neutralWrites.has(name) || name === 'transaction' || name === 'close') continue;
+    if (name === 'constructor' || typeof fn !== 'function' || READ.test(name) || relevance.neutralWrites.has(name) || name === 'transaction' || name === 'close' || name === 'subscribeChanges') continue;
     const neutralKeys = relevance.neutralPatchKeys[name];
     const wrapper = async function (this: unknown, ...args: unknown[]) {
       const patch = args[args.length - 1];
@@ -98,6 +111,14 @@ export function createGenerationCache<V>(store: Store, max: number, relevance: C
   }
   // A store we could not instrument (frozen, proxied…) gets no caching rather than a stale one.
   if (!instrumented) max = 0;
+  // Writes committed by other nodes sharing the database; while that feed is down nothing is cached.
+  let live = true;
+  store.subscribeChanges?.((change) => {
+    if (change.method === undefined) live = change.live === true;
+    else if (!invalidatedBy(relevance, change)) return;
+    generation++;
+    map.clear();
+  });
   return {
     get(key) {
       const e = map.get(key);
@@ -116,7 +137,7 @@ export function createGenerationCache<V>(store: Store, max: number, relevance: C
       const gen = generation;
       const quiet = inFlight === 0;
       const value = await compute();
-      if (max > 0 && quiet && inFlight === 0 && gen === generation) {
+      if (max > 0 && live && quiet && inFlight === 0 && gen === generation) {
         map.set(key, { gen, value });
         if (map.size > max) map.delete(map.keys().next().value as string);
       }

@@ -6,7 +6,7 @@ import type { PrincipalPolicies } from './policies.js';
 /** Condition key → value(s), keys spelled as AWS documents them. */
 export type ConditionValues = Record<string, string | string[]>;
 
-const PRINCIPAL_TYPE: Record<Caller['kind'], string> = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole', 'federated-user': 'FederatedUser' };
+const PRINCIPAL_TYPE: Record<Caller['kind'], string> = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole', 'federated-user': 'FederatedUser', anonymous: 'Anonymous' };
 
 /** The aws:* keys that describe the principal, the session and the connection. */
 export function globalConditionKeys(ctx: Pick<OperationContext, 'caller' | 'clock' | 'region' | 'sourceIp' | 'secureTransport'>, principal: Pick<PrincipalPolicies, 'principalTags' | 'orgId' | 'orgPath'>): ConditionValues {
@@ -51,7 +51,7 @@ function principalArnForConditions(c: Caller): string {
   return c.arn;
 }
 
-/** Request keys derived from the operation's input: aws:RequestTag/*, aws:TagKeys, iam:PolicyARN, iam:PermissionsBoundary. */
+/** Request keys derived from the operation's input: aws:RequestTag/*, aws:TagKeys, iam:PolicyARN, iam:PermissionsBoundary, iam:AWSServiceName, iam:OrganizationsPolicyId. */
 export function inputConditionKeys(service: string, operation: string, input: Record<string, unknown>, into: ConditionValues): void {
   const tags = input['Tags'];
   if (Array.isArray(tags) && tags.length) {
@@ -68,5 +68,17 @@ export function inputConditionKeys(service: string, operation: string, input: Re
   if (service === 'iam') {
     if (typeof input['PolicyArn'] === 'string' && /^(Attach|Detach)(User|Group|Role)Policy$/.test(operation)) into['iam:PolicyARN'] = input['PolicyArn'];
     if (typeof input['PermissionsBoundary'] === 'string') into['iam:PermissionsBoundary'] = input['PermissionsBoundary'];
+    if (operation === 'CreateServiceLinkedRole' && typeof input['AWSServiceName'] === 'string') into['iam:AWSServiceName'] = input['AWSServiceName'];
+    if (operation === 'GenerateOrganizationsAccessReport' && typeof input['OrganizationsPolicyId'] === 'string') into['iam:OrganizationsPolicyId'] = input['OrganizationsPolicyId'];
   }
+  if (service === 's3') s3ConditionKeys(input, into);
+}
+
+/** S3's request keys from the parsed input: listing parameters and the upload's encryption and ACL headers. */
+function s3ConditionKeys(input: Record<string, unknown>, into: ConditionValues): void {
+  if (typeof input['Prefix'] === 'string') into['s3:prefix'] = input['Prefix'];
+  if (typeof input['Delimiter'] === 'string') into['s3:delimiter'] = input['Delimiter'];
+  if (typeof input['MaxKeys'] === 'number') into['s3:max-keys'] = String(input['MaxKeys']);
+  if (typeof input['ServerSideEncryption'] === 'string') into['s3:x-amz-server-side-encryption'] = input['ServerSideEncryption'];
+  if (typeof input['ACL'] === 'string') into['s3:x-amz-acl'] = input['ACL'];
 }

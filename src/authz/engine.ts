@@ -33,6 +33,8 @@ export interface RequestFacts {
   resourceAccount?: string;
   /** Every condition key of the request (they override what the engine would derive); a function runs only if read. */
   conditions: ConditionValues | (() => ConditionValues);
+  /** The resource control policies of the resource owner's account (rcpChain), when they apply. */
+  rcps?: CompiledPolicy[][];
 }
 
 /** The engine's principal facts for a caller (kind, ARN, and for role sessions the role ARN). */
@@ -61,6 +63,7 @@ export function decideReporting(facts: RequestFacts, p: PrincipalPolicies, resou
   if (resourcePolicy) set.resource = resourcePolicy;
   if (resourceMustAllow !== undefined) set.resourceMustAllow = resourceMustAllow;
   if (p.scps) set.scps = p.scps;
+  if (facts.rcps) set.rcps = facts.rcps;
   if (p.boundary) set.boundary = p.boundary;
   if (p.session) set.session = p.session;
   const ctx = buildRequestContext(req);

@@ -1,6 +1,7 @@
 /**
  * Gathers the policies that bound one caller's identity side: identity policies (inline + attached managed, the
- * user's groups' too), the permissions boundary, session policies, and the SCP chain of the caller's account.
+ * user's groups' too), the permissions boundary, session policies, and the SCP chain of the caller's account; and
+ * the RCP chain of a resource owner's account.
  */
 import type { Caller } from '../services/types.js';
 import type { Store } from '../store/store.js';
@@ -13,7 +14,7 @@ export interface ManagedPolicyCatalog {
 
 /** The identity side of one principal, compiled. */
 export interface PrincipalPolicies {
-  /** Identity-based policies (root: one allow-all policy). */
+  /** Identity-based policies (root: none; the engine gives the root user full access to its own account). */
   identity: CompiledPolicy[];
   boundary?: CompiledPolicy;
   /** Present when the principal is a session with session policies (an empty list then allows nothing). */
@@ -66,11 +67,11 @@ async function principalPolicies(src: PolicySources, acct: string, kind: 'user' 
   await managed(src, attached, out);
 }
 
-/** A user's own and group policies, boundary and tags. */
-async function userSide(src: PolicySources, acct: string, userName: string): Promise<{ identity: CompiledPolicy[]; boundary?: CompiledPolicy; tags: Record<string, string> }> {
+/** A user's own and group policies, boundary and tags; none when the name now belongs to another user than `userId`. */
+async function userSide(src: PolicySources, acct: string, userName: string, userId?: string): Promise<{ identity: CompiledPolicy[]; boundary?: CompiledPolicy; tags: Record<string, string> }> {
   const identity: CompiledPolicy[] = [];
   const user = await src.store.getUser(acct, userName);
-  if (!user) return { identity, tags: {} };
+  if (!user || (userId !== undefined && user.userId !== userId)) return { identity, tags: {} };
   await principalPolicies(src, acct, 'user', user.userName, identity);
   let marker: string | undefined;
   do {
@@ -131,6 +132,44 @@ export async function scpChain(src: PolicySources, accountId: string): Promise<{
   return levels.length ? { scps: levels, orgId: org.id, orgPath } : { orgId: org.id, orgPath };
 }
 
+/**
+ * The RCP chain (root → OUs → account) bounding requests to resources of `accountId`: undefined for the management
+ * account, accounts outside the organization, and organizations without all features or without RCPs enabled.
+ */
+export async function rcpChain(store: Store, compile: PolicyCompiler, accountId: string): Promise<CompiledPolicy[][] | undefined> {
+  const org = await store.getOrganization();
+  if (!org || org.featureSet !== 'ALL' || accountId === org.managementAccountId) return undefined;
+  const account = await store.getAccount(accountId);
+  if (!account) return undefined;
+  const targets: string[] = [accountId];
+  let parent = account.parentId;
+  for (let guard = 0; parent && guard < 10; guard++) {
+    targets.unshift(parent);
+    if (parent.startsWith('r-')) break;
+    parent = (await store.getOrganizationalUnit(parent))?.parentId ?? '';
+  }
+  const levels: CompiledPolicy[][] = [];
+  for (const t of targets) {
+    const pols = (await store.listOrgPoliciesForTarget(t)).filter((p) => p.type === 'RESOURCE_CONTROL_POLICY');
+    // While RCPs are enabled every level keeps at least RCPFullAWSAccess; a level with none is not restricted.
+    if (pols.length === 0) continue;
+    levels.push(pols.map((p) => compile(p.content, p.arn, 'rcp')));
+  }
+  return levels.length ? levels : undefined;
+}
+
+const DENY_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
+
+/** An AssumeRoot session's task policies as identity policies; one that cannot be found denies everything. */
+async function rootTaskPolicies(src: PolicySources, arns: string[]): Promise<CompiledPolicy[]> {
+  const out: CompiledPolicy[] = [];
+  for (const arn of arns) {
+    const text = await managedPolicyDocument(src, arn);
+    out.push(text === undefined ? src.compile(DENY_ALL, `missing ${arn}`, 'identity') : src.compile(text, arn, 'identity'));
+  }
+  return arns.length ? out : [src.compile(DENY_ALL, 'no task policy', 'identity')];
+}
+
 /** Gathers the identity side of `caller` (see PrincipalPolicies). */
 export async function gatherPolicies(src: PolicySources, caller: Caller): Promise<PrincipalPolicies> {
   const acct = caller.accountId;
@@ -145,9 +184,13 @@ export async function gatherPolicies(src: PolicySources, caller: Caller): Promis
   };
   switch (caller.kind) {
     case 'root':
-      return base({ identity: [src.compile(ROOT_ALLOW_ALL, 'root', 'identity')], principalTags: {} });
+      // An AssumeRoot session: the task policy's (Deny-only) statements bound the root user's access.
+      if (info?.tokenType === 'assume-root') return base({ identity: await rootTaskPolicies(src, info.sessionPolicyArns ?? []), principalTags: {} });
+      return base({ identity: [], principalTags: {} });
+    case 'anonymous': // unsigned AssumeRoleWithSAML / AssumeRoleWithWebIdentity: no identity policies
+      return base({ identity: [], principalTags: {} });
     case 'user': {
-      const u = await userSide(src, acct, caller.userName!);
+      const u = await userSide(src, acct, caller.userName!, caller.userId);
       return base(u.boundary ? { identity: u.identity, boundary: u.boundary, principalTags: u.tags } : { identity: u.identity, principalTags: u.tags });
     }
     case 'assumed-role': {
@@ -173,7 +216,7 @@ export async function gatherPolicies(src: PolicySources, caller: Caller): Promis
       let r: Omit<PrincipalPolicies, 'scps' | 'orgId' | 'orgPath'>;
       if (issuer.endsWith(':root')) r = { identity: [src.compile(ROOT_ALLOW_ALL, 'root', 'identity')], principalTags: {} };
       else {
-        const u = await userSide(src, acct, userNameFromArn(issuer) ?? '');
+        const u = await userSide(src, acct, userNameFromArn(issuer) ?? '', info?.sourceId);
         r = u.boundary ? { identity: u.identity, boundary: u.boundary, principalTags: u.tags } : { identity: u.identity, principalTags: u.tags };
       }
       Object.assign(r.principalTags, info?.tags ?? {});

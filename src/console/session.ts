@@ -1,9 +1,10 @@
 /**
- * Console sessions: an in-memory store of signed-in sessions (each backed by temporary credentials that expire), the
- * HMAC-signed session cookie (HttpOnly, SameSite=Strict, Path=/console) and the per-session CSRF token.
+ * Console sessions: signed-in sessions (each backed by temporary credentials that expire) in memory, written through
+ * to the Store when given so they survive a restart; the HMAC-signed session cookie (HttpOnly, SameSite=Strict, Path=/console) and the per-session CSRF token.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import type { ConsoleSessionStore, Store } from '../store/store.js';
 import type { SigningCredentials } from './sigv4-sign.js';
 
 /** The cookie that carries the signed session ID. */
@@ -17,7 +18,8 @@ export interface ConsoleCredentials extends SigningCredentials {
 
 /** Who signed in (the base identity the session returns to after "Back to"). */
 export interface ConsolePrincipal {
-  kind: 'root' | 'user';
+  /** 'assumed-role': signed in through SAML (POST /saml) as a role session. */
+  kind: 'root' | 'user' | 'assumed-role';
   accountId: string;
   arn: string;
   userId: string;
@@ -102,31 +104,75 @@ export function pushHistory(history: RoleRef[], entry: RoleRef): RoleRef[] {
   return [entry, ...history.filter((r) => !same(r))].slice(0, HISTORY_SIZE);
 }
 
-/** The in-memory session store of one console server. */
+/** Where sessions are kept besides memory (the Store's console sessions: encrypted under the master key). */
+export type SessionPersistence = Pick<ConsoleSessionStore, 'putConsoleSession' | 'getConsoleSession' | 'deleteConsoleSession' | 'deleteExpiredConsoleSessions'> & Partial<Pick<Store, 'subscribeChanges'>>;
+
+/** The session store of one console server: in memory, written through to `persist` when given. */
 export interface SessionStore {
-  create(principal: ConsolePrincipal, mfa: boolean, credentials: ConsoleCredentials): ConsoleSession;
-  /** The live session a Cookie header names; expired sessions are dropped. */
-  fromCookieHeader(header: string | undefined): ConsoleSession | undefined;
+  create(principal: ConsolePrincipal, mfa: boolean, credentials: ConsoleCredentials): Promise<ConsoleSession>;
+  /** The live session a Cookie header names (from memory, else from the persistent store); expired sessions are dropped. */
+  fromCookieHeader(header: string | undefined): Promise<ConsoleSession | undefined>;
   /** The credentials the session acts with now (the switched role's until they expire, else the signed-in identity's). */
   activeCredentials(session: ConsoleSession): ConsoleCredentials;
-  destroy(id: string): void;
+  /** Writes a changed session through to the persistent store. */
+  save(session: ConsoleSession): Promise<void>;
+  destroy(id: string): Promise<void>;
   cookieFor(session: ConsoleSession): string;
   size(): number;
 }
 
-/** Builds a session store; `secret` signs cookies (random per process when omitted), at most `maxSessions` live. */
-export function createSessionStore(opts: { clock: Clock; secret?: Buffer; maxSessions?: number }): SessionStore {
+/** The stored key of a session: SHA-256 of its ID, so the store never holds what a cookie carries. */
+function storedId(id: string): string {
+  return createHash('sha256').update(id).digest('hex');
+}
+
+/** A session as JSON (dates as epoch ms): what the Store keeps, and how a change to a session is noticed. */
+export function serializeSession(s: ConsoleSession): string {
+  return JSON.stringify(s, (_k, v: unknown) => (v instanceof Date ? { $date: v.getTime() } : v));
+}
+
+/** The session serializeSession() wrote. */
+function deserialize(text: string): ConsoleSession {
+  return JSON.parse(text, (_k, v: unknown) => (v !== null && typeof v === 'object' && '$date' in v ? new Date((v as { $date: number }).$date) : v)) as ConsoleSession;
+}
+
+/** Derives the cookie-signing secret from the master key (stable across restarts, so persisted sessions stay valid). */
+export function cookieSecretFromMasterKey(masterKey: Buffer): Buffer {
+  return createHmac('sha256', masterKey).update('kamen console session cookie v1').digest();
+}
+
+/** Builds a session store; `secret` signs cookies (random per process when omitted), at most `maxSessions` in memory. */
+export function createSessionStore(opts: { clock: Clock; secret?: Buffer; maxSessions?: number; persist?: SessionPersistence }): SessionStore {
   const secret = opts.secret ?? randomBytes(32);
   const max = opts.maxSessions ?? 10_000;
+  const persist = opts.persist;
   const sessions = new Map<string, ConsoleSession>();
   const sweep = (now: number) => {
     for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id);
   };
+  const remember = (s: ConsoleSession): void => {
+    if (sessions.size >= max) sweep(opts.clock.now());
+    while (sessions.size >= max) sessions.delete(sessions.keys().next().value!);
+    sessions.set(s.id, s);
+  };
+  // A session another node changed or ended is dropped from memory (read again from the store on its next request);
+  // while that feed is down, memory is not trusted at all.
+  let live = true;
+  persist?.subscribeChanges?.((change) => {
+    if (change.method === undefined) {
+      live = change.live === true;
+      sessions.clear();
+    } else if ((change.method === 'putConsoleSession' || change.method === 'deleteConsoleSession') && change.key !== undefined) {
+      for (const id of sessions.keys()) if (storedId(id) === change.key) sessions.delete(id);
+    }
+  });
+  const save = async (s: ConsoleSession): Promise<void> => {
+    if (sessions.get(s.id) !== s) return; // destroyed (signed out) or dropped: never written back
+    await persist?.putConsoleSession({ id: storedId(s.id), expiresAt: new Date(s.expiresAt), data: serializeSession(s) });
+  };
   return {
-    create(principal, mfa, credentials) {
+    async create(principal, mfa, credentials) {
       const now = opts.clock.now();
-      if (sessions.size >= max) sweep(now);
-      while (sessions.size >= max) sessions.delete(sessions.keys().next().value!);
       const s: ConsoleSession = {
         id: randomBytes(24).toString('base64url'),
         csrfToken: randomBytes(24).toString('base64url'),
@@ -137,16 +183,30 @@ export function createSessionStore(opts: { clock: Clock; secret?: Buffer; maxSes
         credentials,
         history: [],
       };
-      sessions.set(s.id, s);
+      remember(s);
+      if (persist) {
+        await persist.deleteExpiredConsoleSessions(new Date(now));
+        await save(s);
+      }
       return s;
     },
-    fromCookieHeader(header) {
+    async fromCookieHeader(header) {
       const raw = readCookie(header, SESSION_COOKIE);
       const id = raw ? verifyCookieValue(raw, secret) : undefined;
-      const s = id ? sessions.get(id) : undefined;
+      if (!id) return undefined;
+      let s = live ? sessions.get(id) : undefined;
+      if (!s && persist) {
+        const rec = await persist.getConsoleSession(storedId(id));
+        if (rec) {
+          s = deserialize(rec.data);
+          if (s.id !== id) return undefined;
+          remember(s);
+        }
+      }
       if (!s) return undefined;
       if (s.expiresAt <= opts.clock.now()) {
         sessions.delete(s.id);
+        await persist?.deleteConsoleSession(storedId(s.id));
         return undefined;
       }
       return s;
@@ -155,8 +215,10 @@ export function createSessionStore(opts: { clock: Clock; secret?: Buffer; maxSes
       if (s.switched && s.switched.credentials.expiration.getTime() <= opts.clock.now()) delete s.switched;
       return s.switched?.credentials ?? s.credentials;
     },
-    destroy(id) {
+    save,
+    async destroy(id) {
       sessions.delete(id);
+      await persist?.deleteConsoleSession(storedId(id));
     },
     cookieFor: (s) => signCookieValue(s.id, secret),
     size: () => sessions.size,

@@ -1,7 +1,7 @@
 /**
  * Console sign-in checks: account (ID or alias) + IAM user + password, or root email + password; then the MFA code
- * when the identity has an enabled MFA device; throttled per account + user by the lockout. The only place the console
- * reads the store directly: verifying a password and an MFA code is what signing in is.
+ * when the identity has an enabled MFA device; throttled per account + user and per source address by the lockout. The
+ * only place the console reads the store directly: verifying a password and an MFA code is what signing in is.
  */
 import type { Clock } from '../clock.js';
 import { verifyPassword } from '../store/passwords.js';
@@ -25,6 +25,8 @@ export interface UserSignIn {
   userName: string;
   password: string;
   mfaCode?: string;
+  /** The client's address: failures are also counted per source. */
+  source?: string;
 }
 
 /** What the root form sends. */
@@ -32,6 +34,8 @@ export interface RootSignIn {
   email: string;
   password: string;
   mfaCode?: string;
+  /** The client's address: failures are also counted per source. */
+  source?: string;
 }
 
 /** The sign-in checks of one console server. */
@@ -77,17 +81,17 @@ export function createSignIn(deps: { store: Store; clock: Clock; lockout: Lockou
   }
 
   /** The shared tail: password, then MFA, with the throttle counting every failure. */
-  async function finish(key: string, hash: string | undefined, password: string, devices: MfaDevice[], mfaCode: string | undefined, principal: () => ConsolePrincipal, resetRequired: boolean): Promise<SignInOutcome> {
+  async function finish(key: string, source: string | undefined, hash: string | undefined, password: string, devices: MfaDevice[], mfaCode: string | undefined, principal: () => ConsolePrincipal, resetRequired: boolean): Promise<SignInOutcome> {
     const ok = hash !== undefined && typeof password === 'string' && (await verifyPassword(password, hash));
     if (!ok) {
-      lockout.fail(key);
+      lockout.fail(key, source);
       return { status: 'failed', message: BAD_CREDENTIALS };
     }
     let mfa = false;
     if (devices.length) {
       if (!mfaCode) return { status: 'mfa-required' };
       if (!(await checkMfa(devices, mfaCode.trim()))) {
-        lockout.fail(key);
+        lockout.fail(key, source);
         return { status: 'failed', message: BAD_CREDENTIALS };
       }
       mfa = true;
@@ -103,23 +107,23 @@ export function createSignIn(deps: { store: Store; clock: Clock; lockout: Lockou
       const userName = String(input.userName ?? '').trim();
       const accountId = accountText ? await resolveAccount(accountText) : undefined;
       const key = `${accountId ?? accountText.toLowerCase()}|${userName.toLowerCase()}`;
-      const gate = lockout.check(key);
+      const gate = lockout.check(key, input.source);
       if (!gate.allowed) return throttled(gate.retryAfterMs, gate.locked);
       const user = accountId && userName ? await store.getUser(accountId, userName) : undefined;
       const profile = user ? await store.getLoginProfile(user.accountId, user.userName) : undefined;
       const devices = user ? (await store.listMfaDevices(user.accountId)).filter((d) => d.enableDate && d.userName?.toLowerCase() === user.userName.toLowerCase()) : [];
-      const out = await finish(key, profile?.passwordHash, input.password, devices, input.mfaCode, () => ({ kind: 'user', accountId: user!.accountId, arn: user!.arn, userId: user!.userId, userName: user!.userName }), profile?.passwordResetRequired === true);
+      const out = await finish(key, input.source, profile?.passwordHash, input.password, devices, input.mfaCode, () => ({ kind: 'user', accountId: user!.accountId, arn: user!.arn, userId: user!.userId, userName: user!.userName }), profile?.passwordResetRequired === true);
       if (out.status === 'ok' && user) await store.updateUser(user.accountId, user.userName, { passwordLastUsed: new Date(clock.now()) });
       return out;
     },
     async root(input) {
       const email = String(input.email ?? '').trim();
       const key = `root|${email.toLowerCase()}`;
-      const gate = lockout.check(key);
+      const gate = lockout.check(key, input.source);
       if (!gate.allowed) return throttled(gate.retryAfterMs, gate.locked);
       const root = email ? await store.getRootUserByEmail(email) : undefined;
       const devices = root ? (await store.listMfaDevices(root.accountId)).filter((d) => d.enableDate && d.userName === undefined) : [];
-      return finish(key, root?.passwordHash, input.password, devices, input.mfaCode, () => ({ kind: 'root', accountId: root!.accountId, arn: `arn:aws:iam::${root!.accountId}:root`, userId: root!.accountId }), false);
+      return finish(key, input.source, root?.passwordHash, input.password, devices, input.mfaCode, () => ({ kind: 'root', accountId: root!.accountId, arn: `arn:aws:iam::${root!.accountId}:root`, userId: root!.accountId }), false);
     },
   };
 }

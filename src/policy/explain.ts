@@ -4,6 +4,7 @@ import { denialReason } from './messages.js';
 
 const LABEL: Record<PolicyType, string> = {
   scp: 'Service control policies',
+  rcp: 'Resource control policies',
   boundary: 'Permissions boundary',
   session: 'Session policies',
   resource: 'Resource-based policy',
@@ -35,6 +36,7 @@ export function explainDecision(decision: Decision): string[] {
       'resource-role': 'the resource-based policy names the role of this session; boundary and session policies allow it',
       'resource+identity': 'both the resource-based policy and the identity-based policies allow it',
       resource: 'the resource-based policy allows it',
+      root: "the root user has full access to its account's resources, within the organization's policies",
     };
     lines.push(`3. Result: allowed — ${how[decision.grantedBy ?? 'identity'] ?? decision.grantedBy}.`);
   }

@@ -5,6 +5,7 @@ export { DEFAULT_LIMITS, INLINE_POLICY_LIMITS, inlineLimitMessage, policySize } 
 export { compilePolicy, compilePolicyObject, createPolicyCache } from './compile.js';
 export { buildRequestContext, withResource, isoSeconds, contextKeys, contextValues, kindFromArn, type RequestFacts, type PrincipalFacts, type ContextInput } from './context.js';
 export { authorize } from './authorize.js';
+export { RCP_SERVICES, isServiceLinkedRole } from './rcp.js';
 export { evaluatePolicy } from './evaluate.js';
 export { accessDeniedMessage, denialReason } from './messages.js';
 export { explainDecision } from './explain.js';

@@ -3,12 +3,13 @@ import type { Decision, PolicyType } from './types.js';
 
 const NAME: Record<PolicyType, string> = {
   scp: 'service control policy',
+  rcp: 'resource control policy',
   boundary: 'permissions boundary',
   session: 'session policy',
   resource: 'resource-based policy',
   identity: 'identity-based policy',
 };
-const ARTICLE: Record<PolicyType, string> = { scp: 'a', boundary: 'a', session: 'a', resource: 'a', identity: 'an' };
+const ARTICLE: Record<PolicyType, string> = { scp: 'a', rcp: 'a', boundary: 'a', session: 'a', resource: 'a', identity: 'an' };
 
 /** The "because …" / "with an explicit deny …" clause of a denial, or '' for an Allow. */
 export function denialReason(decision: Decision, action: string): string {

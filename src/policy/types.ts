@@ -1,10 +1,10 @@
 /** Shared types of the policy engine: policy kinds, problems, request context, compiled policies, decisions. */
 
 /** What a document is being validated as (trust policies are resource policies with extra rules). */
-export type PolicyKind = 'identity' | 'resource' | 'trust' | 'scp' | 'boundary' | 'session';
+export type PolicyKind = 'identity' | 'resource' | 'trust' | 'scp' | 'rcp' | 'boundary' | 'session';
 
 /** The role a compiled policy plays in authorization. */
-export type PolicyType = 'identity' | 'resource' | 'scp' | 'boundary' | 'session';
+export type PolicyType = 'identity' | 'resource' | 'scp' | 'rcp' | 'boundary' | 'session';
 
 /** One validation problem: a stable code, a JSON path, an optional position, and IAM's message text. */
 export interface PolicyProblem {
@@ -98,6 +98,12 @@ export interface PolicySet {
   resource?: CompiledPolicy;
   /** One array per organization level, root first; undefined = not restricted (management account). */
   scps?: CompiledPolicy[][];
+  /**
+   * Resource control policies of the resource owner's account, one array per organization level, root first;
+   * undefined = not restricted (management account, no organization, RCPs not enabled). They bound only actions of
+   * the services RCPs support (RCP_SERVICES) and every principal but service-linked roles.
+   */
+  rcps?: CompiledPolicy[][];
   boundary?: CompiledPolicy;
   /** Session policies; undefined = none were passed (no restriction), [] = restricts everything. */
   session?: CompiledPolicy[];
@@ -111,7 +117,7 @@ export interface Decision {
   matchedStatements: StatementRef[];
   /** The policy type of the explicit deny AWS would name. */
   deniedBy?: PolicyType;
-  /** Policy types that lacked an Allow, in the order AWS names them (scp, boundary, session, resource, identity). */
+  /** Policy types that lacked an Allow, in the order AWS names them (scp, rcp, boundary, session, resource, identity). */
   missingAllow: PolicyType[];
   /** For an Allow: which rule granted it (e.g. 'identity', 'resource-direct', 'resource-role'). */
   grantedBy?: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type ServiceId = 'iam' | 'sts' | 'organizations' | 'ec2';
+export type ServiceId = 'iam' | 'sts' | 'organizations' | 'ec2' | 'cloudtrail';
 
 export interface ShapeRef {
   shape: string;

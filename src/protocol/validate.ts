@@ -34,9 +34,18 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/** One validation failure, as AWS phrases it. */
-export function violation(value: unknown, path: string, constraint: string): string {
+/** One validation failure, as AWS phrases it; without `showValue` the value is left out ("Value at 'path' …"). */
+export function violation(value: unknown, path: string, constraint: string, showValue = true): string {
+  if (!showValue) return `Value at '${path}' failed to satisfy constraint: ${constraint}`;
   return `Value ${value === null || value === undefined ? 'null' : `'${show(value)}'`} at '${path}' failed to satisfy constraint: ${constraint}`;
+}
+
+/**
+ * Whether a service prints the offending value in its validation messages. IAM answers "Value at 'tags' …" without it
+ * (recorded from AWS in 2026); STS still answers "Value 'Session1:2' at 'roleSessionName' …".
+ */
+export function showsValues(endpointPrefix: string | undefined): boolean {
+  return endpointPrefix !== 'iam';
 }
 
 /** Joins failures into AWS's "N validation error(s) detected: a; b" text. */
@@ -63,7 +72,7 @@ function checksOf(shape: Shape): MemberCheck[] {
 }
 
 /** Checks a decoded value against its shape's constraints, pushing AWS-phrased failures into `errors`. */
-export function validateValue(model: ServiceModel, patterns: PatternCache, shape: Shape, value: unknown, path: string, errors: string[]): void {
+export function validateValue(model: ServiceModel, patterns: PatternCache, shape: Shape, value: unknown, path: string, errors: string[], showValue = true): void {
   switch (shape.type) {
     case 'structure': {
       const obj = value as Record<string, unknown>;
@@ -72,40 +81,48 @@ export function validateValue(model: ServiceModel, patterns: PatternCache, shape
         const m = checks[i]!;
         const v = obj[m.name];
         if (v === undefined || v === null) {
-          if (m.required) errors.push(violation(null, path ? `${path}.${m.path}` : m.path, 'Member must not be null'));
+          if (m.required) errors.push(violation(null, path ? `${path}.${m.path}` : m.path, 'Member must not be null', showValue));
           continue;
         }
-        validateValue(model, patterns, model.shapes[m.shape]!, v, path ? `${path}.${m.path}` : m.path, errors);
+        validateValue(model, patterns, model.shapes[m.shape]!, v, path ? `${path}.${m.path}` : m.path, errors, showValue);
       }
       return;
     }
     case 'list': {
       const arr = value as unknown[];
-      lengthChecks(shape, arr, arr.length, path, errors);
+      lengthChecks(shape, arr, arr.length, path, errors, showValue);
       const el = model.shapes[shape.member!.shape]!;
-      for (let i = 0; i < arr.length; i++) validateValue(model, patterns, el, arr[i], `${path}.${i + 1}.member`, errors);
+      if (SCALAR_TYPES.has(el.type)) {
+        // A list of scalars fails as a whole, naming every constraint of its member (AWS's "Member must satisfy constraint: [...]").
+        if (arr.some((v) => v === null || v === undefined || scalarFails(patterns, el, v))) {
+          errors.push(violation(arr, path, `Member must satisfy constraint: [${memberConstraints(el).join(', ')}]`, showValue));
+        }
+        return;
+      }
+      for (let i = 0; i < arr.length; i++) validateValue(model, patterns, el, arr[i], `${path}.${i + 1}.member`, errors, showValue);
       return;
     }
     case 'map': {
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj);
-      lengthChecks(shape, obj, keys.length, path, errors);
+      lengthChecks(shape, obj, keys.length, path, errors, showValue);
       const ks = model.shapes[shape.key!.shape]!;
       const vs = model.shapes[shape.value!.shape]!;
       for (const k of keys) {
-        validateValue(model, patterns, ks, k, `${path}.key`, errors);
-        validateValue(model, patterns, vs, obj[k], `${path}.value`, errors);
+        validateValue(model, patterns, ks, k, `${path}.key`, errors, showValue);
+        validateValue(model, patterns, vs, obj[k], `${path}.value`, errors, showValue);
       }
       return;
     }
     case 'string': {
       const s = value as string;
-      lengthChecks(shape, s, s.length, path, errors);
+      // AWS reports a pattern failure before a length failure of the same member (recorded: Value '' at 'roleArn').
       if (shape.pattern !== undefined) {
         const re = patterns.get(shape.pattern);
-        if (re && !re.test(s)) errors.push(violation(s, path, `Member must satisfy regular expression pattern: ${shape.pattern}`));
+        if (re && !re.test(s)) errors.push(violation(s, path, `Member must satisfy regular expression pattern: ${shape.pattern}`, showValue));
       }
-      if (shape.enum && !shape.enum.includes(s)) errors.push(violation(s, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`));
+      lengthChecks(shape, s, s.length, path, errors, showValue);
+      if (shape.enum && !shape.enum.includes(s)) errors.push(violation(s, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`, showValue));
       return;
     }
     case 'integer':
@@ -113,13 +130,13 @@ export function validateValue(model: ServiceModel, patterns: PatternCache, shape
     case 'double':
     case 'float': {
       const n = value as number;
-      if (shape.min !== undefined && n < shape.min) errors.push(violation(n, path, `Member must have value greater than or equal to ${shape.min}`));
-      if (shape.max !== undefined && n > shape.max) errors.push(violation(n, path, `Member must have value less than or equal to ${shape.max}`));
+      if (shape.min !== undefined && n < shape.min) errors.push(violation(n, path, `Member must have value greater than or equal to ${shape.min}`, showValue));
+      if (shape.max !== undefined && n > shape.max) errors.push(violation(n, path, `Member must have value less than or equal to ${shape.max}`, showValue));
       return;
     }
     case 'blob': {
       const b = value as Buffer;
-      lengthChecks(shape, b, b.length, path, errors);
+      lengthChecks(shape, b, b.length, path, errors, showValue);
       return;
     }
     default:
@@ -127,7 +144,33 @@ export function validateValue(model: ServiceModel, patterns: PatternCache, shape
   }
 }
 
-function lengthChecks(shape: Shape, value: unknown, len: number, path: string, errors: string[]): void {
-  if (shape.min !== undefined && len < shape.min) errors.push(violation(value, path, `Member must have length greater than or equal to ${shape.min}`));
-  if (shape.max !== undefined && len > shape.max) errors.push(violation(value, path, `Member must have length less than or equal to ${shape.max}`));
+function lengthChecks(shape: Shape, value: unknown, len: number, path: string, errors: string[], showValue: boolean): void {
+  if (shape.min !== undefined && len < shape.min) errors.push(violation(value, path, `Member must have length greater than or equal to ${shape.min}`, showValue));
+  if (shape.max !== undefined && len > shape.max) errors.push(violation(value, path, `Member must have length less than or equal to ${shape.max}`, showValue));
+}
+
+const SCALAR_TYPES: ReadonlySet<string> = new Set(['string', 'integer', 'long', 'double', 'float']);
+
+function scalarFails(patterns: PatternCache, shape: Shape, value: unknown): boolean {
+  if (shape.type === 'string') {
+    const s = value as string;
+    if ((shape.min !== undefined && s.length < shape.min) || (shape.max !== undefined && s.length > shape.max)) return true;
+    const re = shape.pattern !== undefined ? patterns.get(shape.pattern) : null;
+    if (re && !re.test(s)) return true;
+    return shape.enum !== undefined && !shape.enum.includes(s);
+  }
+  const n = value as number;
+  return (shape.min !== undefined && n < shape.min) || (shape.max !== undefined && n > shape.max);
+}
+
+/** Every constraint of a scalar member, in the order AWS lists them inside "Member must satisfy constraint: [...]". */
+function memberConstraints(shape: Shape): string[] {
+  const out: string[] = [];
+  const unit = shape.type === 'string' ? 'length' : 'value';
+  if (shape.max !== undefined) out.push(`Member must have ${unit} less than or equal to ${shape.max}`);
+  if (shape.min !== undefined) out.push(`Member must have ${unit} greater than or equal to ${shape.min}`);
+  if (shape.pattern !== undefined) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (shape.enum !== undefined) out.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+  out.push('Member must not be null');
+  return out;
 }

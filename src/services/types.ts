@@ -9,7 +9,8 @@ import type { Store } from '../store/store.js';
 
 /** Who is calling, as established from the SigV4 access key. */
 export interface Caller {
-  kind: 'root' | 'user' | 'assumed-role' | 'federated-user';
+  /** 'anonymous': an unsigned request (AssumeRoleWithSAML / AssumeRoleWithWebIdentity), no account or identity. */
+  kind: 'root' | 'user' | 'assumed-role' | 'federated-user' | 'anonymous';
   accountId: string;
   /** The ARN GetCallerIdentity prints: arn:aws:iam::A:root, arn:aws:iam::A:user/P/N, arn:aws:sts::A:assumed-role/R/S … */
   arn: string;
@@ -26,6 +27,8 @@ export interface Caller {
 export interface SessionInfo {
   /** The role ARN (assumed-role) or the IAM user ARN (GetSessionToken / federation token issuer). */
   sourceArn: string;
+  /** The unique ID of the identity `sourceArn` names when it was issued (GetSessionToken / federation token: the issuing user's AIDA…, or the account ID for root). */
+  sourceId?: string;
   roleName?: string;
   roleId?: string;
   sessionName?: string;
@@ -41,7 +44,7 @@ export interface SessionInfo {
   /** True when the credentials themselves came from a role session (role chaining). */
   chained?: boolean;
   /** GetSessionToken credentials act as the issuing user. */
-  tokenType?: 'assume-role' | 'session-token' | 'federation-token';
+  tokenType?: 'assume-role' | 'session-token' | 'federation-token' | 'assume-root';
 }
 
 /** Everything an operation may use; passed in, never imported as a singleton. */

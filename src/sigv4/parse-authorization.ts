@@ -3,13 +3,14 @@ import { KamenError } from '../errors.js';
 import type { SigV4Auth } from './types.js';
 import { ALGORITHM } from './types.js';
 import { buildAuth } from './scope.js';
+import type { ScopeRules } from './check-scope.js';
 
 function firstValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Parses an Authorization header; `headers` supplies x-amz-date / date / x-amz-security-token. */
-export function parseAuthorizationHeader(header: string, headers: Record<string, string | string[] | undefined>): SigV4Auth {
+/** Parses an Authorization header; `headers` supplies x-amz-date / date / x-amz-security-token; `rules` the endpoint's scope. */
+export function parseAuthorizationHeader(header: string, headers: Record<string, string | string[] | undefined>, rules?: ScopeRules): SigV4Auth {
   let start = 0;
   while (start < header.length && (header.charCodeAt(start) === 32 || header.charCodeAt(start) === 9)) start++;
   let sp = header.indexOf(' ', start);
@@ -66,5 +67,5 @@ export function parseAuthorizationHeader(header: string, headers: Record<string,
     presigned: false,
     securityToken: firstValue(headers['x-amz-security-token']),
     expiresSeconds: undefined,
-  });
+  }, rules);
 }

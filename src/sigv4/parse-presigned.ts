@@ -3,6 +3,7 @@ import { KamenError } from '../errors.js';
 import type { SigV4Auth } from './types.js';
 import { ALGORITHM } from './types.js';
 import { buildAuth } from './scope.js';
+import type { ScopeRules } from './check-scope.js';
 import { uriDecode } from './encoding.js';
 
 /** The longest validity a presigned SigV4 request may claim (7 days), as AWS documents. */
@@ -14,8 +15,8 @@ export function hasPresignedAuth(query: string): boolean {
   return i === 0 || (i > 0 && query.charCodeAt(i - 1) === 38 /* & */);
 }
 
-/** Parses presigned auth from the raw query; undefined when X-Amz-Algorithm is not AWS4-HMAC-SHA256 (no usable auth). */
-export function parsePresignedQuery(query: string): SigV4Auth | undefined {
+/** Parses presigned auth from the raw query (`rules`: the endpoint's scope); undefined when X-Amz-Algorithm is not AWS4-HMAC-SHA256. */
+export function parsePresignedQuery(query: string, rules?: ScopeRules): SigV4Auth | undefined {
   const p: Record<string, string> = {};
   let pos = 0;
   while (pos <= query.length) {
@@ -59,5 +60,5 @@ export function parsePresignedQuery(query: string): SigV4Auth | undefined {
     presigned: true,
     securityToken: p['X-Amz-Security-Token'],
     expiresSeconds,
-  });
+  }, rules);
 }

@@ -1,7 +1,7 @@
 /** Checks shared by header and query-string auth: signed headers, the request date and the credential scope. */
 import { KamenError } from '../errors.js';
 import type { SigV4Auth } from './types.js';
-import { TERMINATOR } from './types.js';
+import { checkCredentialScope, type ScopeRules } from './check-scope.js';
 import { formatAmzDate, parseAmzDate } from './time.js';
 
 /** The raw pieces either auth style carries, before validation. */
@@ -34,8 +34,11 @@ export function splitSignedHeaders(s: string): string[] {
   return names;
 }
 
-/** Validates the raw parts (AWS's order: host signed, date format, credential shape, scope) into a SigV4Auth. */
-export function buildAuth(p: RawAuthParts): SigV4Auth {
+/**
+ * Validates the raw parts (AWS's order: host signed, date format, credential shape, scope) into a SigV4Auth; `rules`
+ * (the receiving endpoint's region and service) adds the region and service to the scope check.
+ */
+export function buildAuth(p: RawAuthParts, rules?: ScopeRules): SigV4Auth {
   const signedHeaders = splitSignedHeaders(p.signedHeaders);
   if (!signedHeaders.includes('host')) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', HOST_NOT_SIGNED);
 
@@ -69,16 +72,7 @@ export function buildAuth(p: RawAuthParts): SigV4Auth {
     );
   }
   const [accessKeyId, scopeDate, region, service, terminator] = parts as [string, string, string, string, string];
-  let scopeError = '';
-  if (terminator !== TERMINATOR) {
-    scopeError = `Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`;
-  }
-  if (scopeDate !== amzDate.slice(0, 8)) {
-    scopeError +=
-      (scopeError ? ' ' : '') +
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`;
-  }
-  if (scopeError) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', scopeError);
+  checkCredentialScope({ scopeDate, region, service, terminator, amzDate }, rules);
 
   const auth: SigV4Auth = {
     accessKeyId,

@@ -54,7 +54,7 @@ export interface OrgPolicy {
   arn: string;
   name: string;
   description: string;
-  type: 'SERVICE_CONTROL_POLICY';
+  type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
   awsManaged: boolean;
   content: string;
 }
@@ -328,6 +328,8 @@ export interface IdentityStore {
   updateMfaDevice(serialNumber: string, patch: Partial<Pick<MfaDevice, 'userName' | 'enableDate' | 'lastUsedStep' | 'tags'>>): Promise<void>;
   deleteMfaDevice(serialNumber: string): Promise<void>;
   listMfaDevices(accountId: string): Promise<MfaDevice[]>;
+  /** One page of an account's virtual MFA devices (by name, then serial number), all or only (un)assigned ones. */
+  listVirtualMfaDevices(accountId: string, assignment: 'Assigned' | 'Unassigned' | 'Any', opts?: ListOptions): Promise<Page<MfaDevice>>;
 
   // instance profiles
   createInstanceProfile(profile: InstanceProfile): Promise<void>;
@@ -352,14 +354,321 @@ export interface IdentityStore {
   deleteExpiredTemporaryCredentials(before: Date, limit?: number): Promise<number>;
 }
 
+/**
+ * One principal a stored resource-based policy (a role's trust policy) names by ARN, bound when the policy was saved
+ * to that identity's unique ID, as IAM binds it: deleting the identity or renaming it rewrites the policy through these.
+ */
+export interface PrincipalBinding {
+  /** The policy's owner: the role ID (AROA…) whose trust policy names the principal. */
+  policyId: string;
+  /** The named identity's unique ID (AIDA… user, AROA… role). */
+  principalId: string;
+  /** The ARN the stored policy spells the principal with. */
+  principalArn: string;
+}
+
+/** The principal bindings of stored resource-based policies (see PrincipalBinding). */
+export interface PrincipalBindingStore {
+  /** Replaces every binding of one policy (an empty list removes them all). */
+  setPrincipalBindings(policyId: string, bindings: ReadonlyArray<Omit<PrincipalBinding, 'policyId'>>): Promise<void>;
+  /** The bindings naming one identity, sorted by policy ID. */
+  listPrincipalBindings(principalId: string): Promise<PrincipalBinding[]>;
+  /** Records the new ARN of a renamed identity in every binding naming it. */
+  renamePrincipalBindings(principalId: string, principalArn: string): Promise<void>;
+  /** Removes every binding naming one identity (it was deleted). */
+  deletePrincipalBindings(principalId: string): Promise<void>;
+}
+
+/** An IAM SAML identity provider: its IdP metadata (signing certificates, entity ID) and decryption keys. */
+export interface SamlProvider {
+  accountId: string;
+  arn: string; // arn:aws:iam::A:saml-provider/Name
+  name: string;
+  metadataDocument: string;
+  /** The provider's unique ID (SAMLProviderUUID). */
+  uuid: string;
+  createDate: Date;
+  validUntil: Date;
+  /** 'Allowed' or 'Required' (encrypted assertions). */
+  assertionEncryptionMode?: string;
+  /** PEM private keys that decrypt encrypted assertions (plaintext here, encrypted at rest). */
+  privateKeys: Array<{ keyId: string; privateKey: string; timestamp: Date }>;
+  tags: Tag[];
+}
+
+/** An IAM OpenID Connect identity provider. */
+export interface OidcProvider {
+  accountId: string;
+  arn: string; // arn:aws:iam::A:oidc-provider/host/path
+  /** The issuer URL without its scheme, as in the ARN (host[/path]). */
+  url: string;
+  clientIds: string[];
+  thumbprints: string[];
+  createDate: Date;
+  tags: Tag[];
+}
+
+/** Federation: SAML and OIDC providers, and the SAML assertion IDs already consumed (replay protection). */
+export interface FederationStore {
+  /** Adds a SAML provider; an ARN already stored is ERR_ENTITY_ALREADY_EXISTS. */
+  createSamlProvider(p: SamlProvider): Promise<void>;
+  /** Replaces a stored SAML provider's mutable fields (metadata, valid-until, keys, mode, tags). */
+  updateSamlProvider(p: SamlProvider): Promise<void>;
+  getSamlProvider(arn: string): Promise<SamlProvider | undefined>;
+  /** The account's SAML providers, sorted by ARN. */
+  listSamlProviders(accountId: string): Promise<SamlProvider[]>;
+  deleteSamlProvider(arn: string): Promise<void>;
+  /** Adds an OIDC provider; an ARN already stored is ERR_ENTITY_ALREADY_EXISTS. */
+  createOidcProvider(p: OidcProvider): Promise<void>;
+  /** Replaces a stored OIDC provider's client IDs, thumbprints and tags. */
+  updateOidcProvider(p: OidcProvider): Promise<void>;
+  getOidcProvider(arn: string): Promise<OidcProvider | undefined>;
+  /** The account's OIDC providers, sorted by ARN. */
+  listOidcProviders(accountId: string): Promise<OidcProvider[]>;
+  deleteOidcProvider(arn: string): Promise<void>;
+  /**
+   * Records that a SAML assertion ID from a provider was consumed, kept until `expires`; false when it was already
+   * recorded and has not expired (a replay). Rows that expired before `now` are swept (a bounded number per call).
+   */
+  consumeSamlAssertion(providerArn: string, assertionId: string, expires: Date, now: Date): Promise<boolean>;
+}
+
 /** Key/value settings kamen keeps about itself (e.g. which account is the bootstrap one). */
+/**
+ * Optional on a backend: a copy of all its rows and the restore of such a copy (drop-in mode's POST /_kamen/reset).
+ * The snapshot is opaque to callers; a backend without these methods cannot be reset.
+ */
+export interface SnapshotStore {
+  captureSnapshot?(): Promise<unknown>;
+  restoreSnapshot?(snapshot: unknown): Promise<void>;
+}
+
 export interface SettingsStore {
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
 }
 
-export interface Store extends OrganizationStore, IdentityStore, SettingsStore {
+/** The kinds of credentials an IAM user holds besides access keys, passwords and MFA devices. */
+export type UserCredentialKind = 'ssh-public-key' | 'signing-certificate' | 'service-specific-credential';
+
+/**
+ * One SSH public key, signing certificate or service-specific credential of an IAM user. `userId` is the owner's
+ * unique ID (AIDA…), so a later user of the same name never sees a deleted user's credentials; `data` holds the
+ * kind's public fields (key body, fingerprint, certificate, service name…); `secret` (a service password) is encrypted
+ * at rest.
+ */
+export interface UserCredential {
+  kind: UserCredentialKind;
+  id: string; // APKA… / certificate ID / ACCA…
+  accountId: string;
+  userName: string;
+  userId: string;
+  status: 'Active' | 'Inactive';
+  createDate: Date;
+  data: Record<string, string>;
+  secret?: string;
+}
+
+/** The users' SSH public keys, signing certificates and service-specific credentials (see UserCredential). */
+export interface UserCredentialStore {
+  /** Adds a credential; an ID already used for that kind in the account is ERR_ENTITY_ALREADY_EXISTS. */
+  createUserCredential(cred: UserCredential): Promise<void>;
+  getUserCredential(accountId: string, kind: UserCredentialKind, id: string): Promise<UserCredential | undefined>;
+  updateUserCredential(accountId: string, kind: UserCredentialKind, id: string, patch: Partial<Pick<UserCredential, 'status' | 'secret' | 'data'>>): Promise<void>;
+  deleteUserCredential(accountId: string, kind: UserCredentialKind, id: string): Promise<void>;
+  /** One user's credentials of a kind (by user ID), oldest first (ties by ID). */
+  listUserCredentials(accountId: string, kind: UserCredentialKind, userId: string): Promise<UserCredential[]>;
+  /** Every credential of a kind in the account, oldest first (credential reports). */
+  listAccountUserCredentials(accountId: string, kind: UserCredentialKind): Promise<UserCredential[]>;
+}
+
+/** One web console session as stored: `id` is the SHA-256 (hex) of the session ID; `data` its JSON (encrypted at rest). */
+export interface ConsoleSessionRecord {
+  id: string;
+  expiresAt: Date;
+  data: string;
+}
+
+/** Web console sessions, kept so that a restart does not sign everyone out. */
+export interface ConsoleSessionStore {
+  /** Adds or replaces a session. */
+  putConsoleSession(rec: ConsoleSessionRecord): Promise<void>;
+  getConsoleSession(id: string): Promise<ConsoleSessionRecord | undefined>;
+  deleteConsoleSession(id: string): Promise<void>;
+  /** Deletes the sessions that expired at or before `now`; resolves with how many went. */
+  deleteExpiredConsoleSessions(now: Date): Promise<number>;
+}
+
+/** An S3 bucket: its name is global across every account. */
+export interface S3BucketRecord {
+  name: string;
+  /** The owning account. */
+  accountId: string;
+  region: string;
+  createdAt: Date;
+  /** The bucket policy (JSON text), when one is set. */
+  policy?: string;
+  /** The bucket's Block Public Access settings (JSON of PublicAccessBlockConfiguration), when set. */
+  publicAccessBlock?: string;
+}
+
+/** An S3 object's metadata; its bytes live in the blob store under `blobId`. */
+export interface S3ObjectRecord {
+  bucket: string;
+  key: string;
+  size: number;
+  /** The quoted ETag, as S3 returns it. */
+  etag: string;
+  lastModified: Date;
+  blobId: string;
+  /** User metadata (x-amz-meta-*), names in lower case. */
+  metadata: Record<string, string>;
+  /** System headers that round-trip: Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires. */
+  headers: Record<string, string>;
+  /** Stored checksums by algorithm (CRC32, CRC32C, SHA1, SHA256), base64. */
+  checksums: Record<string, string>;
+}
+
+/** S3 bucket and object metadata (object bytes live in a BlobStore). */
+export interface S3Store {
+  /** Creates the bucket; resolves with the existing record (and creates nothing) when the name is taken. */
+  createS3Bucket(rec: S3BucketRecord): Promise<S3BucketRecord | undefined>;
+  getS3Bucket(name: string): Promise<S3BucketRecord | undefined>;
+  /** The account's buckets, by name. */
+  listS3Buckets(accountId: string): Promise<S3BucketRecord[]>;
+  /** Deletes an empty bucket: 'deleted', 'not-empty' (nothing changed) or 'missing'. */
+  deleteS3Bucket(name: string): Promise<'deleted' | 'not-empty' | 'missing'>;
+  /** Sets (or with undefined removes) the bucket policy / the Block Public Access settings; false when the bucket is gone. */
+  setS3BucketPolicy(name: string, policy: string | undefined): Promise<boolean>;
+  setS3PublicAccessBlock(name: string, config: string | undefined): Promise<boolean>;
+  /** Adds or replaces an object; resolves with the record it replaced (whose blob the caller deletes). */
+  putS3Object(rec: S3ObjectRecord): Promise<S3ObjectRecord | undefined>;
+  getS3Object(bucket: string, key: string): Promise<S3ObjectRecord | undefined>;
+  /** Deletes an object; resolves with the deleted record. */
+  deleteS3Object(bucket: string, key: string): Promise<S3ObjectRecord | undefined>;
+  /** Up to `limit` objects whose keys start with `prefix` and sort after `after` (byte order of UTF-8), in key order. */
+  listS3Objects(bucket: string, opts: { prefix: string; after: string; limit: number }): Promise<S3ObjectRecord[]>;
+  createS3Upload(rec: S3UploadRecord): Promise<void>;
+  getS3Upload(uploadId: string): Promise<S3UploadRecord | undefined>;
+  /** The bucket's multipart uploads in progress, by key then initiation. */
+  listS3Uploads(bucket: string): Promise<S3UploadRecord[]>;
+  /** Adds or replaces a part; resolves with the part it replaced (whose blob the caller deletes). */
+  putS3Part(part: S3PartRecord): Promise<S3PartRecord | undefined>;
+  /** The upload's parts by part number. */
+  listS3Parts(uploadId: string): Promise<S3PartRecord[]>;
+  /** Removes the upload and its parts; resolves with the parts (whose blobs the caller deletes). */
+  deleteS3Upload(uploadId: string): Promise<S3PartRecord[]>;
+}
+
+/** A multipart upload in progress: where it will land and the metadata the object will carry. */
+export interface S3UploadRecord {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: Date;
+  /** The initiator's ARN. */
+  initiatorArn: string;
+  metadata: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+/** One uploaded part. */
+export interface S3PartRecord {
+  uploadId: string;
+  partNumber: number;
+  size: number;
+  /** The quoted MD5 ETag of the part. */
+  etag: string;
+  blobId: string;
+  lastModified: Date;
+}
+
+/** A server certificate (IAM's certificate store for load balancers and CloudFront); the private key is encrypted at rest. */
+export interface ServerCertificate {
+  accountId: string;
+  serverCertificateId: string; // ASCA…
+  name: string;
+  path: string;
+  arn: string;
+  certificateBody: string;
+  certificateChain?: string;
+  privateKey: string;
+  uploadDate: Date;
+  expiration: Date;
+  tags: Tag[];
+}
+
+/** The account's server certificates; names are unique per account without case. */
+export interface ServerCertificateStore {
+  /** Adds a certificate; a name already used in the account (any case) is ERR_ENTITY_ALREADY_EXISTS. */
+  createServerCertificate(cert: ServerCertificate): Promise<void>;
+  getServerCertificate(accountId: string, name: string): Promise<ServerCertificate | undefined>;
+  /** Renames / moves / retags; a new name already used is ERR_ENTITY_ALREADY_EXISTS. */
+  updateServerCertificate(accountId: string, name: string, patch: Partial<Pick<ServerCertificate, 'name' | 'path' | 'arn' | 'tags'>>): Promise<void>;
+  deleteServerCertificate(accountId: string, name: string): Promise<void>;
+  /** Every server certificate of the account, sorted by name. */
+  listServerCertificates(accountId: string): Promise<ServerCertificate[]>;
+}
+
+/**
+ * A write committed by another node sharing the database (its Store method and, for a patch method, the patch's keys),
+ * or a gap in the feed (`method` undefined): `live` false while this node may be missing changes (cache nothing),
+ * true once it hears every change again (forget everything cached before).
+ */
+export interface StoreChange {
+  method?: string;
+  patchKeys?: readonly string[];
+  /** The row a keyed write changed (console sessions: the stored session ID). */
+  key?: string;
+  live?: boolean;
+}
+
+/** One stored CloudTrail record with the attributes LookupEvents filters on (see src/audit). */
+export interface StoredEvent {
+  /** The account whose event history holds the record (its recipientAccountId). */
+  accountId: string;
+  eventId: string;
+  eventTime: Date;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  username?: string;
+  accessKeyId?: string;
+  resources: Array<{ ResourceType: string; ResourceName: string }>;
+  /** The full record, as JSON text. */
+  record: string;
+}
+
+/** The LookupEvents attributes kamen indexes. */
+export type EventLookupKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId';
+
+/** One page of an account's event history: newest first, between two times, optionally filtered by one attribute. */
+export interface EventQuery {
+  accountId: string;
+  attribute?: { key: EventLookupKey; value: string };
+  /** Inclusive bounds, epoch ms. */
+  startMs: number;
+  endMs: number;
+  limit: number;
+  /** Resume strictly after this position (the last event of the previous page). */
+  after?: { timeMs: number; seq: number };
+}
+
+/** The audit events: append-only (no update or delete exists, and the schema refuses them). */
+export interface EventStore {
+  /** Appends events; inside an open store transaction they commit with it. */
+  appendEvents(events: readonly StoredEvent[]): Promise<void>;
+  /** One page of events with their position (`seq`) for the next page's `after`. */
+  lookupEvents(q: EventQuery): Promise<Array<StoredEvent & { seq: number }>>;
+}
+
+export interface Store extends OrganizationStore, IdentityStore, SettingsStore, PrincipalBindingStore, FederationStore, UserCredentialStore, ServerCertificateStore, ConsoleSessionStore, S3Store, EventStore {
   /** Runs `fn` so that all its writes land together or not at all. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Backends shared by several nodes (PostgreSQL): calls `listener` for every write another node commits and for gaps
+   * in that feed, so caches built on this node stay exact; returns the unsubscribe function. Absent: no other writer.
+   */
+  subscribeChanges?(listener: (change: StoreChange) => void): () => void;
 }

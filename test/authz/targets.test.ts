@@ -22,6 +22,7 @@ test('operation targets match the vectors', async () => {
   try {
     await store.createOrganization({ id: 'o-abcdefghij', arn: `arn:aws:organizations::${ACCT}:organization/o-abcdefghij`, managementAccountId: ACCT, managementAccountEmail: 'm@example.com', rootId: 'r-ab12', featureSet: 'ALL', createdAt: new Date(0) });
     await store.createUser({ accountId: ACCT, userId: 'AIDAPATHED0000000001', userName: 'pathed', path: '/ops/', arn: `arn:aws:iam::${ACCT}:user/ops/pathed`, createDate: new Date(0), tags: [] });
+    await store.putOrgPolicy({ id: 'p-rcp0abcd', arn: `arn:aws:organizations::${ACCT}:policy/o-abcdefghij/resource_control_policy/p-rcp0abcd`, name: 'deny-external', description: '', type: 'RESOURCE_CONTROL_POLICY', awsManaged: false, content: '{}' });
     const caller: Caller = { kind: 'user', accountId: ACCT, arn: `arn:aws:iam::${ACCT}:user/eng/testuser`, userId: 'AIDATESTUSER00000001', accessKeyId: 'AKIATESTUSER00000001', userName: 'testuser' };
     const { cases } = readVectors<{ cases: Case[] }>('authz', 'targets.json');
     assert.ok(cases.length >= 20);

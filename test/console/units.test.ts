@@ -36,30 +36,30 @@ describe('session cookie', () => {
     assert.equal(readCookie(`a=1; ${SESSION_COOKIE}=xyz; b=2`, SESSION_COOKIE), 'xyz');
   });
 
-  test('a session lives until its credentials expire; a switched role falls back when its own expire', () => {
+  test('a session lives until its credentials expire; a switched role falls back when its own expire', async () => {
     const clock = frozenClock(1_000_000);
     const store = createSessionStore({ clock, secret: SECRET });
-    const s = store.create(principal, false, creds(1_000_000 + 60_000));
+    const s = await store.create(principal, false, creds(1_000_000 + 60_000));
     const header = `${SESSION_COOKIE}=${store.cookieFor(s)}`;
-    assert.equal(store.fromCookieHeader(header)?.id, s.id);
+    assert.equal((await store.fromCookieHeader(header))?.id, s.id);
     s.switched = { accountId: '2', roleName: 'r', displayName: 'd', color: '', roleArn: 'a', assumedRoleArn: 'b', credentials: { ...creds(1_000_000 + 30_000), accessKeyId: 'ASIAROLE' } };
     assert.equal(store.activeCredentials(s).accessKeyId, 'ASIAROLE');
     clock.advance(30_000);
     assert.equal(store.activeCredentials(s).accessKeyId, 'ASIAEXAMPLE');
     assert.equal(s.switched, undefined);
     clock.advance(30_000);
-    assert.equal(store.fromCookieHeader(header), undefined);
+    assert.equal(await store.fromCookieHeader(header), undefined);
     assert.equal(store.size(), 0);
   });
 
-  test('CSRF: only the session token passes', () => {
+  test('CSRF: only the session token passes', async () => {
     const store = createSessionStore({ clock: frozenClock(0), secret: SECRET });
-    const s: ConsoleSession = store.create(principal, false, creds(10_000));
+    const s: ConsoleSession = await store.create(principal, false, creds(10_000));
     assert.equal(checkCsrf(s, s.csrfToken), true);
     assert.equal(checkCsrf(s, undefined), false);
     assert.equal(checkCsrf(s, ''), false);
     assert.equal(checkCsrf(s, s.csrfToken.slice(1)), false);
-    assert.equal(checkCsrf(s, store.create(principal, false, creds(10_000)).csrfToken), false);
+    assert.equal(checkCsrf(s, (await store.create(principal, false, creds(10_000))).csrfToken), false);
   });
 
   test('the history keeps five, most recent first, one entry per account + role', () => {

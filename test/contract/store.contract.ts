@@ -6,6 +6,15 @@ import { principalsContract } from './sections/principals.js';
 import { policiesContract } from './sections/policies.js';
 import { credentialsContract } from './sections/credentials.js';
 import { transactionsContract } from './sections/transactions.js';
+import { iamTagsConcurrencyContract } from './sections/iam-tags-concurrency.js';
+import { iamRmwConcurrencyContract } from './sections/iam-rmw-concurrency.js';
+import { principalBindingsContract } from './sections/principal-bindings.js';
+import { userCredentialsContract } from './sections/user-credentials.js';
+import { serverCertificatesContract } from './sections/server-certificates.js';
+import { federationContract } from './sections/federation.js';
+import { consoleSessionsContract } from './sections/console-sessions.js';
+import { s3Contract, s3MultipartContract } from './sections/s3.js';
+import { paginationContract } from './sections/pagination.js';
 
 /** Registers the whole contract for the backend `name`; `makeStore` must return a fresh, empty store each call. */
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
@@ -15,5 +24,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     policiesContract(makeStore);
     credentialsContract(makeStore);
     transactionsContract(makeStore);
+    iamTagsConcurrencyContract(makeStore);
+    iamRmwConcurrencyContract(makeStore);
+    principalBindingsContract(makeStore);
+    userCredentialsContract(makeStore);
+    serverCertificatesContract(makeStore);
+    federationContract(makeStore);
+    consoleSessionsContract(makeStore);
+    s3Contract(makeStore);
+    s3MultipartContract(makeStore);
+    paginationContract(makeStore);
   });
 }

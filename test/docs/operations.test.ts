@@ -8,6 +8,7 @@ import { createIamService } from '../../src/services/iam/index.js';
 import { createStsService } from '../../src/services/sts/index.js';
 import { createOrganizationsService } from '../../src/services/organizations/index.js';
 import { createEc2Service } from '../../src/services/ec2/index.js';
+import { S3_OPERATIONS } from '../../src/services/s3/index.js';
 
 /** Operation names under each "## Title (...)" heading of the page. */
 function documented(text: string): Map<string, string[]> {
@@ -29,6 +30,7 @@ test('docs/OPERATIONS.md matches the operations every service mounts', () => {
     STS: createStsService({}),
     Organizations: createOrganizationsService(),
     EC2: createEc2Service(),
+    S3: { operations: S3_OPERATIONS },
   };
   for (const [title, def] of Object.entries(services)) {
     assert.deepEqual([...(page.get(title) ?? [])].sort(), Object.keys(def.operations).sort(), `${title} section of docs/OPERATIONS.md`);

@@ -62,6 +62,20 @@ for (const [vi, v] of variants.entries()) {
   describe(v.name, { skip: v.bin ? false : `${v.name}: not installed` }, () => {
     const aws = (env: Record<string, string>, ...args: string[]) => runAws(v.bin!, args, env);
     const ok = (r: { code: number; stderr: string }) => assert.equal(r.code, 0, r.stderr);
+    /**
+     * What a seed user does on AWS, where the root user may not assume roles: with the root keys of [default], an IAM
+     * user in the hub account allowed sts:AssumeRole on `resource`, whose keys become the [hub] section of home's
+     * credentials file.
+     */
+    const hubAssumer = async (home: string, env: Record<string, string>, name: string, resource: string) => {
+      ok(await aws(env, 'iam', 'create-user', '--user-name', name));
+      const allow = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: resource }] });
+      ok(await aws(env, 'iam', 'put-user-policy', '--user-name', name, '--policy-name', 'assume-roles', '--policy-document', allow));
+      const key = await aws(env, 'iam', 'create-access-key', '--user-name', name);
+      ok(key);
+      const { AccessKeyId, SecretAccessKey } = key.json().AccessKey;
+      fs.appendFileSync(path.join(home, '.aws', 'credentials'), `[hub]\naws_access_key_id = ${AccessKeyId}\naws_secret_access_key = ${SecretAccessKey}\n`);
+    };
 
     test('004: a user assumes toy-role through role_arn + source_profile', async () => {
       const home = tempHome();
@@ -224,12 +238,17 @@ for (const [vi, v] of variants.entries()) {
       const acctA = await member(`account-a${vi}`, `33333333333${vi}`);
       const home = tempHome();
       write(home, '.aws/credentials', `[default]\n${rootKeys()}\n[a]\n${acctA.keys}`);
-      write(home, '.aws/config', config('default', 'a'));
+      write(home, '.aws/config', config('default', 'a', 'hub'));
       const env = v.env(home);
       const trust = write(home, 't.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${k.boot.managementAccountId}:root` }, Action: 'sts:AssumeRole' }] }));
       ok(await aws(env, 'iam', 'create-role', '--role-name', 'S3GetListRole', '--assume-role-policy-document', `file://${trust}`, '--profile', 'a'));
       ok(await aws(env, 'iam', 'attach-role-policy', '--role-name', 'S3GetListRole', '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess', '--profile', 'a'));
-      const ar = await aws(env, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${acctA.id}:role/S3GetListRole`, '--role-session-name', 'S3GetListSession');
+      // the root user may not assume roles: an IAM user of the hub account does
+      await hubAssumer(home, env, `s3-assumer${vi}`, `arn:aws:iam::${acctA.id}:role/S3GetListRole`);
+      const asRoot = await aws(env, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${acctA.id}:role/S3GetListRole`, '--role-session-name', 'S3GetListSession');
+      assert.notEqual(asRoot.code, 0);
+      assert.match(asRoot.stderr, /\(AccessDenied\) when calling the AssumeRole operation: Roles may not be assumed by root accounts\./);
+      const ar = await aws(env, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${acctA.id}:role/S3GetListRole`, '--role-session-name', 'S3GetListSession', '--profile', 'hub');
       ok(ar);
       const c = ar.json().Credentials;
       assert.ok(new Date(c.Expiration).getTime() > Date.now());
@@ -253,10 +272,11 @@ for (const [vi, v] of variants.entries()) {
       const target = await member(`fumidai-target${vi}`, `44444444444${vi}`);
       const home = tempHome();
       write(home, '.aws/credentials', `[default]\n${rootKeys()}\n[target]\n${target.keys}`);
-      write(home, '.aws/config', config('default', 'target'));
+      write(home, '.aws/config', config('default', 'target', 'hub'));
       const env = v.env(home);
       const bastion = k.boot.managementAccountId;
-      // the bastion role people sign in to (SAML in the seed; here assumed by the root user to obtain its session)
+      // the bastion role people sign in to (SAML in the seed; here assumed by an IAM user of the bastion account to
+      // obtain its session, since the root user may not assume roles)
       const ssoTrust = write(home, 'sso.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${bastion}:root` }, Action: 'sts:AssumeRole' }] }));
       ok(await aws(env, 'iam', 'create-role', '--role-name', `ima-role${vi}`, '--assume-role-policy-document', `file://${ssoTrust}`, '--max-session-duration', '43200'));
       const allow = write(home, 'allow.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${target.id}:role/from_fumidai` }] }));
@@ -266,7 +286,8 @@ for (const [vi, v] of variants.entries()) {
       const fromTrust = write(home, 'from.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${bastion}:role/ima-role${vi}` }, Action: 'sts:AssumeRole' }] }));
       ok(await aws(env, 'iam', 'create-role', '--role-name', 'from_fumidai', '--assume-role-policy-document', `file://${fromTrust}`, '--profile', 'target'));
       ok(await aws(env, 'iam', 'attach-role-policy', '--role-name', 'from_fumidai', '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess', '--profile', 'target'));
-      const sso = await aws(env, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${bastion}:role/ima-role${vi}`, '--role-session-name', 'akibin');
+      await hubAssumer(home, env, `akibin${vi}`, `arn:aws:iam::${bastion}:role/ima-role${vi}`);
+      const sso = await aws(env, 'sts', 'assume-role', '--role-arn', `arn:aws:iam::${bastion}:role/ima-role${vi}`, '--role-session-name', 'akibin', '--profile', 'hub');
       ok(sso);
       const c = sso.json().Credentials;
       const uhome = tempHome();

@@ -161,7 +161,7 @@ test('garbage TLS and client resets do not crash the server', async () => {
   } finally { await s.close(); }
 });
 
-test('CA is persisted and reloaded from the data dir', () => {
+test('CA is persisted and reloaded from the data dir', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kamen-ca-'));
   const first = loadOrCreateCa(dir);
   assert.equal(existsSync(join(dir, 'ca.pem')), true);
@@ -171,7 +171,7 @@ test('CA is persisted and reloaded from the data dir', () => {
   assert.equal(second.caPem, first.caPem);
   const x = new X509Certificate(first.caPem);
   assert.match(x.subject, /CN=kamen local CA/);
-  const leaf = new X509Certificate(second.certFor('iam.amazonaws.com').cert);
+  const leaf = new X509Certificate((await second.certFor('iam.amazonaws.com')).cert);
   assert.equal(leaf.checkIssued(x), true);
 });
 

@@ -1,4 +1,7 @@
-/** Property tests (fast-check): monotonicity of Deny and Allow, statement-order independence, wildcard expansion. */
+/**
+ * Property tests (fast-check): monotonicity of Deny and Allow, statement-order independence, wildcard expansion, the
+ * root user bounded only by SCPs and RCPs, an applying RCP Deny always winning, and policy variables with no value.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -38,8 +41,14 @@ const request = fc.record({
   region: fc.constantFrom('us-east-1', 'eu-west-1'),
   ip: fc.constantFrom('10.1.2.3', '192.0.2.1'),
 });
-const sets = fc.record({ identity: policyList, boundary: fc.option(fc.array(stmt(), { maxLength: 4 }), { nil: undefined }), session: fc.option(policyList, { nil: undefined }), scps: fc.option(fc.array(policyList, { maxLength: 3 }), { nil: undefined }) });
-type Sets = { identity: Stmt[][]; boundary: Stmt[] | undefined; session: Stmt[][] | undefined; scps: Stmt[][][] | undefined };
+const sets = fc.record({
+  identity: policyList,
+  boundary: fc.option(fc.array(stmt(), { maxLength: 4 }), { nil: undefined }),
+  session: fc.option(policyList, { nil: undefined }),
+  scps: fc.option(fc.array(policyList, { maxLength: 3 }), { nil: undefined }),
+  rcps: fc.option(fc.array(policyList, { maxLength: 3 }), { nil: undefined }),
+});
+type Sets = { identity: Stmt[][]; boundary: Stmt[] | undefined; session: Stmt[][] | undefined; scps: Stmt[][][] | undefined; rcps?: Stmt[][][] | undefined };
 
 function compile(s: Sets): PolicySet {
   const c = (sts: Stmt[], id: string, type: PolicyType) => compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: sts }), { id, type });
@@ -47,6 +56,7 @@ function compile(s: Sets): PolicySet {
   if (s.boundary) set.boundary = c(s.boundary, 'b', 'boundary');
   if (s.session) set.session = s.session.map((p, i) => c(p, `s${i}`, 'session'));
   if (s.scps) set.scps = s.scps.map((lvl, l) => lvl.map((p, i) => c(p, `scp${l}.${i}`, 'scp')));
+  if (s.rcps) set.rcps = s.rcps.map((lvl, l) => lvl.map((p, i) => c(p, `rcp${l}.${i}`, 'rcp')));
   return set;
 }
 
@@ -64,11 +74,17 @@ function decide(s: Sets, r: Req) {
   return authorize(ctx, compile(s));
 }
 
-/** Puts a statement into one of the policy lists of a set (identity, boundary, session or an SCP level). */
+/** Puts a statement into one of the policy lists of a set (identity, boundary, session, an SCP or an RCP level). */
 function addStatement(s: Sets, where: number, st: Stmt): Sets {
   const copy: Sets = JSON.parse(JSON.stringify(s)) as Sets;
-  const slot = where % 4;
-  if (slot === 0 || (slot === 1 && !copy.boundary) || (slot === 2 && !copy.session) || (slot === 3 && !copy.scps?.length)) {
+  const slot = where % 5;
+  if (slot === 4 && copy.rcps?.length) {
+    const lvl = copy.rcps[where % copy.rcps.length]!;
+    if (!lvl.length) lvl.push([]);
+    lvl[where % lvl.length]!.push(st);
+    return copy;
+  }
+  if (slot === 0 || slot === 4 || (slot === 1 && !copy.boundary) || (slot === 2 && !copy.session) || (slot === 3 && !copy.scps?.length)) {
     if (!copy.identity.length) copy.identity.push([]);
     copy.identity[where % copy.identity.length]!.push(st);
   } else if (slot === 1) copy.boundary!.push(st);
@@ -118,6 +134,7 @@ test('statement order never matters', () => {
         boundary: s.boundary ? shuffle(s.boundary) : undefined,
         session: s.session ? shuffle(s.session.map(shuffle)) : undefined,
         scps: s.scps ? s.scps.map((lvl) => shuffle(lvl.map(shuffle))) : undefined,
+        rcps: s.rcps ? s.rcps.map((lvl) => shuffle(lvl.map(shuffle))) : undefined,
       };
       const a = decide(s, r);
       const b = decide(reordered, r);
@@ -174,5 +191,89 @@ test('the per-service statement index gives the same result as checking every st
       assert.deepEqual(matched.map((m) => m.index).sort((a, b) => a - b), naive);
     }),
     { numRuns: 500 },
+  );
+});
+
+/** Whether an organization policy chain lets a request through: no Deny applies and every level has an applying Allow. */
+function chainPasses(chain: Stmt[][][] | undefined, type: PolicyType, ctx: ReturnType<typeof buildRequestContext>): { deny: boolean; allowAll: boolean } {
+  let deny = false;
+  let allowAll = true;
+  for (const [l, lvl] of (chain ?? []).entries()) {
+    let any = false;
+    for (const [i, sts] of lvl.entries()) {
+      const r = evaluatePolicy(compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: sts }), { id: `${type}${l}.${i}`, type }), ctx, []);
+      if (r & 4) deny = true;
+      if (r & 3) any = true;
+    }
+    if (!any) allowAll = false;
+  }
+  return { deny, allowAll };
+}
+
+const RCP_BOUND = new Set(['s3', 'sts']);
+
+test('the root user is allowed on its own account exactly when its SCPs and (for RCP services) RCPs let the request through', () => {
+  fc.assert(
+    fc.property(sets, request, (s, r) => {
+      const ctx = buildRequestContext({ now: Date.UTC(2026, 0, 1), principal: { arn: 'arn:aws:iam::111111111111:root' }, action: r.action, resource: r.resource, resourceAccount: '111111111111', region: r.region, sourceIp: r.ip });
+      const root: Sets = { identity: [], boundary: undefined, session: undefined, scps: s.scps, rcps: s.rcps };
+      const d = authorize(ctx, compile(root));
+      const scp = chainPasses(s.scps, 'scp', ctx);
+      const rcp = RCP_BOUND.has(ctx.service) ? chainPasses(s.rcps, 'rcp', ctx) : { deny: false, allowAll: true };
+      const expected = scp.deny || rcp.deny ? 'ExplicitDeny' : scp.allowAll && rcp.allowAll ? 'Allow' : 'ImplicitDeny';
+      assert.equal(d.decision, expected);
+      if (expected === 'ExplicitDeny') assert.equal(d.deniedBy, scp.deny ? 'scp' : 'rcp');
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('an applying RCP Deny always wins for member-owned resources of RCP services, whoever calls', () => {
+  const principals = [
+    { arn: 'arn:aws:iam::111111111111:user/x' },
+    { arn: 'arn:aws:iam::111111111111:root' },
+    { arn: 'arn:aws:iam::999999999999:user/outsider' },
+    { kind: 'anonymous' as const },
+    { kind: 'assumed-role' as const, arn: 'arn:aws:sts::111111111111:assumed-role/dev/s', roleArn: 'arn:aws:iam::111111111111:role/dev' },
+  ];
+  const everyone = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
+  fc.assert(
+    fc.property(sets, request, fc.constantFrom(...principals), fc.nat(100), fc.boolean(), (s, r, principal, where, withResource) => {
+      const denyAll: Stmt = { Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' };
+      const rcps = s.rcps?.length ? s.rcps : [[[]]];
+      const withDeny: Sets = JSON.parse(JSON.stringify({ ...s, rcps })) as Sets;
+      const lvl = withDeny.rcps![where % withDeny.rcps!.length]!;
+      if (!lvl.length) lvl.push([]);
+      lvl[where % lvl.length]!.push(denyAll);
+      const ctx = buildRequestContext({ now: Date.UTC(2026, 0, 1), principal, action: r.action, resource: r.resource, resourceAccount: '111111111111', region: r.region, sourceIp: r.ip });
+      const set = compile(withDeny);
+      if (withResource) set.resource = compilePolicy(JSON.stringify(everyone), { id: 'res', type: 'resource' });
+      const d = authorize(ctx, set);
+      if (RCP_BOUND.has(ctx.service)) {
+        assert.equal(d.decision, 'ExplicitDeny');
+        // An SCP Deny is named first (SCPs never bound anonymous callers); otherwise the RCP is.
+        const scpDeny = principal.kind !== 'anonymous' && chainPasses(s.scps, 'scp', ctx).deny;
+        assert.equal(d.deniedBy, scpDeny ? 'scp' : 'rcp');
+      } else {
+        // RCPs do not bound other services: the same decision as without them.
+        const without = compile({ ...s, rcps: undefined });
+        if (withResource) without.resource = set.resource!;
+        assert.equal(d.decision, authorize(buildRequestContext({ now: Date.UTC(2026, 0, 1), principal, action: r.action, resource: r.resource, resourceAccount: '111111111111', region: r.region, sourceIp: r.ip }), without).decision);
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('a Deny guarded by a negated operator against a policy variable with no value always applies', () => {
+  const negated = ['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'StringNotEqualsIfExists'];
+  fc.assert(
+    fc.property(fc.constantFrom(...negated), fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom(...ACTIONS), (op, value, action) => {
+      const deny = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { [op]: { 'aws:ResourceTag/Team': '${aws:PrincipalTag/Team}' } } };
+      const p = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, deny] }), { id: 'v', type: 'identity' });
+      const ctx = buildRequestContext({ now: 0, principal: { arn: 'arn:aws:iam::111111111111:user/x', tags: { Other: value } }, action, resource: '*', resourceTags: { Team: value } });
+      assert.equal(authorize(ctx, { identity: [p] }).decision, 'ExplicitDeny');
+    }),
+    { numRuns: 200 },
   );
 });

@@ -1,4 +1,4 @@
-/** Runs the JSON policy vectors under test/vectors/policy/: evaluation, conditions, matching, validation. */
+/** Runs the JSON policy vectors under test/vectors/policy/: evaluation (SCPs, RCPs, root …), conditions, matching, validation. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { isKamenError } from '../../src/errors.js';
 type Doc = Record<string, unknown>;
 interface EvalCase {
   name: string;
-  policies: { identity?: Array<Doc | Doc[]>; resource?: Doc | Doc[]; scps?: Array<Array<Doc | Doc[]>>; boundary?: Doc | Doc[]; session?: Array<Doc | Doc[]>; resourceMustAllow?: boolean };
+  policies: { identity?: Array<Doc | Doc[]>; resource?: Doc | Doc[]; scps?: Array<Array<Doc | Doc[]>>; rcps?: Array<Array<Doc | Doc[]>>; boundary?: Doc | Doc[]; session?: Array<Doc | Doc[]>; resourceMustAllow?: boolean };
   request: RequestFacts;
   expect: { decision: string; deniedBy?: string; missingAllow?: string[]; message?: string; matchedSids?: string[]; grantedBy?: string };
 }
@@ -50,6 +50,7 @@ function policySet(c: EvalCase['policies']): PolicySet {
   const set: PolicySet = { identity: (c.identity ?? []).map((d, i) => comp(d, `identity-${i}`, 'identity')) };
   if (c.resource) set.resource = comp(c.resource, 'resource', 'resource');
   if (c.scps) set.scps = c.scps.map((lvl, l) => lvl.map((d, i) => comp(d, `scp-${l}-${i}`, 'scp')));
+  if (c.rcps) set.rcps = c.rcps.map((lvl, l) => lvl.map((d, i) => comp(d, `rcp-${l}-${i}`, 'rcp')));
   if (c.boundary) set.boundary = comp(c.boundary, 'boundary', 'boundary');
   if (c.session) set.session = c.session.map((d, i) => comp(d, `session-${i}`, 'session'));
   if (c.resourceMustAllow !== undefined) set.resourceMustAllow = c.resourceMustAllow;

@@ -149,7 +149,7 @@ describe('query codec: AWS SDK round trips', () => {
     await assert.rejects(iam.send(new CreateUserCommand({ UserName: 'a b' })), (err: any) => {
       assert.equal(err.name, 'ValidationError');
       assert.equal(err.$metadata.httpStatusCode, 400);
-      assert.match(err.message, /^1 validation error detected: Value 'a b' at 'userName'/);
+      assert.match(err.message, /^1 validation error detected: Value at 'userName'/);
       return true;
     });
   });

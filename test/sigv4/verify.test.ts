@@ -10,9 +10,11 @@ import {
   createSigningKeyCache,
   normalizeHeaderValue,
   parseSigV4,
+  SIGNATURE_MISMATCH_MESSAGE,
   verifySigV4,
 } from '../../src/sigv4/index.js';
-import type { SignedRequest } from '../../src/sigv4/index.js';
+import { sha256Hex } from '../../src/sigv4/hash.js';
+import type { PayloadRules, SignedRequest } from '../../src/sigv4/index.js';
 import type { SdkRequest } from './helpers.js';
 import { sdkSigner, toWire } from './helpers.js';
 
@@ -38,8 +40,8 @@ async function signed(service: string, opts: { presign?: number; headers?: Recor
   return toWire(out);
 }
 
-function verifyAt(req: SignedRequest, nowMs: number): void {
-  verifySigV4(req, parseSigV4(req)!, creds.secretAccessKey, nowMs, createSigningKeyCache());
+function verifyAt(req: SignedRequest, nowMs: number, payload?: PayloadRules): void {
+  verifySigV4(req, parseSigV4(req)!, creds.secretAccessKey, nowMs, createSigningKeyCache(), payload);
 }
 
 function expectError(fn: () => void, code: string, message: string): void {
@@ -100,7 +102,7 @@ test('presigned URLs are honoured until X-Amz-Expires and rejected after', async
   );
 });
 
-test('x-amz-content-sha256: used as the payload hash, must match the body; UNSIGNED-PAYLOAD skips the body', async () => {
+test('x-amz-content-sha256: must be the body\'s hash; UNSIGNED-PAYLOAD skips the body only where the service allows it', async () => {
   const body = 'Action=ListUsers&Version=2010-05-08';
   const withHash = toWire(
     (await sdkSigner(creds, 'us-east-1', 'iam', true).sign(
@@ -119,8 +121,15 @@ test('x-amz-content-sha256: used as the payload hash, must match the body; UNSIG
   );
 
   const unsigned = await signed('iam', { body, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-  verifyAt(unsigned, T0);
-  verifyAt({ ...unsigned, body: Buffer.from('anything else') }, T0);
+  // Query/JSON APIs (the default rules) always sign the body: UNSIGNED-PAYLOAD is a mismatch.
+  expectError(() => verifyAt(unsigned, T0), 'ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
+  // Upper-case hex of the right hash is not the hash the body is signed with.
+  const upper = await signed('iam', { body, headers: { 'x-amz-content-sha256': sha256Hex(body).toUpperCase() } });
+  expectError(() => verifyAt(upper, T0), 'ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
+  // A service that allows it (S3's rules) takes UNSIGNED-PAYLOAD and does not hash the body.
+  verifyAt(unsigned, T0, { unsignedPayload: true });
+  verifyAt({ ...unsigned, body: Buffer.from('anything else') }, T0, { unsignedPayload: true });
+  verifyAt(upper, T0, { unsignedPayload: true });
   // Without the header the body is hashed, so changing it breaks the signature.
   const plain = await signed('iam', { body });
   verifyAt(plain, T0);

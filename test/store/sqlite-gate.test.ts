@@ -185,6 +185,52 @@ describe('sqlite write gate', () => {
     }
   });
 
+  it('an outside write that lands in a newer open batch is acknowledged only once that batch is durable', async () => {
+    const { db, ctx, syncs, count, done } = heldSyncs('kamen-outside-');
+    try {
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      const acked: string[] = [];
+      const first = ctx.transaction(async () => ctx.run(() => insert.run('a'))).then(() => acked.push('a'));
+      while (syncs.length < 1) await tick();
+      // an outside write during the first batch's sync: it waits for that batch to be durable
+      let inBatch: boolean | undefined;
+      const outside = ctx.run(() => {
+        inBatch = db.inTransaction;
+        return insert.run('x');
+      }).then(() => acked.push('x'));
+      // meanwhile a transaction opens a second batch, which stays open (uncommitted) for two turns of the event loop
+      let entered!: () => void;
+      const started = new Promise<void>((r) => (entered = r));
+      const second = ctx.transaction(async () => {
+        await ctx.run(() => insert.run('b'));
+        entered();
+      }).then(() => acked.push('b'));
+      await started;
+      syncs[0]!(); // the first batch is durable: the outside write now runs, inside the open second batch
+      await first;
+      while (syncs.length < 2) await tick(); // the second batch committed; its sync is held
+      for (let i = 0; i < 5; i++) await tick();
+      assert.equal(inBatch, true, 'the outside write ran inside the open second batch');
+      assert.deepEqual(acked, ['a'], 'neither the transaction nor the outside write of the second batch is acknowledged before its sync');
+      syncs[1]!();
+      await Promise.all([outside, second]);
+      assert.deepEqual(acked.slice(1).sort(), ['b', 'x']);
+      assert.equal(count(), 3);
+      // an outside read in an open batch does not wait for it, and a write with no batch open is durable at once
+      const third = ctx.transaction(async () => ctx.run(() => insert.run('c')));
+      let read: number | undefined;
+      await ctx.run(() => (read = count()));
+      assert.equal(read, 4, 'the read ran in the open batch without waiting for its sync');
+      while (syncs.length < 3) await tick();
+      syncs[2]!();
+      await third;
+      await ctx.run(() => insert.run('d'));
+      assert.equal(count(), 5);
+    } finally {
+      await done();
+    }
+  });
+
   it('commitOne: one statement joins the open batch without a savepoint, acknowledged only after its sync', async () => {
     const { db, ctx, syncs, count, done } = heldSyncs('kamen-one-');
     try {

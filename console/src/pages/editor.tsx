@@ -10,6 +10,8 @@ export interface Problem {
   line?: number;
   column?: number;
   message: string;
+  /** What is wrong, when AWS's message does not say it ("Invalid Effect: Alow", the JSON parser's message). */
+  detail?: string;
 }
 
 /** The editor; `onValidity` reports whether the document has no errors. */
@@ -54,7 +56,8 @@ export function PolicyEditor(props: { label: string; value: string; onInput: (v:
         {errors.map((e) => (
           <p class="problem error">
             <strong>Error</strong> {e.line !== undefined ? `Line ${e.line}${e.column !== undefined ? `, column ${e.column}` : ''}: ` : ''}
-            {e.message}
+            {e.detail ?? e.message}
+            {e.detail && <span class="aws-message"> (AWS: {e.message})</span>}
           </p>
         ))}
         {warnings.map((e) => (

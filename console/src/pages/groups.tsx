@@ -4,6 +4,7 @@ import { api } from '../api';
 import { Link } from '../router';
 import { Alert, PageHeader, TextField, useAction, when } from '../ui';
 import { AttachedPolicies } from './attached';
+import { InlinePolicies } from './manage';
 
 /** The group list with a create form. */
 export function Groups() {
@@ -101,6 +102,7 @@ export function GroupDetail(props: { name: string }) {
         </button>
       </form>
       <AttachedPolicies kind="groups" name={d.group.GroupName} policies={d.attachedPolicies} reload={load} />
+      <InlinePolicies kind="groups" name={d.group.GroupName} />
     </section>
   );
 }

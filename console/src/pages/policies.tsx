@@ -4,6 +4,8 @@ import { api } from '../api';
 import { Link, navigate } from '../router';
 import { Alert, PageHeader, TextField, useAction, when } from '../ui';
 import { PolicyEditor } from './editor';
+import { DeleteEntity } from './manage';
+import { PolicyVersions } from './policy-versions';
 import { pretty } from './roles';
 
 const STARTER = '{\n    "Version": "2012-10-17",\n    "Statement": [\n        {\n            "Effect": "Allow",\n            "Action": [],\n            "Resource": "*"\n        }\n    ]\n}';
@@ -12,32 +14,62 @@ const STARTER = '{\n    "Version": "2012-10-17",\n    "Statement": [\n        {\
 export function Policies(props: { search: URLSearchParams }) {
   const [scope, setScope] = useState(props.search.get('scope') === 'AWS' ? 'AWS' : 'Local');
   const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
   const [data, setData] = useState<any>(null);
   const { error, run } = useAction();
   useEffect(() => {
-    const t = setTimeout(() => void run(async () => setData(await api('GET', `/iam/policies?scope=${scope}&q=${encodeURIComponent(q)}`))), 200);
+    const t = setTimeout(() => void run(async () => setData(await api('GET', `/iam/policies?scope=${scope}&q=${encodeURIComponent(q)}&page=${page}&pageSize=${pageSize}`))), 200);
     return () => clearTimeout(t);
-  }, [scope, q]);
+  }, [scope, q, page, pageSize]);
+  const filter = (v: string) => {
+    setQ(v);
+    setPage(1);
+  };
   return (
     <section>
       <PageHeader title="Policies">
+        <button type="button" onClick={() => navigate('/policy-simulator')}>
+          Simulate policies
+        </button>
         <button type="button" class="primary" onClick={() => (sessionStorage.removeItem('kamen:draft-policy'), navigate('/iam/policies/new'))}>
           Create policy
         </button>
       </PageHeader>
       <div role="tablist" aria-label="Policy type" class="tabs">
-        <button type="button" role="tab" aria-selected={scope === 'Local'} onClick={() => setScope('Local')}>
+        <button type="button" role="tab" aria-selected={scope === 'Local'} onClick={() => (setScope('Local'), setPage(1))}>
           Customer managed
         </button>
-        <button type="button" role="tab" aria-selected={scope === 'AWS'} onClick={() => setScope('AWS')}>
+        <button type="button" role="tab" aria-selected={scope === 'AWS'} onClick={() => (setScope('AWS'), setPage(1))}>
           AWS managed
         </button>
       </div>
-      <TextField label="Filter policies by name" name="policyFilter" value={q} onInput={setQ} />
+      <TextField label="Filter policies by name" name="policyFilter" value={q} onInput={filter} />
       {error && <Alert>{error}</Alert>}
       {data && (
         <>
-          <p aria-live="polite">{data.total} policies</p>
+          <div class="pager" role="navigation" aria-label="Pages">
+            <span aria-live="polite" data-testid="policy-count">
+              {data.total} policies
+            </span>
+            <button type="button" aria-label="Previous page" disabled={data.page <= 1} onClick={() => setPage(data.page - 1)}>
+              ‹
+            </button>
+            <span data-testid="policy-page">
+              Page {data.page} of {data.pages}
+            </span>
+            <button type="button" aria-label="Next page" disabled={data.page >= data.pages} onClick={() => setPage(data.page + 1)}>
+              ›
+            </button>
+            <label>
+              Rows per page{' '}
+              <select value={String(pageSize)} onChange={(e) => (setPageSize(Number((e.target as HTMLSelectElement).value)), setPage(1))}>
+                {[10, 25, 50, 100].map((n) => (
+                  <option value={String(n)}>{n}</option>
+                ))}
+              </select>
+            </label>
+          </div>
           <table>
             <thead>
               <tr>
@@ -68,18 +100,24 @@ export function Policies(props: { search: URLSearchParams }) {
 export function PolicyDetail(props: { arn: string }) {
   const [d, setD] = useState<any>(null);
   const { error, run } = useAction();
-  useEffect(() => void run(async () => setD(await api('GET', `/iam/policy?arn=${encodeURIComponent(props.arn)}`))), [props.arn]);
+  const load = () => void run(async () => setD(await api('GET', `/iam/policy?arn=${encodeURIComponent(props.arn)}`)));
+  useEffect(load, [props.arn]);
   if (!d) return error ? <Alert>{error}</Alert> : <p>Loading…</p>;
+  const customer = !d.policy.Arn.includes(':aws:policy/');
   return (
     <section>
-      <PageHeader title={d.policy.PolicyName} />
+      <PageHeader title={d.policy.PolicyName}>
+        {customer && <DeleteEntity what="policy" name={d.policy.PolicyName} path={`/iam/policy?arn=${encodeURIComponent(d.policy.Arn)}`} done="/iam/policies" steps="It is detached from every user, group and role, and its other versions are deleted first." />}
+      </PageHeader>
       <dl class="props">
         <dt>ARN</dt>
         <dd>
           <code>{d.policy.Arn}</code>
         </dd>
         <dt>Type</dt>
-        <dd>{d.policy.Arn.includes(':aws:policy/') ? 'AWS managed' : 'Customer managed'}</dd>
+        <dd>{customer ? 'Customer managed' : 'AWS managed'}</dd>
+        <dt>Description</dt>
+        <dd data-testid="policy-description">{d.policy.Description || '—'}</dd>
         <dt>Default version</dt>
         <dd>{d.policy.DefaultVersionId}</dd>
         <dt>Updated</dt>
@@ -87,6 +125,7 @@ export function PolicyDetail(props: { arn: string }) {
       </dl>
       <h2>Policy document</h2>
       <pre data-testid="policy-document">{pretty(d.document)}</pre>
+      {customer && <PolicyVersions arn={d.policy.Arn} current={d.document} reload={load} />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { Link, navigate } from '../router';
 import { Alert, CopyButton, PageHeader, useAction, when } from '../ui';
 import { AttachedPolicies } from './attached';
 import { PolicyEditor } from './editor';
+import { DeleteEntity, InlinePolicies } from './manage';
 
 /** Pretty-prints JSON text (or returns it unchanged when it does not parse). */
 export function pretty(text: string): string {
@@ -79,7 +80,9 @@ export function RoleDetail(props: { name: string }) {
   if (!d) return error ? <Alert>{error}</Alert> : <p>Loading…</p>;
   return (
     <section>
-      <PageHeader title={d.role.RoleName} />
+      <PageHeader title={d.role.RoleName}>
+        <DeleteEntity what="role" name={d.role.RoleName} path={`/iam/roles/${encodeURIComponent(d.role.RoleName)}`} done="/iam/roles" steps="It is removed from its instance profiles, its inline policies are deleted and its managed policies detached first." />
+      </PageHeader>
       {error && <Alert>{error}</Alert>}
       <dl class="props">
         <dt>ARN</dt>
@@ -87,7 +90,9 @@ export function RoleDetail(props: { name: string }) {
           <code>{d.role.Arn}</code> <CopyButton text={d.role.Arn} label="Copy role ARN" />
         </dd>
         <dt>Description</dt>
-        <dd>{d.role.Description ?? '—'}</dd>
+        <dd>
+          <RoleDescription name={d.role.RoleName} description={d.role.Description ?? ''} reload={load} />
+        </dd>
         <dt>Maximum session duration</dt>
         <dd>{Math.round(d.role.MaxSessionDuration / 3600)} hour(s)</dd>
         <dt>Link to switch roles in console</dt>
@@ -138,6 +143,48 @@ export function RoleDetail(props: { name: string }) {
         )}
       </section>
       <AttachedPolicies kind="roles" name={d.role.RoleName} policies={d.attachedPolicies} reload={load} />
+      <InlinePolicies kind="roles" name={d.role.RoleName} />
     </section>
+  );
+}
+
+/** A role's description, editable in place (UpdateRoleDescription). */
+function RoleDescription(props: { name: string; description: string; reload: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(props.description);
+  const { busy, error, run } = useAction();
+  if (!editing) {
+    return (
+      <>
+        <span data-testid="role-description">{props.description || '—'}</span>{' '}
+        <button type="button" onClick={() => (setText(props.description), setEditing(true))}>
+          Edit description
+        </button>
+      </>
+    );
+  }
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(async () => {
+          await api('PUT', `/iam/roles/${encodeURIComponent(props.name)}/description`, { description: text });
+          setEditing(false);
+          props.reload();
+        });
+      }}
+    >
+      {error && <Alert>{error}</Alert>}
+      <label>
+        Role description
+        <textarea value={text} maxLength={1000} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      </label>
+      <button type="submit" class="primary" disabled={busy}>
+        Save description
+      </button>
+      <button type="button" onClick={() => setEditing(false)}>
+        Cancel
+      </button>
+    </form>
   );
 }

@@ -4,6 +4,7 @@ import { api, download } from '../api';
 import { Link, navigate } from '../router';
 import { Alert, Checkbox, PageHeader, TextField, useAction, when } from '../ui';
 import { AttachedPolicies, PolicyPicker } from './attached';
+import { ConsoleAccess, DeleteEntity, InlinePolicies, MfaDevices } from './manage';
 
 /** The user list. */
 export function Users() {
@@ -139,7 +140,9 @@ export function UserDetail(props: { name: string }) {
   if (!d) return error ? <Alert>{error}</Alert> : <p>Loading…</p>;
   return (
     <section>
-      <PageHeader title={d.user.UserName} />
+      <PageHeader title={d.user.UserName}>
+        <DeleteEntity what="user" name={d.user.UserName} path={`/iam/users/${encodeURIComponent(d.user.UserName)}`} done="/iam/users" steps="Its console password, access keys, signing certificates, SSH public keys, service-specific credentials and MFA devices are deleted, its inline policies deleted, its managed policies detached and it is removed from its groups first." />
+      </PageHeader>
       {error && <Alert>{error}</Alert>}
       <dl class="props">
         <dt>ARN</dt>
@@ -156,6 +159,9 @@ export function UserDetail(props: { name: string }) {
         <dd>{d.groups.map((g: any) => g.GroupName).join(', ') || '—'}</dd>
       </dl>
       <AttachedPolicies kind="users" name={d.user.UserName} policies={d.attachedPolicies} reload={load} />
+      <InlinePolicies kind="users" name={d.user.UserName} />
+      <ConsoleAccess userName={d.user.UserName} enabled={d.loginProfile !== null} reload={load} />
+      <MfaDevices userName={d.user.UserName} devices={d.mfaDevices} reload={load} />
       <section aria-labelledby="keys-title">
         <h2 id="keys-title">Access keys</h2>
         {newKey && (
@@ -199,6 +205,9 @@ export function UserDetail(props: { name: string }) {
                 <td>{k.Status}</td>
                 <td>{when(k.CreateDate)}</td>
                 <td>
+                  <button type="button" disabled={busy} onClick={() => run(async () => (await api('PUT', `/iam/users/${encodeURIComponent(d.user.UserName)}/access-keys/${k.AccessKeyId}`, { status: k.Status === 'Active' ? 'Inactive' : 'Active' }), load()))}>
+                    {k.Status === 'Active' ? 'Deactivate' : 'Activate'} {k.AccessKeyId}
+                  </button>
                   <button type="button" disabled={busy} onClick={() => run(async () => (await api('DELETE', `/iam/users/${encodeURIComponent(d.user.UserName)}/access-keys/${k.AccessKeyId}`), load()))}>
                     Delete {k.AccessKeyId}
                   </button>

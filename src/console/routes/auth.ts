@@ -1,4 +1,6 @@
 /** Sign-in (IAM user, root, MFA step, forced password change), the session view, and sign-out. */
+import { requestId } from '../../ids.js';
+import { recordConsoleLogin, type ConsoleRequest } from '../../audit/console-events.js';
 import { randomBytes } from 'node:crypto';
 import { mintConsoleCredentials } from '../credentials.js';
 import { ConsoleError, str, type ConsoleDeps, type Route, type RouteContext } from '../http.js';
@@ -44,13 +46,26 @@ export async function sessionView(deps: ConsoleDeps, s: ConsoleSession, ctx: Rou
   };
 }
 
+/** The facts of a console request its sign-in events are recorded with. */
+export function consoleRequest(deps: ConsoleDeps, ctx: RouteContext): ConsoleRequest {
+  return { requestId: requestId(), nowMs: deps.clock.now(), sourceIp: ctx.conn.sourceIp, userAgent: '', secureTransport: deps.secure, ...(ctx.host ? { host: ctx.host } : {}), loginTo: `${deps.origin(ctx.host)}/` };
+}
+
 /** The sign-in routes. */
 export function authRoutes(deps: ConsoleDeps): Route[] {
   const pending = new Map<string, Pending>();
 
+  /** Records the attempt's ConsoleLogin event (auditing on). */
+  async function recordLogin(ctx: RouteContext, attempt: { account?: string; userName?: string; email?: string; mfaCode?: string }, out: SignInOutcome): Promise<void> {
+    const record = deps.recordEvent;
+    if (!record) return;
+    const audit = { getUser: (a: string, u: string) => deps.store.getUser(a, u), getRootUserByEmail: (e: string) => deps.store.getRootUserByEmail(e), resolveAccount: (x: string) => deps.signIn.resolveAccount(x), record };
+    await recordConsoleLogin(audit, consoleRequest(deps, ctx), attempt, out);
+  }
+
   async function startSession(ctx: RouteContext, principal: ConsolePrincipal, mfa: boolean): Promise<Record<string, unknown>> {
     const creds = await mintConsoleCredentials(deps.store, deps.clock, principal, mfa);
-    const s = deps.sessions.create(principal, mfa, creds);
+    const s = await deps.sessions.create(principal, mfa, creds);
     ctx.replyHeaders['set-cookie'] = sessionCookieHeader(deps.sessions.cookieFor(s), (s.expiresAt - deps.clock.now()) / 1000, deps.secure);
     ctx.session = s;
     return { status: 'ok' };
@@ -86,7 +101,9 @@ export function authRoutes(deps: ConsoleDeps): Route[] {
       handler: async (ctx) => {
         const b = ctx.body;
         const mfaCode = str(b, 'mfaCode', { optional: true });
-        const out = await deps.signIn.user({ account: str(b, 'account', { max: 64 }), userName: str(b, 'userName', { max: 64 }), password: str(b, 'password', { raw: true, max: 128 }), ...(mfaCode ? { mfaCode } : {}) });
+        const attempt = { account: str(b, 'account', { max: 64 }), userName: str(b, 'userName', { max: 64 }), ...(mfaCode ? { mfaCode } : {}) };
+        const out = await deps.signIn.user({ ...attempt, password: str(b, 'password', { raw: true, max: 128 }), source: ctx.conn.sourceIp });
+        await recordLogin(ctx, attempt, out);
         return answer(ctx, out);
       },
     },
@@ -97,7 +114,10 @@ export function authRoutes(deps: ConsoleDeps): Route[] {
       handler: async (ctx) => {
         const b = ctx.body;
         const mfaCode = str(b, 'mfaCode', { optional: true });
-        return answer(ctx, await deps.signIn.root({ email: str(b, 'email', { max: 256 }), password: str(b, 'password', { raw: true, max: 128 }), ...(mfaCode ? { mfaCode } : {}) }));
+        const attempt = { email: str(b, 'email', { max: 256 }), ...(mfaCode ? { mfaCode } : {}) };
+        const out = await deps.signIn.root({ ...attempt, password: str(b, 'password', { raw: true, max: 128 }), source: ctx.conn.sourceIp });
+        await recordLogin(ctx, attempt, out);
+        return answer(ctx, out);
       },
     },
     {
@@ -129,7 +149,7 @@ export function authRoutes(deps: ConsoleDeps): Route[] {
       path: '/signout',
       auth: true,
       handler: async (ctx) => {
-        deps.sessions.destroy(ctx.requireSession().id);
+        await deps.sessions.destroy(ctx.requireSession().id);
         ctx.replyHeaders['set-cookie'] = sessionCookieHeader('', 0, deps.secure);
         return { status: 'signed-out' };
       },

@@ -4,6 +4,7 @@ import { decodePolicyDocument } from '../aws-client.js';
 import { ConsoleError, listAll, str, strList, type ConsoleDeps, type Route, type RouteContext } from '../http.js';
 import { buildAccountTrustPolicy, trustOptionsProblem } from '../shared/trust-policy.js';
 import { csvLine } from '../csv.js';
+import { attachChangePassword } from './iam-manage.js';
 
 const KINDS = { users: 'User', groups: 'Group', roles: 'Role' } as const;
 
@@ -61,6 +62,8 @@ export function iamRoutes(deps: ConsoleDeps): Route[] {
       const policyArns = strList(b, 'policyArns');
       const out = await ctx.api('iam', 'CreateUser', { UserName: userName, Tags: tagsFrom(b) });
       if (consoleAccess) await ctx.api('iam', 'CreateLoginProfile', { UserName: userName, Password: password, PasswordResetRequired: b['requireReset'] === true });
+      // As AWS's console does: a user who must create a new password at next sign-in gets IAMUserChangePassword.
+      if (consoleAccess && b['requireReset'] === true) await attachChangePassword(ctx, userName);
       for (const g of groups) await ctx.api('iam', 'AddUserToGroup', { UserName: userName, GroupName: g });
       for (const arn of policyArns) await ctx.api('iam', 'AttachUserPolicy', { UserName: userName, PolicyArn: arn });
       const link = signInLink(deps, ctx, currentAccount(ctx));
@@ -144,7 +147,9 @@ export function iamRoutes(deps: ConsoleDeps): Route[] {
       const RoleName = ctx.params['name']!;
       const [g, p] = await Promise.all([ctx.api('iam', 'GetRole', { RoleName }), ctx.api('iam', 'ListAttachedRolePolicies', { RoleName })]);
       const role = withTrust(g['Role']);
-      const link = `${deps.origin(ctx.host)}/console/switchrole?account=${currentAccount(ctx)}&roleName=${encodeURIComponent(RoleName)}`;
+      // AWS's link names a role with a path as path/name; encodeURI keeps the slashes readable.
+      const pathAndName = `${String(role['Path'] ?? '/').slice(1)}${String(role['RoleName'] ?? RoleName)}`;
+      const link = `${deps.origin(ctx.host)}/switchrole?account=${currentAccount(ctx)}&roleName=${encodeURIComponent(pathAndName).replace(/%2F/g, '/')}`;
       return { role, attachedPolicies: p['AttachedPolicies'] ?? [], switchRoleLink: link };
     }),
     r('PUT', '/iam/roles/:name/trust', async (ctx) => {
@@ -173,7 +178,11 @@ export function iamRoutes(deps: ConsoleDeps): Route[] {
         return n === q ? 0 : n.startsWith(q) ? 1 : 2;
       };
       const hits = q ? all.filter((p) => String(p['PolicyName']).toLowerCase().includes(q)).sort((a, b) => rank(a) - rank(b)) : all;
-      return { policies: hits.slice(0, 200), total: hits.length };
+      // Pages as the console's tables page them: a page size of 10, 25, 50 or 100 rows, pages numbered from 1.
+      const size = [10, 25, 50, 100].includes(Number(ctx.query.get('pageSize'))) ? Number(ctx.query.get('pageSize')) : 25;
+      const pages = Math.max(1, Math.ceil(hits.length / size));
+      const page = Math.min(Math.max(1, Math.floor(Number(ctx.query.get('page')) || 1)), pages);
+      return { policies: hits.slice((page - 1) * size, page * size), total: hits.length, page, pageSize: size, pages };
     }),
     r('GET', '/iam/policy', async (ctx) => {
       const PolicyArn = ctx.query.get('arn');

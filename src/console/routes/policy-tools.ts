@@ -1,12 +1,15 @@
-/** Policy tools: the engine's validator as you type, and the action catalog for the policy generator. */
+/** Policy tools: the engine's validator as you type, the action catalog for the policy generator, and the simulator. */
 import { validatePolicy, type PolicyKind } from '../../policy/index.js';
 import { ConsoleError, str, type ConsoleDeps, type Route } from '../http.js';
+import { explainProblems } from '../policy-problems.js';
+import { policySimulatorRoutes } from './policy-simulator.js';
 
 const KINDS: ReadonlySet<string> = new Set(['identity', 'trust', 'resource', 'scp', 'boundary', 'session']);
 
 /** The policy-tool routes. */
 export function policyToolRoutes(deps: ConsoleDeps): Route[] {
   return [
+    ...policySimulatorRoutes(),
     {
       method: 'POST',
       path: '/policy/validate',
@@ -16,7 +19,7 @@ export function policyToolRoutes(deps: ConsoleDeps): Route[] {
         const kind = str(ctx.body, 'kind', { optional: true }) || 'identity';
         if (!KINDS.has(kind)) throw new ConsoleError(400, 'ValidationError', `kind must be one of ${[...KINDS].join(', ')}`);
         const r = validatePolicy(text, kind as PolicyKind, { catalog: await deps.catalog() });
-        return { errors: r.errors, warnings: r.warnings };
+        return { errors: explainProblems(text, r.errors), warnings: r.warnings };
       },
     },
     {

@@ -1,10 +1,17 @@
 /** Switch role (sts:AssumeRole as the signed-in identity), one-click switching from the history, and "Back to <user>". */
+import { consoleRequest } from './auth.js';
+import { switchRoleFacts } from '../../audit/console-events.js';
 import { ConsoleError, str, type ConsoleDeps, type Route } from '../http.js';
 import { pushHistory } from '../session.js';
 import { normalizeRoleColor } from '../shared/palette.js';
 
 /** AWS's console text when a switch fails. */
 export const SWITCH_FAILED = 'Invalid information in one or more fields. Check your information or contact your administrator.';
+
+/** A role name (IAM's [\w+=,.@-]{1,64}) after an optional path (IAM's path characters, without its slashes). */
+const ROLE_PATH_AND_NAME = /^(?:[\x21-\x2E\x30-\x7E]+\/)*[\w+=,.@-]{1,64}$/;
+/** An IAM path is at most 512 characters, a role name 64. */
+const MAX_PATH_AND_NAME = 512 + 64;
 
 /** How long a switched-role session lasts (AWS's console uses one hour). */
 const SWITCH_SECONDS = 3600;
@@ -20,8 +27,9 @@ export function switchRoleRoutes(deps: ConsoleDeps): Route[] {
         const s = ctx.requireSession();
         const b = ctx.body;
         const accountText = str(b, 'account', { max: 64 });
-        const roleName = str(b, 'roleName', { max: 64 });
-        if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new ConsoleError(400, 'ValidationError', SWITCH_FAILED);
+        // A role with a path is named path/name (roleName=team/ops/Admin), as in AWS's switch-role links.
+        const roleName = str(b, 'roleName', { max: MAX_PATH_AND_NAME }).replace(/^\/+/, '');
+        if (!ROLE_PATH_AND_NAME.test(roleName)) throw new ConsoleError(400, 'ValidationError', SWITCH_FAILED);
         const accountId = /^\d{12}$/.test(accountText) ? accountText : await deps.signIn.resolveAccount(accountText);
         if (!accountId) throw new ConsoleError(400, 'ValidationError', SWITCH_FAILED);
         const displayName = (str(b, 'displayName', { optional: true, max: 64 }) || `${roleName} @ ${accountText}`).slice(0, 64);
@@ -48,6 +56,10 @@ export function switchRoleRoutes(deps: ConsoleDeps): Route[] {
           credentials: { accessKeyId: c['AccessKeyId'], secretAccessKey: c['SecretAccessKey'], sessionToken: c['SessionToken'], expiration: new Date(c['Expiration']) },
         };
         s.history = pushHistory(s.history, { accountId, roleName, displayName, color });
+        if (deps.recordEvent) {
+          const session = { kind: 'assumed-role' as const, accountId, arn: s.switched.assumedRoleArn, userId: String(out['AssumedRoleUser']['AssumedRoleId']), accessKeyId: s.switched.credentials.accessKeyId };
+          deps.recordEvent(switchRoleFacts(consoleRequest(deps, ctx), session, s.principal.arn));
+        }
         return { status: 'ok', current: { accountId, arn: s.switched.assumedRoleArn, displayName, color } };
       },
     },

@@ -1,12 +1,25 @@
-/** Local certificate authority for proxy mode: persists a CA in the data dir and mints per-hostname leaf certificates. */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+/**
+ * Local certificate authority for proxy mode: persists a CA in the data dir and mints per-hostname leaf certificates.
+ * Minting never blocks the event loop: the one leaf key pair is generated in the thread pool on first use, and each
+ * leaf's signature is made by node:crypto in the thread pool; only the small ASN.1 assembly runs on the loop.
+ */
+import { createPrivateKey, generateKeyPair, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { createLru } from './lru.js';
 
 export interface CertificateAuthority {
   caPem: string;
-  certFor(servername: string): { key: string; cert: string };
+  /** The key and certificate (PEM) for one host name; minted off the event loop, cached per name (bounded LRU). */
+  certFor(servername: string): Promise<{ key: string; cert: string }>;
+  /** How many names have a certificate cached (at most the cache bound). */
+  cachedNames(): number;
+}
+
+export interface CaOptions {
+  /** Most leaf certificates kept (least recently used dropped first); default 512. */
+  maxCachedLeaves?: number;
 }
 
 const MAX_CACHED_LEAVES = 512;
@@ -51,7 +64,7 @@ function createCa(): { certPem: string; keyPem: string } {
 }
 
 /** Loads `<dataDir>/ca.pem` + `ca-key.pem`, creating them on first use, and returns a leaf-minting CA. */
-export function loadOrCreateCa(dataDir: string): CertificateAuthority {
+export function loadOrCreateCa(dataDir: string, opts: CaOptions = {}): CertificateAuthority {
   const certPath = join(dataDir, 'ca.pem');
   const keyPath = join(dataDir, 'ca-key.pem');
   let caPem: string;
@@ -70,22 +83,23 @@ export function loadOrCreateCa(dataDir: string): CertificateAuthority {
     chmodSync(certPath, 0o644);
   }
   const caCert = forge.pki.certificateFromPem(caPem);
-  const caKey = forge.pki.privateKeyFromPem(caKeyPem);
+  const caKey: KeyObject = createPrivateKey(caKeyPem);
   const caSki = caCert.generateSubjectKeyIdentifier().getBytes();
-
-  let leafKey: { privatePem: string; forgePublic: forge.pki.PublicKey } | undefined;
-  const cache = new Map<string, { key: string; cert: string }>();
-
-  function certFor(servername: string): { key: string; cert: string } {
-    const name = servername.toLowerCase();
-    const hit = cache.get(name);
-    if (hit) return hit;
+  // The leaf key pair is generated (in the thread pool) when the first certificate is asked for, then shared.
+  let leafKey: ReturnType<typeof generateLeafKey> | undefined;
+  const leafKeyPair = (): ReturnType<typeof generateLeafKey> => {
     if (!leafKey) {
-      const kp = rsaKeyPair();
-      leafKey = { privatePem: kp.privatePem, forgePublic: forge.pki.publicKeyFromPem(kp.publicPem) };
+      leafKey = generateLeafKey();
+      leafKey.catch(() => (leafKey = undefined));
     }
+    return leafKey;
+  };
+  const cache = createLru<Promise<{ key: string; cert: string }>>(opts.maxCachedLeaves ?? MAX_CACHED_LEAVES);
+
+  async function mint(name: string): Promise<{ key: string; cert: string }> {
+    const leaf = await leafKeyPair();
     const cert = forge.pki.createCertificate();
-    cert.publicKey = leafKey.forgePublic;
+    cert.publicKey = leaf.forgePublic;
     cert.serialNumber = randomSerial();
     const now = Date.now();
     cert.validity.notBefore = new Date(now - DAY_MS);
@@ -97,18 +111,38 @@ export function loadOrCreateCa(dataDir: string): CertificateAuthority {
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       { name: 'subjectAltName', altNames: [{ type: 2, value: name }] },
-      { name: 'subjectKeyIdentifier' },
+      { name: 'subjectKeyIdentifier', subjectKeyIdentifier: leaf.skiHex },
       { name: 'authorityKeyIdentifier', keyIdentifier: caSki },
     ]);
-    cert.sign(caKey, forge.md.sha256.create());
-    const out = { key: leafKey.privatePem, cert: forge.pki.certificateToPem(cert) };
-    if (cache.size >= MAX_CACHED_LEAVES) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(name, out);
-    return out;
+    cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids['sha256WithRSAEncryption']!;
+    cert.tbsCertificate = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+    const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+    // The RSA signature runs in libuv's thread pool (the callback form of crypto.sign).
+    const signature = await new Promise<Buffer>((resolve, reject) => sign('sha256', tbs, caKey, (err, sig) => (err ? reject(err) : resolve(sig))));
+    cert.signature = signature.toString('binary');
+    return { key: leaf.privatePem, cert: forge.pki.certificateToPem(cert) };
   }
 
-  return { caPem, certFor };
+  function certFor(servername: string): Promise<{ key: string; cert: string }> {
+    const name = servername.toLowerCase();
+    const hit = cache.get(name);
+    if (hit) return hit;
+    // The promise is cached at once, so a burst of CONNECTs to one new name mints it once.
+    const minted = mint(name);
+    cache.set(name, minted);
+    minted.catch(() => cache.delete(name));
+    return minted;
+  }
+
+  return { caPem, certFor, cachedNames: () => cache.size };
+}
+
+/** The one key pair every leaf certificate uses, generated in the thread pool. */
+async function generateLeafKey(): Promise<{ privatePem: string; forgePublic: forge.pki.PublicKey; skiHex: string }> {
+  const { privateKey, publicKey } = await new Promise<{ privateKey: string; publicKey: string }>((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }, (err, pub, priv) => (err ? reject(err) : resolve({ privateKey: priv, publicKey: pub }))),
+  );
+  const forgePublic = forge.pki.publicKeyFromPem(publicKey);
+  const skiHex = forge.util.bytesToHex(forge.pki.getPublicKeyFingerprint(forgePublic, { type: 'RSAPublicKey' }).getBytes());
+  return { privatePem: privateKey, forgePublic, skiHex };
 }

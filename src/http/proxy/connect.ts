@@ -2,10 +2,17 @@
 import type * as http from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import { servesHost } from '../route.js';
 import type { CertificateAuthority } from './ca.js';
+import { createLru } from './lru.js';
 
 export interface ProxyModeOptions {
+  /** Which CONNECT targets are AWS endpoints at all (others: 403); default isAwsHost. */
   allowHost?: (host: string, port: number) => boolean;
+  /** Which AWS hosts kamen serves (others: 502 naming the host); default: the services in route.ts. */
+  servesHost?: (host: string) => boolean;
+  /** Most TLS contexts kept, one per name (least recently used dropped first); default 512. */
+  maxContexts?: number;
 }
 
 /** Default policy: only *.amazonaws.com and *.api.aws on port 443. */
@@ -27,20 +34,21 @@ function parseAuthority(target: string | undefined): { host: string; port: numbe
 /** Handles one CONNECT: `target` is host:port; an allowed AWS host gets a local TLS endpoint that `serve` answers on. */
 export type ConnectHandler = (target: string | undefined, socket: Duplex, head: Buffer) => void;
 
-/** Builds the CONNECT handler: locally minted TLS per SNI name for allowed AWS hosts; never opens outbound connections. */
+/**
+ * Builds the CONNECT handler: locally minted TLS per SNI name for the AWS hosts kamen serves; never opens outbound
+ * connections. Certificates are minted off the event loop (see ca.ts), so a burst of new names stalls no other client.
+ */
 export function createConnectHandler(ca: CertificateAuthority, serve: (tlsSocket: tls.TLSSocket) => void, opts: ProxyModeOptions = {}): ConnectHandler {
   const allow = opts.allowHost ?? isAwsHost;
-  const contexts = new Map<string, tls.SecureContext>();
-  const contextFor = (name: string): tls.SecureContext => {
+  const serves = opts.servesHost ?? servesHost;
+  const contexts = createLru<Promise<tls.SecureContext>>(opts.maxContexts ?? 512);
+  const contextFor = (name: string): Promise<tls.SecureContext> => {
     const key = name.toLowerCase();
     let ctx = contexts.get(key);
     if (!ctx) {
-      ctx = tls.createSecureContext(ca.certFor(key));
-      if (contexts.size >= 512) {
-        const oldest = contexts.keys().next().value;
-        if (oldest !== undefined) contexts.delete(oldest);
-      }
+      ctx = ca.certFor(key).then((pair) => tls.createSecureContext(pair));
       contexts.set(key, ctx);
+      ctx.catch(() => contexts.delete(key));
     }
     return ctx;
   };
@@ -49,8 +57,10 @@ export function createConnectHandler(ca: CertificateAuthority, serve: (tlsSocket
     socket.on('error', () => socket.destroy());
     const target = parseAuthority(rawTarget);
     let ok = false;
+    let served = false;
     try {
       ok = target !== undefined && allow(target.host, target.port);
+      served = ok && serves(target!.host);
     } catch {
       ok = false;
     }
@@ -58,39 +68,46 @@ export function createConnectHandler(ca: CertificateAuthority, serve: (tlsSocket
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    let fallback: tls.SecureContext;
-    try {
-      fallback = contextFor(target.host);
-    } catch {
-      socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    if (!served) {
+      refuse(socket, `kamen does not serve ${target.host}: proxy mode answers only the AWS services kamen implements\n`);
       return;
     }
-    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    if (head && head.length > 0) socket.unshift(head);
-    const tlsSocket = new tls.TLSSocket(socket, {
-      isServer: true,
-      secureContext: fallback,
-      ALPNProtocols: ['http/1.1'],
-      SNICallback: (servername, cb) => {
-        try {
-          const name = servername.toLowerCase();
-          if (!allow(name, target.port)) {
-            cb(null, fallback);
-            return;
-          }
-          cb(null, contextFor(name));
-        } catch (err) {
-          cb(err as Error);
-        }
+    contextFor(target.host).then(
+      (fallback) => {
+        if (socket.destroyed) return;
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head && head.length > 0) socket.unshift(head);
+        const tlsSocket = new tls.TLSSocket(socket, {
+          isServer: true,
+          secureContext: fallback,
+          ALPNProtocols: ['http/1.1'],
+          SNICallback: (servername, cb) => {
+            const name = servername.toLowerCase();
+            let use: Promise<tls.SecureContext>;
+            try {
+              use = allow(name, target.port) && serves(name) ? contextFor(name) : Promise.resolve(fallback);
+            } catch (err) {
+              use = Promise.reject(err);
+            }
+            use.then((ctx) => cb(null, ctx), (err: Error) => cb(err));
+          },
+        });
+        tlsSocket.on('error', () => {
+          tlsSocket.destroy();
+          socket.destroy();
+        });
+        tlsSocket.on('close', () => socket.destroy());
+        serve(tlsSocket);
       },
-    });
-    tlsSocket.on('error', () => {
-      tlsSocket.destroy();
-      socket.destroy();
-    });
-    tlsSocket.on('close', () => socket.destroy());
-    serve(tlsSocket);
+      () => refuse(socket, `kamen could not make a certificate for ${target.host}\n`),
+    );
   };
+}
+
+/** Answers a CONNECT with 502 and a one-line reason, then closes. */
+function refuse(socket: Duplex, reason: string): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\nConnection: close\r\n\r\n${reason}`);
 }
 
 /** Installs a 'connect' handler on a node:http server that serves the tunnels with that same server. */

@@ -77,18 +77,19 @@ export function conditionValues(v: unknown): string[] | undefined {
  *   otherwise              → false
  * Present: unqualified = any request value matches (negated: none does); ForAnyValue = some value passes;
  * ForAllValues = every value passes (a value passes a negated operator when it matches no policy value).
+ * A policy value whose variable has no value in the request is null: it equals and is like nothing, so it never
+ * matches (StringEquals against it is false, StringNotEquals true), as IAM documents for policy variables with no value.
  */
 export function compileCondition(op: ParsedOperator, key: string, values: string[]): ConditionTest | string {
   const c = op.def.compile(values);
   if (typeof c === 'string') return c;
   const k = key.toLowerCase();
-  const { test, resolvable } = c;
+  const { test } = c;
   if (op.def.name === 'Null') return (ctx) => test(contextKeys(ctx).get(k)?.length ? 'true' : 'false', ctx);
   const negated = op.def.negated;
   const missing = op.ifExists || op.qualifier === 'all' ? true : op.qualifier === 'any' ? false : negated;
   const q = op.qualifier;
   return (ctx) => {
-    if (resolvable !== undefined && !resolvable(ctx)) return false;
     const vals = contextKeys(ctx).get(k);
     if (vals === undefined || vals.length === 0) return missing;
     if (q === 'all') {

@@ -7,7 +7,7 @@ export type ValueTest = (contextValue: string, ctx: RequestContext) => boolean;
 /** A compiled operator instance: the value test, plus a check that its policy variables resolve. */
 export interface CompiledValues {
   test: ValueTest;
-  /** False when a policy variable in the values has no value in this request (the condition then fails). */
+  /** False when a policy variable in the values has no value in this request (informational: such a value matches nothing). */
   resolvable?: (ctx: RequestContext) => boolean;
 }
 

@@ -13,7 +13,7 @@ export interface SizeLimit {
  *   identity / boundary (managed policy)  6144 characters, whitespace not counted
  *   trust (role trust policy)             2048 characters, whitespace not counted (quota raisable to 4096)
  *   resource                              20480 (S3 bucket policy size; services differ)
- *   scp                                   5120 characters, whitespace counted
+ *   scp, rcp                              5120 characters, whitespace counted
  *   session (inline session policy)       2048 characters (the plain-text parameter limit; the packed size is checked by STS)
  */
 export const DEFAULT_LIMITS: Record<PolicyKind, SizeLimit> = {
@@ -22,6 +22,7 @@ export const DEFAULT_LIMITS: Record<PolicyKind, SizeLimit> = {
   trust: { chars: 2048, countWhitespace: false, message: (n) => `Cannot exceed quota for ACLSizePerRole: ${n}` },
   resource: { chars: 20480, countWhitespace: false, message: (n) => `Policy document exceeds the maximum size of ${n} characters` },
   scp: { chars: 5120, countWhitespace: true, message: (n) => `Policy document exceeds the maximum size of ${n} characters` },
+  rcp: { chars: 5120, countWhitespace: true, message: (n) => `Policy document exceeds the maximum size of ${n} characters` },
   session: { chars: 2048, countWhitespace: true, message: (n) => `1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to ${n}` },
 };
 

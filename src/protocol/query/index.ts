@@ -3,7 +3,9 @@ import { KamenError } from '../../errors.js';
 import { requestParams } from '../form.js';
 import type { Codec, WireRequest, WireResponse } from '../index.js';
 import type { ServiceModel } from '../model.js';
-import { PatternCache, validateValue, validationMessage } from '../validate.js';
+import { arnParamsOf, checkArnParams } from '../arn-params.js';
+import { iamPathRules } from '../iam-paths.js';
+import { PatternCache, showsValues, validateValue, validationMessage } from '../validate.js';
 import { wireError } from '../wire-errors.js';
 import { type Dialect, ParamDecoder, XmlRenderer, missingAction, xmlEscape } from '../xml.js';
 
@@ -14,6 +16,8 @@ export function createXmlCodec(model: ServiceModel, dialect: Dialect): Codec {
   const decoder = new ParamDecoder(model, dialect);
   const renderer = new XmlRenderer(model);
   const patterns = new PatternCache();
+  const showValues = showsValues(model.metadata.endpointPrefix);
+  const paths = iamPathRules(model);
   const ns = dialect === 'ec2' ? model.metadata.xmlNamespace!.replace(/\/?$/, '/') : model.metadata.xmlNamespace!;
   const version = model.metadata.apiVersion;
   const xmlHeaders = (requestId: string): Record<string, string> => ({ 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
@@ -66,8 +70,12 @@ export function createXmlCodec(model: ServiceModel, dialect: Dialect): Codec {
         }
         return input;
       }
-      validateValue(model, patterns, model.shapes[op.input]!, input, '', errors);
+      validateValue(paths.model, patterns, paths.model.shapes[op.input]!, input, '', errors, showValues);
       if (errors.length) throw new KamenError('ERR_VALIDATION', validationMessage(errors));
+      paths.check(operation, input);
+      // ARN members AWS parses before it authorizes (malformed → 400, never NoSuchEntity/AccessDenied).
+      const arnMembers = arnParamsOf(model.metadata.endpointPrefix, operation);
+      if (arnMembers) checkArnParams(arnMembers, input);
       return input;
     },
     renderResult(operation: string, output: unknown, requestId: string): WireResponse {

@@ -1,4 +1,8 @@
-/** Access keys: Create/Update/Delete/ListAccessKeys and GetAccessKeyLastUsed (no UserName → the caller, root included). */
+/**
+ * Access keys: Create/Update/Delete/ListAccessKeys and GetAccessKeyLastUsed (no UserName → the caller, root included;
+ * GetAccessKeyLastUsed is authorized on the key's owner).
+ * Each write checks the user, the key's owner and the 2-key quota in the same store transaction as the write.
+ */
 import { KamenError } from '../../errors.js';
 import { accessKeyId, secretAccessKey } from '../../ids.js';
 import type { AccessKey } from '../../store/store.js';
@@ -10,6 +14,11 @@ export const ACCESS_KEY_QUOTA = 2;
 
 function noKey(id: string): KamenError {
   return new KamenError('ERR_NO_SUCH_ENTITY', `The Access Key with id ${id} cannot be found.`);
+}
+
+/** GetAccessKeyLastUsed for a key the caller's account does not hold: AccessDenied on the resource `access key <id>`. */
+function unknownKeyDenied(ctx: OperationContext, id: string): KamenError {
+  return new KamenError('ERR_ACCESS_DENIED', `User: ${ctx.caller.arn} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${id}`);
 }
 
 /** The target's stored name (undefined = root) after checking the user exists. */
@@ -40,8 +49,9 @@ export function accessKeyOperations(): Record<string, Operation> {
   return {
     CreateAccessKey: async (ctx, input: Input) => {
       const acct = account(ctx);
-      const userName = await resolveTarget(ctx, input);
+      // One transaction: concurrent creates for one user cannot both pass the quota check.
       return ctx.store.transaction(async () => {
+        const userName = await resolveTarget(ctx, input);
         if ((await ctx.store.listAccessKeys(acct, userName)).length >= ACCESS_KEY_QUOTA) {
           throw new KamenError('ERR_LIMIT_EXCEEDED', `Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEY_QUOTA}`);
         }
@@ -60,16 +70,20 @@ export function accessKeyOperations(): Record<string, Operation> {
     },
 
     UpdateAccessKey: async (ctx, input: Input) => {
-      const userName = await resolveTarget(ctx, input);
-      const key = await ownKey(ctx, userName, String(input['AccessKeyId']));
-      await ctx.store.updateAccessKey(key.accessKeyId, { status: input['Status'] === 'Inactive' ? 'Inactive' : 'Active' });
+      await ctx.store.transaction(async () => {
+        const userName = await resolveTarget(ctx, input);
+        const key = await ownKey(ctx, userName, String(input['AccessKeyId']));
+        await ctx.store.updateAccessKey(key.accessKeyId, { status: input['Status'] === 'Inactive' ? 'Inactive' : 'Active' });
+      });
       return {};
     },
 
     DeleteAccessKey: async (ctx, input: Input) => {
-      const userName = await resolveTarget(ctx, input);
-      const key = await ownKey(ctx, userName, String(input['AccessKeyId']));
-      await ctx.store.deleteAccessKey(key.accessKeyId);
+      await ctx.store.transaction(async () => {
+        const userName = await resolveTarget(ctx, input);
+        const key = await ownKey(ctx, userName, String(input['AccessKeyId']));
+        await ctx.store.deleteAccessKey(key.accessKeyId);
+      });
       return {};
     },
 
@@ -83,7 +97,9 @@ export function accessKeyOperations(): Record<string, Operation> {
     GetAccessKeyLastUsed: async (ctx, input: Input) => {
       const id = String(input['AccessKeyId']);
       const key = await ctx.store.getAccessKey(id);
-      if (!key || key.accountId !== account(ctx)) throw noKey(id);
+      // AWS answers a key its account does not hold as it answers a denied request (the API names no NoSuchEntity
+      // here); the request itself was authorized on the key's owner (src/authz/targets.ts, ${AccessKeyOwnerArn}).
+      if (!key || key.accountId !== account(ctx)) throw unknownKeyDenied(ctx, id);
       const last: Input = key.lastUsed
         ? { LastUsedDate: key.lastUsed.date, ServiceName: key.lastUsed.serviceName, Region: key.lastUsed.region }
         : { ServiceName: 'N/A', Region: 'N/A' };

@@ -5,6 +5,7 @@ import { policyNameOfArn } from './attachments.js';
 import { account, catalogOf, encodeDoc, groupOut, listAll, paginate, roleOut, userOut, instanceProfileOut, profileRoles, type IamDeps, type Input } from './common.js';
 import { accountPolicyUsage, awsPolicyOut, localPolicyOut } from './policies.js';
 import { versionOut } from './policy-versions.js';
+import { globalEndpointTokenVersion } from './sts-preferences.js';
 
 /** IAM's default quotas as GetAccountSummary reports them. */
 export const SUMMARY_QUOTAS: Record<string, number> = {
@@ -63,6 +64,7 @@ async function summary(ctx: OperationContext): Promise<Record<string, number>> {
     AccountPasswordPresent: root ? 1 : 0,
     AccountSigningCertificatesPresent: 0,
     PolicyVersionsInUse: versions,
+    GlobalEndpointTokenVersion: await globalEndpointTokenVersion(s, acct),
   };
 }
 
@@ -71,17 +73,22 @@ export function accountOperations(deps: IamDeps): Record<string, Operation> {
   return {
     CreateAccountAlias: async (ctx, input: Input) => {
       const alias = String(input['AccountAlias']);
-      const owner = await ctx.store.getAccountIdByAlias(alias);
-      if (owner !== undefined && owner !== account(ctx)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `The account alias ${alias} already exists.`);
-      await ctx.store.setAccountAlias(account(ctx), alias);
+      await ctx.store.transaction(async () => {
+        const owner = await ctx.store.getAccountIdByAlias(alias);
+        if (owner !== undefined && owner !== account(ctx)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `The account alias ${alias} already exists.`);
+        await ctx.store.setAccountAlias(account(ctx), alias);
+      });
       return {};
     },
 
     DeleteAccountAlias: async (ctx, input: Input) => {
       const alias = String(input['AccountAlias']);
-      const current = await ctx.store.getAccountAlias(account(ctx));
-      if (current !== alias) throw new KamenError('ERR_NO_SUCH_ENTITY', `The account alias ${alias} cannot be found.`);
-      await ctx.store.setAccountAlias(account(ctx), undefined);
+      // One transaction: a concurrent CreateAccountAlias cannot replace the alias between the check and the delete.
+      await ctx.store.transaction(async () => {
+        const current = await ctx.store.getAccountAlias(account(ctx));
+        if (current !== alias) throw new KamenError('ERR_NO_SUCH_ENTITY', `The account alias ${alias} cannot be found.`);
+        await ctx.store.setAccountAlias(account(ctx), undefined);
+      });
       return {};
     },
 

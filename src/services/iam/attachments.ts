@@ -33,6 +33,8 @@ export function attachmentOperations(deps: IamDeps): Record<string, Operation> {
         throw new KamenError('ERR_POLICY_NOT_ATTACHABLE', 'Cannot attach a Service Role Policy to a Customer Role.');
       }
       await ctx.store.transaction(async () => {
+        // Checked again in the transaction: a concurrent DeletePolicy cannot leave an attachment to a deleted policy.
+        await attachablePolicy(ctx, catalogOf(deps, ctx), arn);
         const current = await ctx.store.listAttachedPolicies(acct, kind, who);
         if (current.includes(arn)) return;
         if (current.length >= ATTACHED_POLICY_QUOTA) throw new KamenError('ERR_LIMIT_EXCEEDED', `Cannot exceed quota for PoliciesPer${Title}: ${ATTACHED_POLICY_QUOTA}`);
@@ -43,11 +45,14 @@ export function attachmentOperations(deps: IamDeps): Record<string, Operation> {
 
     ops[`Detach${Title}Policy`] = async (ctx, input: Input) => {
       const acct = account(ctx);
-      const who = await principalName(ctx, kind, String(input[param]));
       const arn = String(input['PolicyArn']);
-      const current = await ctx.store.listAttachedPolicies(acct, kind, who);
-      if (!current.includes(arn)) throw new KamenError('ERR_NO_SUCH_ENTITY', `Policy ${arn} was not found.`);
-      await ctx.store.detachPolicy({ accountId: acct, kind, principalName: who, policyArn: arn });
+      // One transaction: of two concurrent detaches of one attachment, exactly one succeeds.
+      await ctx.store.transaction(async () => {
+        const who = await principalName(ctx, kind, String(input[param]));
+        const current = await ctx.store.listAttachedPolicies(acct, kind, who);
+        if (!current.includes(arn)) throw new KamenError('ERR_NO_SUCH_ENTITY', `Policy ${arn} was not found.`);
+        await ctx.store.detachPolicy({ accountId: acct, kind, principalName: who, policyArn: arn });
+      });
       return {};
     };
 

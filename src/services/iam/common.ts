@@ -28,9 +28,13 @@ export function encodeDoc(doc: string): string {
   return encodeURIComponent(doc);
 }
 
-/** Validates an identity / trust policy document (MalformedPolicyDocument on failure). */
-export function validateDoc(doc: string, kind: 'identity' | 'trust'): void {
-  assertValidPolicy(doc, kind);
+/**
+ * Validates an identity / trust policy document (MalformedPolicyDocument on failure). A managed policy's document
+ * (CreatePolicy, CreatePolicyVersion) must also say `"Version": "2012-10-17"`: IAM refuses one with no Version or
+ * 2008-10-17 ("Policy document must be version 2012-10-17 or greater."), which inline and trust policies may have.
+ */
+export function validateDoc(doc: string, kind: 'identity' | 'trust', managed = false): void {
+  assertValidPolicy(doc, kind, managed ? { requireCurrentVersion: true } : undefined);
 }
 
 export function noUser(name: string): KamenError {
@@ -153,36 +157,71 @@ export function paginate<T>(items: T[], input: Input): { items: T[]; IsTruncated
 
 export const TAG_LIMIT_MESSAGE = 'The number of tags has reached the maximum limit.';
 
-/** Merges tags by key (IAM tag keys are case-insensitive; a new tag replaces the old one), enforcing the 50-tag quota. */
-export function mergeTags(existing: Tag[], add: Tag[] | undefined): Tag[] {
-  const incoming = createTags(add);
+/** An entity holds at most this many tags (IAM's quota; a request also carries at most 50, checked by the model). */
+export const TAG_QUOTA = 50;
+
+/**
+ * How a kind of IAM resource compares tag keys (IAM User Guide, id_tags.md, "Case sensitivity"): users' and roles' tag
+ * keys are not case sensitive (case is preserved; Department and department are one key); customer managed policies',
+ * instance profiles', OIDC and SAML providers', server certificates' and virtual MFA devices' are.
+ */
+export type TagKeyCase = 'insensitive' | 'sensitive';
+
+function tagKey(key: string, keyCase: TagKeyCase): string {
+  return keyCase === 'insensitive' ? key.toLowerCase() : key;
+}
+
+/** Merges checked tags by key (compared as the kind compares them; a new tag replaces the old one), enforcing the quota. */
+export function mergeTags(existing: Tag[], add: Tag[] | undefined, keyCase: TagKeyCase = 'insensitive'): Tag[] {
+  const incoming = createTags(add, keyCase);
   const out = existing.map((t) => ({ ...t }));
   for (const t of incoming) {
-    const i = out.findIndex((x) => x.Key.toLowerCase() === t.Key.toLowerCase());
+    const i = out.findIndex((x) => tagKey(x.Key, keyCase) === tagKey(t.Key, keyCase));
     if (i >= 0) out[i] = t;
     else out.push(t);
   }
-  if (out.length > 50) throw new KamenError('ERR_LIMIT_EXCEEDED', TAG_LIMIT_MESSAGE);
+  if (out.length > TAG_QUOTA) throw new KamenError('ERR_LIMIT_EXCEEDED', TAG_LIMIT_MESSAGE);
   return out;
 }
 
 export const DUPLICATE_TAG_MESSAGE = 'Duplicate tag keys found. Please note that Tag keys are case insensitive.';
 
-/** Checks tags given at creation (no duplicate keys, at most 50). */
-export function createTags(tags: Tag[] | undefined): Tag[] {
+/** The `aws:` prefix is reserved for AWS (IAM User Guide, "Rules for tagging"); it is matched without case. */
+const RESERVED_TAG_PREFIX = 'aws:';
+
+export const RESERVED_TAG_KEY_MESSAGE = "Tag keys starting with 'aws:' are reserved for internal use.";
+export const RESERVED_TAG_VALUE_MESSAGE = "Tag values starting with 'aws:' are reserved for internal use.";
+
+function reserved(text: string): boolean {
+  return text.length >= RESERVED_TAG_PREFIX.length && text.slice(0, RESERVED_TAG_PREFIX.length).toLowerCase() === RESERVED_TAG_PREFIX;
+}
+
+/** Refuses tag keys (given to Untag…) that begin with the reserved `aws:` prefix (InvalidInput). */
+export function checkTagKeys(keys: readonly string[] | undefined): void {
+  for (const k of keys ?? []) {
+    if (reserved(String(k))) throw new KamenError('ERR_INVALID_INPUT', RESERVED_TAG_KEY_MESSAGE);
+  }
+}
+
+/** Checks tags given to a Create… or Tag… call (no duplicate keys as the kind compares them, no reserved `aws:` key or value, at most 50). */
+export function createTags(tags: Tag[] | undefined, keyCase: TagKeyCase = 'insensitive'): Tag[] {
   const list = (tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value ?? '' }));
   const keys = new Set<string>();
   for (const t of list) {
-    if (keys.has(t.Key.toLowerCase())) throw new KamenError('ERR_INVALID_INPUT', DUPLICATE_TAG_MESSAGE);
-    keys.add(t.Key.toLowerCase());
+    const key = tagKey(t.Key, keyCase);
+    if (keys.has(key)) throw new KamenError('ERR_INVALID_INPUT', DUPLICATE_TAG_MESSAGE);
+    keys.add(key);
+    if (reserved(t.Key)) throw new KamenError('ERR_INVALID_INPUT', RESERVED_TAG_KEY_MESSAGE);
+    if (reserved(t.Value)) throw new KamenError('ERR_INVALID_INPUT', RESERVED_TAG_VALUE_MESSAGE);
   }
-  if (list.length > 50) throw new KamenError('ERR_LIMIT_EXCEEDED', TAG_LIMIT_MESSAGE);
+  if (list.length > TAG_QUOTA) throw new KamenError('ERR_LIMIT_EXCEEDED', TAG_LIMIT_MESSAGE);
   return list;
 }
 
-export function removeTags(existing: Tag[], keys: string[] | undefined): Tag[] {
-  const drop = new Set((keys ?? []).map((k) => k.toLowerCase()));
-  return existing.filter((t) => !drop.has(t.Key.toLowerCase()));
+/** The tags left once `keys` are removed (keys compared as the kind compares them). */
+export function removeTags(existing: Tag[], keys: string[] | undefined, keyCase: TagKeyCase = 'insensitive'): Tag[] {
+  const drop = new Set((keys ?? []).map((k) => tagKey(k, keyCase)));
+  return existing.filter((t) => !drop.has(tagKey(t.Key, keyCase)));
 }
 
 function withTags<T extends object>(obj: T, tags: Tag[] | undefined): T {
@@ -233,6 +272,14 @@ export function roleOut(r: Role, full = true): Input {
   return o;
 }
 
+/** A role as an instance profile lists it: without Description, MaxSessionDuration, Tags and RoleLastUsed. */
+function profileRoleOut(r: Role): Input {
+  const o = roleOut(r, false);
+  delete o['Description'];
+  delete o['MaxSessionDuration'];
+  return o;
+}
+
 export function instanceProfileOut(p: InstanceProfile, roles: Role[], withTagsToo = true): Input {
   const o: Input = {
     Path: p.path,
@@ -240,7 +287,7 @@ export function instanceProfileOut(p: InstanceProfile, roles: Role[], withTagsTo
     InstanceProfileId: p.instanceProfileId,
     Arn: p.arn,
     CreateDate: p.createDate,
-    Roles: roles.map((r) => roleOut(r, false)),
+    Roles: roles.map(profileRoleOut),
   };
   return withTagsToo ? withTags(o, p.tags) : o;
 }

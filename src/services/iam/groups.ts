@@ -1,8 +1,11 @@
-/** IAM groups and membership: Create/Get/Update/Delete/ListGroups, Add/RemoveUserToGroup, ListGroupsForUser. */
+/** IAM groups and membership: Create/Get/Update/Delete/ListGroups, Add/RemoveUserToGroup (each one transaction), ListGroupsForUser. */
 import { KamenError } from '../../errors.js';
 import { uniqueId } from '../../ids.js';
 import type { Operation } from '../types.js';
 import { account, groupOut, iamArn, listOpts, mustGroup, mustUser, pageFields, pathOf, userOut, type Input } from './common.js';
+
+/** Groups a user may belong to (IAM's fixed quota). */
+export const GROUPS_PER_USER = 10;
 
 /** The group operations. */
 export function groupOperations(): Record<string, Operation> {
@@ -37,17 +40,19 @@ export function groupOperations(): Record<string, Operation> {
 
     DeleteGroup: async (ctx, input: Input) => {
       const acct = account(ctx);
-      const group = await mustGroup(ctx, String(input['GroupName']));
-      if ((await ctx.store.listGroupMembers(acct, group.groupName, { maxItems: 1 })).items.length > 0) {
-        throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must remove users from group first.');
-      }
-      if ((await ctx.store.listInlinePolicies(acct, 'group', group.groupName)).length > 0) {
-        throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must delete policies first.');
-      }
-      if ((await ctx.store.listAttachedPolicies(acct, 'group', group.groupName)).length > 0) {
-        throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must detach all policies first.');
-      }
-      await ctx.store.deleteGroup(acct, group.groupName);
+      await ctx.store.transaction(async () => {
+        const group = await mustGroup(ctx, String(input['GroupName']));
+        if ((await ctx.store.listGroupMembers(acct, group.groupName, { maxItems: 1 })).items.length > 0) {
+          throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must remove users from group first.');
+        }
+        if ((await ctx.store.listInlinePolicies(acct, 'group', group.groupName)).length > 0) {
+          throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must delete policies first.');
+        }
+        if ((await ctx.store.listAttachedPolicies(acct, 'group', group.groupName)).length > 0) {
+          throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must detach all policies first.');
+        }
+        await ctx.store.deleteGroup(acct, group.groupName);
+      });
       return {};
     },
 
@@ -57,26 +62,32 @@ export function groupOperations(): Record<string, Operation> {
     },
 
     AddUserToGroup: async (ctx, input: Input) => {
-      const group = await mustGroup(ctx, String(input['GroupName']));
-      const user = await mustUser(ctx, String(input['UserName']));
-      const acct = account(ctx);
-      const current = await ctx.store.listGroupsForUser(acct, user.userName, { maxItems: 1000 });
-      if (!current.items.some((g) => g.groupName.toLowerCase() === group.groupName.toLowerCase())) {
-        if (current.items.length >= 10) throw new KamenError('ERR_LIMIT_EXCEEDED', 'Cannot exceed quota for GroupsPerUser: 10');
-        await ctx.store.addUserToGroup(acct, group.groupName, user.userName);
-      }
+      // One transaction: concurrent adds for one user cannot both pass the GroupsPerUser quota check.
+      await ctx.store.transaction(async () => {
+        const group = await mustGroup(ctx, String(input['GroupName']));
+        const user = await mustUser(ctx, String(input['UserName']));
+        const acct = account(ctx);
+        const current = await ctx.store.listGroupsForUser(acct, user.userName, { maxItems: 1000 });
+        if (!current.items.some((g) => g.groupName.toLowerCase() === group.groupName.toLowerCase())) {
+          if (current.items.length >= GROUPS_PER_USER) throw new KamenError('ERR_LIMIT_EXCEEDED', `Cannot exceed quota for GroupsPerUser: ${GROUPS_PER_USER}`);
+          await ctx.store.addUserToGroup(acct, group.groupName, user.userName);
+        }
+      });
       return {};
     },
 
     RemoveUserFromGroup: async (ctx, input: Input) => {
-      const group = await mustGroup(ctx, String(input['GroupName']));
-      const user = await mustUser(ctx, String(input['UserName']));
-      const acct = account(ctx);
-      const current = await ctx.store.listGroupsForUser(acct, user.userName, { maxItems: 1000 });
-      if (!current.items.some((g) => g.groupName.toLowerCase() === group.groupName.toLowerCase())) {
-        throw new KamenError('ERR_NO_SUCH_ENTITY', `The user with name ${user.userName} cannot be found.`);
-      }
-      await ctx.store.removeUserFromGroup(acct, group.groupName, user.userName);
+      // One transaction: of two concurrent removals of one membership, exactly one succeeds.
+      await ctx.store.transaction(async () => {
+        const group = await mustGroup(ctx, String(input['GroupName']));
+        const user = await mustUser(ctx, String(input['UserName']));
+        const acct = account(ctx);
+        const current = await ctx.store.listGroupsForUser(acct, user.userName, { maxItems: 1000 });
+        if (!current.items.some((g) => g.groupName.toLowerCase() === group.groupName.toLowerCase())) {
+          throw new KamenError('ERR_NO_SUCH_ENTITY', `The user with name ${user.userName} cannot be found.`);
+        }
+        await ctx.store.removeUserFromGroup(acct, group.groupName, user.userName);
+      });
       return {};
     },
 

@@ -1,4 +1,4 @@
-/** The IAM service: users, groups, roles, managed and inline policies, keys, passwords, MFA, instance profiles, account. */
+/** The IAM service: users, groups, roles, managed and inline policies, keys, passwords, MFA, instance profiles, account, SAML and OIDC providers. */
 import type { ServiceDefinition } from '../types.js';
 import { accessKeyOperations } from './access-keys.js';
 import { accountOperations } from './account.js';
@@ -10,11 +10,27 @@ import { instanceProfileOperations } from './instance-profiles.js';
 import { loginProfileOperations } from './login-profiles.js';
 import { loadManagedPolicyCatalog, type ManagedPolicyCatalog } from './managed-catalog.js';
 import { mfaOperations } from './mfa.js';
+import { oidcProviderOperations } from './oidc-providers.js';
 import { passwordPolicyOperations } from './password-policy.js';
 import { policyOperations } from './policies.js';
 import { policyVersionOperations } from './policy-versions.js';
 import { roleOperations } from './roles.js';
+import { samlProviderOperations } from './saml-providers.js';
+import { protectServiceLinkedRoles, serviceLinkedRoleOperations } from './service-linked-roles.js';
+import { serverCertificateOperations } from './server-certificates.js';
+import { serviceSpecificCredentialOperations } from './service-specific-credentials.js';
+import { signingCertificateOperations } from './signing-certificates.js';
+import { sshKeyOperations } from './ssh-keys.js';
+import { credentialReportOperations } from './credential-report.js';
+import { loadServiceNames, storeActivitySource, type AccessActivitySource } from './access-activity.js';
+import { lastAccessedOperations } from './last-accessed.js';
+import { organizationsAccessReportOperations } from './organizations-access-report.js';
+import { guardUserDeletion } from './user-credential-common.js';
 import { userOperations } from './users.js';
+import { policiesGrantingAccessOperations } from './policies-granting-access.js';
+import { contextKeyOperations } from './simulate-context-keys.js';
+import { simulateOperations } from './simulate.js';
+import { stsPreferenceOperations } from './sts-preferences.js';
 
 export type { IamDeps } from './common.js';
 export { loadManagedPolicyCatalog, type ManagedPolicyCatalog, type ManagedCatalogEntry, type ManagedCatalogVersion } from './managed-catalog.js';
@@ -28,10 +44,15 @@ export function createIamService(deps: Partial<IamDeps> & { [k: string]: unknown
   const given = deps.managedPolicies as ManagedPolicyCatalog | undefined;
   const managedPolicies: ManagedPolicyCatalog = given && typeof given.list === 'function' ? given : loadManagedPolicyCatalog();
   const full: IamDeps = { managedPolicies };
+  // Last-accessed data: an audit trail passed as deps.accessActivity, else what the store records (per request's store).
+  const activity = deps['accessActivity'] as AccessActivitySource | undefined;
+  const sourceFor = (ctx: { store: Parameters<typeof storeActivitySource>[0] }) => activity ?? storeActivitySource(ctx.store);
+  let names: ReadonlyMap<string, string> | undefined;
+  const serviceNames = () => (names ??= loadServiceNames());
   return {
     name: 'iam',
     protocol: 'query',
-    operations: {
+    operations: guardUserDeletion(protectServiceLinkedRoles({
       ...userOperations(full),
       ...groupOperations(),
       ...roleOperations(full),
@@ -45,6 +66,20 @@ export function createIamService(deps: Partial<IamDeps> & { [k: string]: unknown
       ...instanceProfileOperations(),
       ...accountOperations(full),
       ...passwordPolicyOperations(),
-    },
+      ...samlProviderOperations(),
+      ...oidcProviderOperations(),
+      ...simulateOperations(full),
+      ...contextKeyOperations(full),
+      ...policiesGrantingAccessOperations(full),
+      ...stsPreferenceOperations(),
+      ...serviceLinkedRoleOperations(full),
+      ...sshKeyOperations(),
+      ...signingCertificateOperations(),
+      ...serviceSpecificCredentialOperations(),
+      ...serverCertificateOperations(),
+      ...credentialReportOperations(),
+      ...lastAccessedOperations(full, sourceFor, serviceNames),
+      ...organizationsAccessReportOperations(sourceFor, serviceNames),
+    })),
   };
 }

@@ -30,10 +30,14 @@ export function inlinePolicyOperations(): Record<string, Operation> {
       const policyName = String(input['PolicyName']);
       const doc = String(input['PolicyDocument']);
       assertValidPolicy(doc, 'identity', { limitChars: 1_000_000_000 });
-      const others = (await ctx.store.listInlinePolicies(acct, kind, who)).filter((p) => p.policyName.toLowerCase() !== policyName.toLowerCase());
-      const total = others.reduce((n, p) => n + policySize(p.document, false), policySize(doc, false));
-      if (total > INLINE_POLICY_LIMITS[kind]) throw new KamenError('ERR_LIMIT_EXCEEDED', inlineLimitMessage(kind, who));
-      await ctx.store.putInlinePolicy({ accountId: acct, kind, principalName: who, policyName, document: doc });
+      // The aggregate size quota is checked in the transaction that writes, so concurrent puts cannot exceed it.
+      await ctx.store.transaction(async () => {
+        const name = await principalName(ctx, kind, who);
+        const others = (await ctx.store.listInlinePolicies(acct, kind, name)).filter((p) => p.policyName.toLowerCase() !== policyName.toLowerCase());
+        const total = others.reduce((n, p) => n + policySize(p.document, false), policySize(doc, false));
+        if (total > INLINE_POLICY_LIMITS[kind]) throw new KamenError('ERR_LIMIT_EXCEEDED', inlineLimitMessage(kind, name));
+        await ctx.store.putInlinePolicy({ accountId: acct, kind, principalName: name, policyName, document: doc });
+      });
       return {};
     };
 
@@ -45,10 +49,12 @@ export function inlinePolicyOperations(): Record<string, Operation> {
     };
 
     ops[`Delete${Title}Policy`] = async (ctx, input: Input) => {
-      const who = await principalName(ctx, kind, String(input[param]));
-      const p = await ctx.store.getInlinePolicy(account(ctx), kind, who, String(input['PolicyName']));
-      if (!p) throw missing(String(input['PolicyName']));
-      await ctx.store.deleteInlinePolicy(account(ctx), kind, who, p.policyName);
+      await ctx.store.transaction(async () => {
+        const who = await principalName(ctx, kind, String(input[param]));
+        const p = await ctx.store.getInlinePolicy(account(ctx), kind, who, String(input['PolicyName']));
+        if (!p) throw missing(String(input['PolicyName']));
+        await ctx.store.deleteInlinePolicy(account(ctx), kind, who, p.policyName);
+      });
       return {};
     };
 

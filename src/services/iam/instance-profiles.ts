@@ -1,4 +1,7 @@
-/** Instance profiles: Create/Get/Delete/ListInstanceProfiles, Add/RemoveRoleToInstanceProfile, ListInstanceProfilesForRole, tags. */
+/**
+ * Instance profiles: Create/Get/Delete/ListInstanceProfiles, Add/RemoveRoleToInstanceProfile, ListInstanceProfilesForRole,
+ * tags. Each check-then-write (the one-role limit, the role list, delete conflicts) runs in one store transaction.
+ */
 import { KamenError } from '../../errors.js';
 import { uniqueId } from '../../ids.js';
 import type { InstanceProfile } from '../../store/store.js';
@@ -31,8 +34,7 @@ export function instanceProfileOperations(): Record<string, Operation> {
       const acct = account(ctx);
       const name = String(input['InstanceProfileName']);
       const path = pathOf(input);
-      const tags = createTags(input['Tags']);
-      if (await ctx.store.getInstanceProfile(acct, name)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `Instance Profile ${name} already exists.`);
+      const tags = createTags(input['Tags'], 'sensitive');
       const p: InstanceProfile = {
         accountId: acct,
         instanceProfileId: uniqueId('AIPA'),
@@ -43,19 +45,26 @@ export function instanceProfileOperations(): Record<string, Operation> {
         roleNames: [],
         tags,
       };
-      await ctx.store.createInstanceProfile(p);
+      await ctx.store.transaction(async () => {
+        if (await ctx.store.getInstanceProfile(acct, name)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `Instance Profile ${name} already exists.`);
+        await ctx.store.createInstanceProfile(p);
+      });
       return { InstanceProfile: instanceProfileOut(p, []) };
     },
 
     GetInstanceProfile: async (ctx, input: Input) => {
       const p = await mustProfile(ctx, String(input['InstanceProfileName']));
-      return { InstanceProfile: instanceProfileOut(p, await profileRoles(ctx, p)) };
+      const out = instanceProfileOut(p, await profileRoles(ctx, p));
+      out['Tags'] ??= []; // GetInstanceProfile answers <Tags/> even when the profile has none
+      return { InstanceProfile: out };
     },
 
     DeleteInstanceProfile: async (ctx, input: Input) => {
-      const p = await mustProfile(ctx, String(input['InstanceProfileName']));
-      if (p.roleNames.length > 0) throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must remove roles from instance profile first.');
-      await ctx.store.deleteInstanceProfile(account(ctx), p.name);
+      await ctx.store.transaction(async () => {
+        const p = await mustProfile(ctx, String(input['InstanceProfileName']));
+        if (p.roleNames.length > 0) throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must remove roles from instance profile first.');
+        await ctx.store.deleteInstanceProfile(account(ctx), p.name);
+      });
       return {};
     },
 
@@ -67,8 +76,9 @@ export function instanceProfileOperations(): Record<string, Operation> {
     },
 
     AddRoleToInstanceProfile: async (ctx, input: Input) => {
-      const role = await mustRole(ctx, String(input['RoleName']));
+      // One transaction: of concurrent adds to one profile, one passes the one-role check.
       await ctx.store.transaction(async () => {
+        const role = await mustRole(ctx, String(input['RoleName']));
         const p = await mustProfile(ctx, String(input['InstanceProfileName']));
         if (p.roleNames.length >= 1) throw new KamenError('ERR_LIMIT_EXCEEDED', 'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1');
         await ctx.store.updateInstanceProfile(account(ctx), p.name, { roleNames: [role.roleName] });
@@ -78,10 +88,12 @@ export function instanceProfileOperations(): Record<string, Operation> {
 
     RemoveRoleFromInstanceProfile: async (ctx, input: Input) => {
       const roleName = String(input['RoleName']);
-      const p = await mustProfile(ctx, String(input['InstanceProfileName']));
-      const kept = p.roleNames.filter((n) => n.toLowerCase() !== roleName.toLowerCase());
-      if (kept.length === p.roleNames.length) throw new KamenError('ERR_NO_SUCH_ENTITY', `The role with name ${roleName} cannot be found.`);
-      await ctx.store.updateInstanceProfile(account(ctx), p.name, { roleNames: kept });
+      await ctx.store.transaction(async () => {
+        const p = await mustProfile(ctx, String(input['InstanceProfileName']));
+        const kept = p.roleNames.filter((n) => n.toLowerCase() !== roleName.toLowerCase());
+        if (kept.length === p.roleNames.length) throw new KamenError('ERR_NO_SUCH_ENTITY', `The role with name ${roleName} cannot be found.`);
+        await ctx.store.updateInstanceProfile(account(ctx), p.name, { roleNames: kept });
+      });
       return {};
     },
 
@@ -94,6 +106,6 @@ export function instanceProfileOperations(): Record<string, Operation> {
       return { InstanceProfiles: items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
     },
 
-    ...tagOperations({ tag: 'TagInstanceProfile', untag: 'UntagInstanceProfile', list: 'ListInstanceProfileTags' }, (ctx, input) => mustProfile(ctx, String(input['InstanceProfileName'])), (ctx, p, tags) => ctx.store.updateInstanceProfile(account(ctx), p.name, { tags })),
+    ...tagOperations({ tag: 'TagInstanceProfile', untag: 'UntagInstanceProfile', list: 'ListInstanceProfileTags' }, (ctx, input) => mustProfile(ctx, String(input['InstanceProfileName'])), (ctx, p, tags) => ctx.store.updateInstanceProfile(account(ctx), p.name, { tags }), 'sensitive'),
   };
 }

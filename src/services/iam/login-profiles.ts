@@ -36,7 +36,12 @@ export function loginProfileOperations(): Record<string, Operation> {
         passwordResetRequired: input['PasswordResetRequired'] === true || input['PasswordResetRequired'] === 'true',
         createDate: new Date(ctx.clock.now()),
       };
-      await ctx.store.putLoginProfile(profile);
+      // The password is hashed outside the transaction (the write gate is never held across scrypt); the checks repeat in it.
+      await ctx.store.transaction(async () => {
+        await mustUser(ctx, name);
+        if (await ctx.store.getLoginProfile(acct, name)) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `Login Profile for user ${name} already exists.`);
+        await ctx.store.putLoginProfile(profile);
+      });
       return { LoginProfile: out(profile) };
     },
 
@@ -49,22 +54,30 @@ export function loginProfileOperations(): Record<string, Operation> {
 
     UpdateLoginProfile: async (ctx, input: Input) => {
       const name = await userFor(ctx, input);
-      const p = await ctx.store.getLoginProfile(account(ctx), name);
-      if (!p) throw noProfile(name);
-      const next: LoginProfile = { ...p };
+      if (!(await ctx.store.getLoginProfile(account(ctx), name))) throw noProfile(name);
+      let hash: string | undefined;
       if (input['Password'] !== undefined) {
         await checkPassword(ctx, String(input['Password']), name);
-        next.passwordHash = await hashPassword(String(input['Password']));
+        hash = await hashPassword(String(input['Password']));
       }
-      if (input['PasswordResetRequired'] !== undefined) next.passwordResetRequired = input['PasswordResetRequired'] === true || input['PasswordResetRequired'] === 'true';
-      await ctx.store.putLoginProfile(next);
+      // Read-modify-write in one transaction, so a concurrent update of the other field is kept.
+      await ctx.store.transaction(async () => {
+        const p = await ctx.store.getLoginProfile(account(ctx), name);
+        if (!p) throw noProfile(name);
+        const next: LoginProfile = { ...p };
+        if (hash !== undefined) next.passwordHash = hash;
+        if (input['PasswordResetRequired'] !== undefined) next.passwordResetRequired = input['PasswordResetRequired'] === true || input['PasswordResetRequired'] === 'true';
+        await ctx.store.putLoginProfile(next);
+      });
       return {};
     },
 
     DeleteLoginProfile: async (ctx, input: Input) => {
-      const name = await userFor(ctx, input);
-      if (!(await ctx.store.getLoginProfile(account(ctx), name))) throw noProfile(name);
-      await ctx.store.deleteLoginProfile(account(ctx), name);
+      await ctx.store.transaction(async () => {
+        const name = await userFor(ctx, input);
+        if (!(await ctx.store.getLoginProfile(account(ctx), name))) throw noProfile(name);
+        await ctx.store.deleteLoginProfile(account(ctx), name);
+      });
       return {};
     },
 
@@ -78,7 +91,15 @@ export function loginProfileOperations(): Record<string, Operation> {
       }
       const pw = String(input['NewPassword'] ?? '');
       await checkPassword(ctx, pw, c.userName);
-      await ctx.store.putLoginProfile({ ...p, passwordHash: await hashPassword(pw), passwordResetRequired: false });
+      const hash = await hashPassword(pw);
+      const userName = c.userName;
+      await ctx.store.transaction(async () => {
+        const now = await ctx.store.getLoginProfile(c.accountId, userName);
+        if (!now) throw noProfile(userName);
+        // The old password was verified against the hash read before; a password changed since makes it stale.
+        if (now.passwordHash !== p.passwordHash) throw new KamenError('ERR_ACCESS_DENIED', 'The old password was incorrect.');
+        await ctx.store.putLoginProfile({ ...now, passwordHash: hash, passwordResetRequired: false });
+      });
       return {};
     },
   };

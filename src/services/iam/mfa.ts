@@ -1,10 +1,13 @@
-/** Virtual MFA devices: create (seed + QR PNG), enable/resync with two consecutive TOTP codes, deactivate, delete, list. */
+/**
+ * Virtual MFA devices: create (seed + QR PNG), enable/resync with two consecutive TOTP codes, deactivate, delete, list.
+ * Each check-then-write (device state, its user, the last accepted code) runs in one store transaction.
+ */
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import { KamenError } from '../../errors.js';
 import type { MfaDevice } from '../../store/store.js';
 import type { Operation, OperationContext } from '../types.js';
-import { account, createTags, mustUser, paginate, pathOf, targetUserName, userOut, type Input } from './common.js';
+import { account, createTags, listOpts, mustUser, pageFields, paginate, pathOf, targetUserName, userOut, type Input } from './common.js';
 import { tagOperations } from './tagging.js';
 import { totpCodeAt, totpStepAt } from './totp.js';
 
@@ -56,14 +59,16 @@ export function mfaOperations(): Record<string, Operation> {
       const name = String(input['VirtualMFADeviceName']);
       const path = pathOf(input);
       const serial = `arn:aws:iam::${acct}:mfa${path}${name}`;
-      const tags = createTags(input['Tags']);
-      const existing = await ctx.store.listMfaDevices(acct);
-      if (existing.some((d) => d.serialNumber.toLowerCase() === serial.toLowerCase())) {
-        throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', 'MFADevice entity at the same path and name already exists.');
-      }
+      const tags = createTags(input['Tags'], 'sensitive');
       const seed = new OTPAuth.Secret({ size: 20 }).base32;
       const device: MfaDevice = { accountId: acct, serialNumber: serial, path, name, seedBase32: seed, tags };
-      await ctx.store.createMfaDevice(device);
+      await ctx.store.transaction(async () => {
+        const existing = await ctx.store.listMfaDevices(acct);
+        if (existing.some((d) => d.serialNumber.toLowerCase() === serial.toLowerCase())) {
+          throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', 'MFADevice entity at the same path and name already exists.');
+        }
+        await ctx.store.createMfaDevice(device);
+      });
       const png = await QRCode.toBuffer(otpauthUri(name, acct, seed), { type: 'png' });
       const out: Input = { SerialNumber: serial, Base32StringSeed: Buffer.from(seed, 'ascii'), QRCodePNG: png };
       if (tags.length > 0) out['Tags'] = tags;
@@ -71,8 +76,8 @@ export function mfaOperations(): Record<string, Operation> {
     },
 
     EnableMFADevice: async (ctx, input: Input) => {
-      const user = await mustUser(ctx, String(input['UserName']));
       return ctx.store.transaction(async () => {
+        const user = await mustUser(ctx, String(input['UserName']));
         const d = await mustDevice(ctx, String(input['SerialNumber']));
         if (d.enableDate !== undefined) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', 'MFA Device is already in use.');
         const b = checkCodes(ctx, d, input);
@@ -82,8 +87,8 @@ export function mfaOperations(): Record<string, Operation> {
     },
 
     ResyncMFADevice: async (ctx, input: Input) => {
-      const user = await mustUser(ctx, String(input['UserName']));
       return ctx.store.transaction(async () => {
+        const user = await mustUser(ctx, String(input['UserName']));
         const d = await mustDevice(ctx, String(input['SerialNumber']));
         if (!sameUser(d.userName, user.userName)) throw noDevice(d.serialNumber);
         const b = checkCodes(ctx, d, input);
@@ -94,17 +99,22 @@ export function mfaOperations(): Record<string, Operation> {
 
     DeactivateMFADevice: async (ctx, input: Input) => {
       const name = targetUserName(ctx, input, false) as string;
-      const user = await mustUser(ctx, name);
-      const d = await mustDevice(ctx, String(input['SerialNumber']));
-      if (!sameUser(d.userName, user.userName)) throw new KamenError('ERR_NO_SUCH_ENTITY', 'MFA Device invalid for user.');
-      await ctx.store.updateMfaDevice(d.serialNumber, { userName: undefined, enableDate: undefined, lastUsedStep: undefined });
+      await ctx.store.transaction(async () => {
+        const user = await mustUser(ctx, name);
+        const d = await mustDevice(ctx, String(input['SerialNumber']));
+        if (!sameUser(d.userName, user.userName)) throw new KamenError('ERR_NO_SUCH_ENTITY', 'MFA Device invalid for user.');
+        await ctx.store.updateMfaDevice(d.serialNumber, { userName: undefined, enableDate: undefined, lastUsedStep: undefined });
+      });
       return {};
     },
 
     DeleteVirtualMFADevice: async (ctx, input: Input) => {
-      const d = await mustDevice(ctx, String(input['SerialNumber']));
-      if (d.enableDate !== undefined) throw new KamenError('ERR_DELETE_CONFLICT', 'MFA VirtualDevice in use. Must deactivate first.');
-      await ctx.store.deleteMfaDevice(d.serialNumber);
+      // One transaction: a concurrent EnableMFADevice cannot enable the device between the check and the delete.
+      await ctx.store.transaction(async () => {
+        const d = await mustDevice(ctx, String(input['SerialNumber']));
+        if (d.enableDate !== undefined) throw new KamenError('ERR_DELETE_CONFLICT', 'MFA VirtualDevice in use. Must deactivate first.');
+        await ctx.store.deleteMfaDevice(d.serialNumber);
+      });
       return {};
     },
 
@@ -132,15 +142,13 @@ export function mfaOperations(): Record<string, Operation> {
       return out;
     },
 
-    ...tagOperations({ tag: 'TagMFADevice', untag: 'UntagMFADevice', list: 'ListMFADeviceTags' }, (ctx, input) => mustDevice(ctx, String(input['SerialNumber'])), (ctx, d, tags) => ctx.store.updateMfaDevice(d.serialNumber, { tags })),
+    ...tagOperations({ tag: 'TagMFADevice', untag: 'UntagMFADevice', list: 'ListMFADeviceTags' }, (ctx, input) => mustDevice(ctx, String(input['SerialNumber'])), (ctx, d, tags) => ctx.store.updateMfaDevice(d.serialNumber, { tags }), 'sensitive'),
 
     ListVirtualMFADevices: async (ctx, input: Input) => {
       const acct = account(ctx);
-      const status = (input['AssignmentStatus'] as string | undefined) ?? 'Any';
-      const devices = (await ctx.store.listMfaDevices(acct)).filter((d) =>
-        status === 'Assigned' ? d.enableDate !== undefined : status === 'Unassigned' ? d.enableDate === undefined : true,
-      );
-      const page = paginate(devices, input);
+      const status = input['AssignmentStatus'];
+      const assignment = status === 'Assigned' || status === 'Unassigned' ? status : 'Any';
+      const page = await ctx.store.listVirtualMfaDevices(acct, assignment, listOpts(input));
       const items: Input[] = [];
       for (const d of page.items) {
         const o: Input = { SerialNumber: d.serialNumber };
@@ -156,7 +164,7 @@ export function mfaOperations(): Record<string, Operation> {
         }
         items.push(o);
       }
-      return { VirtualMFADevices: items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+      return { VirtualMFADevices: items, ...pageFields(page) };
     },
   };
 }

@@ -93,9 +93,12 @@ export function passwordPolicyOperations(): Record<string, Operation> {
     },
 
     DeleteAccountPasswordPolicy: async (ctx) => {
-      if (!(await getPasswordPolicy(ctx))) throw new KamenError('ERR_NO_SUCH_ENTITY', `The Password Policy with domain name ${account(ctx)} cannot be found.`);
-      // The settings store has no delete: an empty value means "no custom policy".
-      await ctx.store.setSetting(settingKey(account(ctx)), '');
+      // One transaction: of two concurrent deletes exactly one succeeds (the other is NoSuchEntity).
+      await ctx.store.transaction(async () => {
+        if (!(await getPasswordPolicy(ctx))) throw new KamenError('ERR_NO_SUCH_ENTITY', `The Password Policy with domain name ${account(ctx)} cannot be found.`);
+        // The settings store has no delete: an empty value means "no custom policy".
+        await ctx.store.setSetting(settingKey(account(ctx)), '');
+      });
       return {};
     },
   };

@@ -123,17 +123,17 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       const name = String(input['PolicyName']);
       const path = pathOf(input);
       const doc = String(input['PolicyDocument']);
-      validateDoc(doc, 'identity');
-      const tags = createTags(input['Tags']);
+      validateDoc(doc, 'identity', true);
+      const tags = createTags(input['Tags'], 'sensitive');
       const arn = iamArn(acct, 'policy', path, name);
-      const existing = await listAll((o) => ctx.store.listPolicies(acct, o));
-      if (existing.some((p) => p.policyName.toLowerCase() === name.toLowerCase())) {
-        throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `A policy called ${name} already exists. Duplicate names are not allowed.`);
-      }
       const now = new Date(ctx.clock.now());
       const policy: ManagedPolicy = { accountId: acct, policyId: uniqueId('ANPA'), policyName: name, path, arn, defaultVersionId: 'v1', createDate: now, updateDate: now, tags };
       if (input['Description'] !== undefined) policy.description = String(input['Description']);
       await ctx.store.transaction(async () => {
+        const existing = await listAll((o) => ctx.store.listPolicies(acct, o));
+        if (existing.some((p) => p.policyName.toLowerCase() === name.toLowerCase())) {
+          throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `A policy called ${name} already exists. Duplicate names are not allowed.`);
+        }
         await ctx.store.createPolicy(policy, { policyArn: arn, versionId: 'v1', document: doc, isDefaultVersion: true, createDate: now });
         await ctx.store.setSetting(`iam:policy-version-counter:${arn}`, '1');
       });
@@ -145,29 +145,34 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       if (isAwsManagedArn(arn)) {
         const e = catalogOf(deps, ctx).get(arn);
         if (!e) throw noPolicy(arn);
-        return { Policy: awsPolicyOut(e, await policyUsageFor(ctx, arn)) };
+        return { Policy: { ...awsPolicyOut(e, await policyUsageFor(ctx, arn)), Tags: [] } };
       }
       const local = await mustLocalPolicy(ctx, arn);
-      return { Policy: localPolicyOut(local, await policyUsageFor(ctx, arn), { description: true, tags: true }) };
+      const out = localPolicyOut(local, await policyUsageFor(ctx, arn), { description: true, tags: true });
+      out['Tags'] ??= []; // GetPolicy answers <Tags/> even when the policy has none
+      return { Policy: out };
     },
 
     DeletePolicy: async (ctx, input: Input) => {
       const arn = String(input['PolicyArn']);
       if (isAwsManagedArn(arn)) throw noPolicy(arn);
-      const p = await mustLocalPolicy(ctx, arn);
-      // A policy in use as a permissions boundary counts as attached.
-      const usage = await policyUsageFor(ctx, arn);
-      const boundaryUses = (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0);
-      if ((await ctx.store.countPolicyAttachments(arn)) > 0 || boundaryUses > 0) {
-        throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete a policy attached to entities.');
-      }
-      if ((await ctx.store.listPolicyVersions(arn)).length > 1) {
-        throw new KamenError(
-          'ERR_DELETE_CONFLICT',
-          "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
-        );
-      }
-      await ctx.store.deletePolicy(p.arn);
+      // One transaction: a concurrent attach or CreatePolicyVersion cannot land between the checks and the delete.
+      await ctx.store.transaction(async () => {
+        const p = await mustLocalPolicy(ctx, arn);
+        // A policy in use as a permissions boundary counts as attached.
+        const usage = await policyUsageFor(ctx, arn);
+        const boundaryUses = (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0);
+        if ((await ctx.store.countPolicyAttachments(arn)) > 0 || boundaryUses > 0) {
+          throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete a policy attached to entities.');
+        }
+        if ((await ctx.store.listPolicyVersions(arn)).length > 1) {
+          throw new KamenError(
+            'ERR_DELETE_CONFLICT',
+            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+          );
+        }
+        await ctx.store.deletePolicy(p.arn);
+      });
       return {};
     },
 
@@ -196,7 +201,7 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       return { Policies: page.items.map((r) => r.out()), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
     },
 
-    ...tagOperations({ tag: 'TagPolicy', untag: 'UntagPolicy', list: 'ListPolicyTags' }, (ctx, input) => mustLocalPolicy(ctx, String(input['PolicyArn'])), (ctx, p, tags) => ctx.store.updatePolicy(p.arn, { tags })),
+    ...tagOperations({ tag: 'TagPolicy', untag: 'UntagPolicy', list: 'ListPolicyTags' }, (ctx, input) => mustLocalPolicy(ctx, String(input['PolicyArn'])), (ctx, p, tags) => ctx.store.updatePolicy(p.arn, { tags }), 'sensitive'),
 
     ListEntitiesForPolicy: async (ctx, input: Input) => {
       const acct = account(ctx);

@@ -1,4 +1,7 @@
-/** Managed policy versions: Create/Get/List/DeletePolicyVersion and SetDefaultPolicyVersion (documents URL-encoded). */
+/**
+ * Managed policy versions: Create/Get/List/DeletePolicyVersion and SetDefaultPolicyVersion (documents URL-encoded).
+ * Every check-then-write (the 5-version limit, the version counter, the default version) runs in one store transaction.
+ */
 import { KamenError } from '../../errors.js';
 import type { Operation, OperationContext } from '../types.js';
 import { catalogOf, encodeDoc, isAwsManagedArn, noPolicy, paginate, validateDoc, type IamDeps, type Input } from './common.js';
@@ -50,7 +53,7 @@ export function policyVersionOperations(deps: IamDeps): Record<string, Operation
       const arn = String(input['PolicyArn']);
       if (isAwsManagedArn(arn)) throw noPolicy(arn);
       const doc = String(input['PolicyDocument']);
-      validateDoc(doc, 'identity');
+      validateDoc(doc, 'identity', true);
       const setDefault = input['SetAsDefault'] === true || input['SetAsDefault'] === 'true';
       return ctx.store.transaction(async () => {
         await mustLocalPolicy(ctx, arn);
@@ -87,11 +90,14 @@ export function policyVersionOperations(deps: IamDeps): Record<string, Operation
       const arn = String(input['PolicyArn']);
       const id = String(input['VersionId']);
       if (isAwsManagedArn(arn)) throw noPolicy(arn);
-      const p = await mustLocalPolicy(ctx, arn);
-      const v = await ctx.store.getPolicyVersion(arn, id);
-      if (!v) throw noVersion(arn, id);
-      if (p.defaultVersionId === id) throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete the default version of a policy.');
-      await ctx.store.deletePolicyVersion(arn, id);
+      // One transaction: a concurrent SetDefaultPolicyVersion cannot make this version the default after the check.
+      await ctx.store.transaction(async () => {
+        const p = await mustLocalPolicy(ctx, arn);
+        const v = await ctx.store.getPolicyVersion(arn, id);
+        if (!v) throw noVersion(arn, id);
+        if (p.defaultVersionId === id) throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete the default version of a policy.');
+        await ctx.store.deletePolicyVersion(arn, id);
+      });
       return {};
     },
 
@@ -99,11 +105,14 @@ export function policyVersionOperations(deps: IamDeps): Record<string, Operation
       const arn = String(input['PolicyArn']);
       const id = String(input['VersionId']);
       if (isAwsManagedArn(arn)) throw noPolicy(arn);
-      await mustLocalPolicy(ctx, arn);
-      const v = await ctx.store.getPolicyVersion(arn, id);
-      if (!v) throw noVersion(arn, id);
-      await ctx.store.setDefaultPolicyVersion(arn, id);
-      await ctx.store.updatePolicy(arn, { defaultVersionId: id, updateDate: new Date(ctx.clock.now()) });
+      // One transaction: a concurrent DeletePolicyVersion cannot remove the version between the check and the write.
+      await ctx.store.transaction(async () => {
+        await mustLocalPolicy(ctx, arn);
+        const v = await ctx.store.getPolicyVersion(arn, id);
+        if (!v) throw noVersion(arn, id);
+        await ctx.store.setDefaultPolicyVersion(arn, id);
+        await ctx.store.updatePolicy(arn, { defaultVersionId: id, updateDate: new Date(ctx.clock.now()) });
+      });
       return {};
     },
   };

@@ -9,6 +9,7 @@ import {
   iamArn,
   listOpts,
   mustRole,
+  noRole,
   pageFields,
   pathOf,
   roleOut,
@@ -16,6 +17,8 @@ import {
   type IamDeps,
   type Input,
 } from './common.js';
+import { bindTrustPrincipals, saveTrustBindings, unbindDeletedPrincipal } from './principal-binding.js';
+import { checkFederatedPrincipals } from './federated-principals.js';
 import { tagOperations } from './tagging.js';
 import { checkBoundary } from './users.js';
 
@@ -44,9 +47,20 @@ export function roleOperations(deps: IamDeps): Record<string, Operation> {
       };
       if (input['Description'] !== undefined) role.description = String(input['Description']);
       if (input['PermissionsBoundary']) role.permissionsBoundaryArn = String(input['PermissionsBoundary']);
-      await ctx.store.createRole(role);
+      // The principals are resolved and bound in the transaction that saves the role (a concurrent delete of a named
+      // identity either happens before, and the principal is refused, or after, and rewrites this policy).
+      await ctx.store.transaction(async () => {
+        await checkFederatedPrincipals(ctx.store, doc);
+        const bound = await bindTrustPrincipals(ctx.store, doc);
+        role.assumeRolePolicyDocument = bound.text;
+        await ctx.store.createRole(role);
+        await saveTrustBindings(ctx.store, role.roleId, bound);
+      });
       const out = roleOut(role);
+      // CreateRole answers without RoleLastUsed, MaxSessionDuration and Description (GetRole has them).
       delete out['RoleLastUsed'];
+      delete out['MaxSessionDuration'];
+      delete out['Description'];
       return { Role: out };
     },
 
@@ -64,14 +78,23 @@ export function roleOperations(deps: IamDeps): Record<string, Operation> {
     UpdateRoleDescription: async (ctx, input: Input) => {
       const role = await mustRole(ctx, String(input['RoleName']));
       await ctx.store.updateRole(account(ctx), role.roleName, { description: String(input['Description']) });
-      return { Role: roleOut(await mustRole(ctx, role.roleName)) };
+      const out = roleOut(await mustRole(ctx, role.roleName), false);
+      delete out['MaxSessionDuration']; // UpdateRoleDescription answers the role without MaxSessionDuration and RoleLastUsed
+      return { Role: out };
     },
 
     UpdateAssumeRolePolicy: async (ctx, input: Input) => {
       const role = await mustRole(ctx, String(input['RoleName']));
       const doc = String(input['PolicyDocument']);
       validateDoc(doc, 'trust');
-      await ctx.store.updateRole(account(ctx), role.roleName, { assumeRolePolicyDocument: doc });
+      await ctx.store.transaction(async () => {
+        await checkFederatedPrincipals(ctx.store, doc);
+        const bound = await bindTrustPrincipals(ctx.store, doc);
+        const current = await ctx.store.getRoleById(role.roleId);
+        if (!current) throw noRole(role.roleName);
+        await ctx.store.updateRole(account(ctx), current.roleName, { assumeRolePolicyDocument: bound.text });
+        await saveTrustBindings(ctx.store, current.roleId, bound);
+      });
       return {};
     },
 
@@ -87,7 +110,13 @@ export function roleOperations(deps: IamDeps): Record<string, Operation> {
       if ((await ctx.store.listAttachedPolicies(acct, 'role', role.roleName)).length > 0) {
         throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete entity, must detach all policies first.');
       }
-      await ctx.store.deleteRole(acct, role.roleName);
+      // Trust policies naming this role now show its unique ID: a role created later under the name is not trusted.
+      await ctx.store.transaction(async () => {
+        const current = await ctx.store.getRoleById(role.roleId);
+        if (!current) throw noRole(role.roleName);
+        await ctx.store.deleteRole(acct, current.roleName);
+        await unbindDeletedPrincipal(ctx.store, current.roleId);
+      });
       return {};
     },
 

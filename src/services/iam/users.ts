@@ -11,12 +11,14 @@ import {
   listOpts,
   mustUser,
   NON_USER_MESSAGE,
+  noUser,
   pageFields,
   pathOf,
   userOut,
   type IamDeps,
   type Input,
 } from './common.js';
+import { rebindRenamedPrincipal, unbindDeletedPrincipal } from './principal-binding.js';
 import { tagOperations } from './tagging.js';
 
 /** Throws unless `arn` names a managed policy usable as a permissions boundary in this account. */
@@ -84,7 +86,14 @@ export function userOperations(deps: IamDeps): Record<string, Operation> {
       if (newName.toLowerCase() !== user.userName.toLowerCase() && (await ctx.store.getUser(acct, newName))) {
         throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `User with name ${newName} already exists.`);
       }
-      await ctx.store.updateUser(acct, user.userName, { userName: newName, path: newPath, arn: iamArn(acct, 'user', newPath, newName) });
+      const newArn = iamArn(acct, 'user', newPath, newName);
+      // Trust policies naming the user as a principal follow it to its new name and path (its unique ID stays).
+      await ctx.store.transaction(async () => {
+        const current = await ctx.store.getUserById(user.userId);
+        if (!current) throw noUser(user.userName);
+        await ctx.store.updateUser(acct, current.userName, { userName: newName, path: newPath, arn: newArn });
+        if (newArn !== current.arn) await rebindRenamedPrincipal(ctx.store, current.userId, newArn);
+      });
       return {};
     },
 
@@ -92,7 +101,13 @@ export function userOperations(deps: IamDeps): Record<string, Operation> {
       const user = await mustUser(ctx, String(input['UserName']));
       const conflict = await deleteConflict(ctx, user.userName);
       if (conflict) throw new KamenError('ERR_DELETE_CONFLICT', conflict);
-      await ctx.store.deleteUser(account(ctx), user.userName);
+      // Trust policies naming the user now show its unique ID: a user created or renamed later to the name is not trusted.
+      await ctx.store.transaction(async () => {
+        const current = await ctx.store.getUserById(user.userId);
+        if (!current) throw noUser(user.userName);
+        await ctx.store.deleteUser(current.accountId, current.userName);
+        await unbindDeletedPrincipal(ctx.store, current.userId);
+      });
       return {};
     },
 

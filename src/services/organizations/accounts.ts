@@ -4,7 +4,8 @@ import { randomLowerAlnum } from '../../ids.js';
 import type { CreateAccountStatus, Store } from '../../store/store.js';
 import type { Operation } from '../types.js';
 import { createMemberAccount, emailTaken } from '../accounts/index.js';
-import { MSG, storePage, SCP_ENABLED, accountShape, managementOnly, maxResults, pageArray, parentType, requireMember } from './common.js';
+import { MSG, storePage, orgShape, accountShape, managementOnly, maxResults, pageArray, parentType, requireMember } from './common.js';
+import { RCP, RCP_FULL_AWS_ACCESS_ID, enabledPolicyTypes } from './policy-types.js';
 
 /** Settings key holding the CreateAccount request IDs in request order (the store has no listing for them). */
 const CAS_INDEX = 'organizations.createAccountStatusIds';
@@ -26,18 +27,7 @@ async function casIds(store: Store): Promise<string[]> {
 
 /** DescribeOrganization: any account of the organization may call it. */
 export const describeOrganization = (): Operation => async (ctx) => {
-  const org = await requireMember(ctx);
-  return {
-    Organization: {
-      Id: org.id,
-      Arn: org.arn,
-      FeatureSet: org.featureSet,
-      MasterAccountArn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${org.managementAccountId}`,
-      MasterAccountId: org.managementAccountId,
-      MasterAccountEmail: org.managementAccountEmail,
-      AvailablePolicyTypes: SCP_ENABLED,
-    },
-  };
+  return { Organization: orgShape(await requireMember(ctx)) };
 };
 
 /** CreateAccount: provisions the account at once; the status is SUCCEEDED (or FAILED with EMAIL_ALREADY_EXISTS). */
@@ -51,6 +41,10 @@ export const createAccount = (): Operation => managementOnly(async (ctx, input: 
     try {
       const r = await createMemberAccount(ctx.store, ctx.clock, { name: input.AccountName, email: input.Email, roleName: input.RoleName });
       status.accountId = r.account.id;
+      // A new account gets RCPFullAWSAccess while RCPs are enabled (FullAWSAccess comes with the account itself).
+      if ((await enabledPolicyTypes(ctx.store)).includes(RCP) && (await ctx.store.getOrgPolicy(RCP_FULL_AWS_ACCESS_ID))) {
+        await ctx.store.attachOrgPolicy(RCP_FULL_AWS_ACCESS_ID, r.account.id);
+      }
     } catch (err) {
       if (!isKamenError(err, 'ERR_ENTITY_ALREADY_EXISTS')) throw err;
       status.state = 'FAILED';
@@ -106,14 +100,17 @@ export const describeAccount = (): Operation => managementOnly(async (ctx, input
 
 /** MoveAccount between the root and OUs. */
 export const moveAccount = (): Operation => managementOnly(async (ctx, input: { AccountId: string; SourceParentId: string; DestinationParentId: string }, org) => {
-  const account = await ctx.store.getAccount(input.AccountId);
-  if (!account) throw new KamenError('ERR_ORG_ACCOUNT_NOT_FOUND', MSG.accountNotFound);
-  if (!(await parentType(ctx.store, org, input.SourceParentId))) throw new KamenError('ERR_ORG_SOURCE_PARENT_NOT_FOUND', MSG.sourceParentNotFound);
-  if (!(await parentType(ctx.store, org, input.DestinationParentId))) {
-    throw new KamenError('ERR_ORG_DESTINATION_PARENT_NOT_FOUND', MSG.destinationParentNotFound);
-  }
-  if (account.parentId === input.DestinationParentId) throw new KamenError('ERR_ORG_DUPLICATE_ACCOUNT', MSG.duplicateAccount);
-  if (account.parentId !== input.SourceParentId) throw new KamenError('ERR_ORG_ACCOUNT_NOT_FOUND', MSG.accountNotFound);
-  await ctx.store.putAccount({ ...account, parentId: input.DestinationParentId });
+  // One transaction: the parent checks and the write see the same account row (concurrent moves serialize).
+  await ctx.store.transaction(async () => {
+    const account = await ctx.store.getAccount(input.AccountId);
+    if (!account) throw new KamenError('ERR_ORG_ACCOUNT_NOT_FOUND', MSG.accountNotFound);
+    if (!(await parentType(ctx.store, org, input.SourceParentId))) throw new KamenError('ERR_ORG_SOURCE_PARENT_NOT_FOUND', MSG.sourceParentNotFound);
+    if (!(await parentType(ctx.store, org, input.DestinationParentId))) {
+      throw new KamenError('ERR_ORG_DESTINATION_PARENT_NOT_FOUND', MSG.destinationParentNotFound);
+    }
+    if (account.parentId === input.DestinationParentId) throw new KamenError('ERR_ORG_DUPLICATE_ACCOUNT', MSG.duplicateAccount);
+    if (account.parentId !== input.SourceParentId) throw new KamenError('ERR_ORG_ACCOUNT_NOT_FOUND', MSG.accountNotFound);
+    await ctx.store.putAccount({ ...account, parentId: input.DestinationParentId });
+  });
   return {};
 });

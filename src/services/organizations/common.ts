@@ -2,7 +2,6 @@
 import { KamenError, isKamenError } from '../../errors.js';
 import type { Account, Organization, OrganizationalUnit, OrgPolicy, Store } from '../../store/store.js';
 import type { Operation, OperationContext } from '../types.js';
-import { rootArn } from '../accounts/index.js';
 
 /** AWS's message texts for the Organizations exceptions kamen raises. */
 export const MSG = {
@@ -27,6 +26,13 @@ export const MSG = {
   malformedPolicy: "The provided policy document doesn't meet the requirements of the specified policy type.",
   invalidNextToken: 'You specified an invalid value for nextToken.',
   ouDepth: 'You attempted to create an OU tree that is too many levels deep.',
+  alreadyInOrg: 'This account is already a member of an organization. An account can belong to only one organization at a time.',
+  orgNotEmpty: 'The organization isn\'t empty. To delete an organization, you must first remove all accounts except the management account.',
+  masterCannotLeave:
+    "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.",
+  accountAlreadyClosed: 'You attempted to close an account that is already closed.',
+  cannotCloseManagement: "You can't close the management account with the CloseAccount operation.",
+  oneOrgPerStore: 'kamen holds one organization per store, and this store already has one.',
   minPolicies: 'You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.',
 } as const;
 
@@ -65,18 +71,27 @@ export const accountShape = (a: Account) => ({
   Email: a.email,
   Name: a.name,
   Status: a.status,
+  State: a.status, // AWS answers State beside the deprecated Status (same values for these three states)
   JoinedMethod: a.joinedMethod,
   JoinedTimestamp: a.joinedTimestamp,
+});
+
+/** The Organization output shape (DescribeOrganization, CreateOrganization). */
+export const orgShape = (org: Organization) => ({
+  Id: org.id,
+  Arn: org.arn,
+  FeatureSet: org.featureSet,
+  MasterAccountArn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${org.managementAccountId}`,
+  MasterAccountId: org.managementAccountId,
+  MasterAccountEmail: org.managementAccountEmail,
+  AvailablePolicyTypes: org.featureSet === 'ALL' ? SCP_ENABLED : [],
 });
 
 /** The OrganizationalUnit output shape. */
 export const ouShape = (ou: OrganizationalUnit) => ({ Id: ou.id, Arn: ou.arn, Name: ou.name });
 
-/** The policy types enabled on the root (SCPs, as on every kamen organization). */
+/** DescribeOrganization's AvailablePolicyTypes (deprecated by AWS; it lists SCPs). */
 export const SCP_ENABLED = [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }];
-
-/** The Root output shape. */
-export const rootShape = (org: Organization) => ({ Id: org.rootId, Arn: rootArn(org), Name: 'Root', PolicyTypes: SCP_ENABLED });
 
 /** The PolicySummary output shape. */
 export const policySummary = (p: OrgPolicy) => ({
@@ -130,11 +145,6 @@ export function pageArray<T>(items: T[], input: { NextToken?: string; MaxResults
   const out: { items: T[]; NextToken?: string } = { items: page };
   if (offset + n < items.length) out.NextToken = Buffer.from(JSON.stringify({ o: offset + n, k: kind })).toString('base64url');
   return out;
-}
-
-/** Attaches the AWS managed FullAWSAccess SCP to a new target, as AWS does when SCPs are enabled. */
-export async function attachDefaultScp(store: Store, targetId: string): Promise<void> {
-  if (await store.getOrgPolicy('p-FullAWSAccess')) await store.attachOrgPolicy('p-FullAWSAccess', targetId);
 }
 
 /** The path from the root to an account: [rootId, ouId…, accountId] (empty when the account is not in the organization). */

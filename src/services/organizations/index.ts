@@ -1,8 +1,12 @@
-/** The Organizations service (JSON 1.1): the organization, accounts, OUs and service control policies. */
+/** The Organizations service (JSON 1.1): the organization's lifecycle, handshakes, accounts, OUs, policies, tags and delegation. */
 import type { ServiceDefinition, ServiceDeps } from '../types.js';
 import * as acct from './accounts.js';
 import * as pol from './policies.js';
 import * as tree from './structure.js';
+import * as types from './policy-types.js';
+import * as life from './lifecycle.js';
+import * as hs from './handshakes.js';
+import * as admin from './admin.js';
 
 export { orgPathForAccount } from './common.js';
 
@@ -37,6 +41,35 @@ export function createOrganizationsService(_deps: ServiceDeps = {}): ServiceDefi
       DetachPolicy: pol.detachPolicy(),
       ListPoliciesForTarget: pol.listPoliciesForTarget(),
       ListTargetsForPolicy: pol.listTargetsForPolicy(),
+      EnablePolicyType: types.enablePolicyType(),
+      DisablePolicyType: types.disablePolicyType(),
+      CreateOrganization: life.createOrganization(),
+      DeleteOrganization: life.deleteOrganization(),
+      LeaveOrganization: life.leaveOrganization(),
+      RemoveAccountFromOrganization: life.removeAccountFromOrganization(),
+      CloseAccount: life.closeAccount(),
+      InviteAccountToOrganization: hs.inviteAccountToOrganization(),
+      EnableAllFeatures: hs.enableAllFeatures(),
+      AcceptHandshake: hs.acceptHandshake(),
+      DeclineHandshake: hs.declineHandshake(),
+      CancelHandshake: hs.cancelHandshake(),
+      DescribeHandshake: hs.describeHandshake(),
+      ListHandshakesForAccount: hs.listHandshakesForAccount(),
+      ListHandshakesForOrganization: hs.listHandshakesForOrganization(),
+      TagResource: admin.tagResource(),
+      UntagResource: admin.untagResource(),
+      ListTagsForResource: admin.listTagsForResource(),
+      EnableAWSServiceAccess: admin.enableAwsServiceAccess(),
+      DisableAWSServiceAccess: admin.disableAwsServiceAccess(),
+      ListAWSServiceAccessForOrganization: admin.listAwsServiceAccessForOrganization(),
+      RegisterDelegatedAdministrator: admin.registerDelegatedAdministrator(),
+      DeregisterDelegatedAdministrator: admin.deregisterDelegatedAdministrator(),
+      ListDelegatedAdministrators: admin.listDelegatedAdministrators(),
+      ListDelegatedServicesForAccount: admin.listDelegatedServicesForAccount(),
+      PutResourcePolicy: admin.putResourcePolicy(),
+      DescribeResourcePolicy: admin.describeResourcePolicy(),
+      DeleteResourcePolicy: admin.deleteResourcePolicy(),
+      DescribeEffectivePolicy: admin.describeEffectivePolicy(),
     },
   };
 }

@@ -1,25 +1,38 @@
-/** Service control policies: Create/Describe/Update/Delete/List, Attach/Detach, ListPoliciesForTarget, ListTargetsForPolicy. */
+/**
+ * Service and resource control policies: Create/Describe/Update/Delete/List, Attach/Detach, ListPoliciesForTarget,
+ * ListTargetsForPolicy.
+ */
 import { KamenError } from '../../errors.js';
 import { randomLowerAlnum } from '../../ids.js';
+import { validatePolicy } from '../../policy/index.js';
 import type { Organization, OrgPolicy, Store } from '../../store/store.js';
 import type { Operation } from '../types.js';
 import { rootArn } from '../accounts/index.js';
 import { MSG, managementOnly, pageArray, policySummary } from './common.js';
+import { RCP, RCP_FULL_AWS_ACCESS_ID, TYPE_MSG, awsManagedPolicies, enabledPolicyTypes, requireFilterType, requirePolicyType, type OrgPolicyType } from './policy-types.js';
 
-const SCP = 'SERVICE_CONTROL_POLICY';
-/** SCP documents may be at most 5,120 characters. */
+/** SCP and RCP documents may be at most 5,120 characters. */
 const MAX_SCP_SIZE = 5120;
 
-function checkContent(content: string): void {
+function tooBig(): KamenError {
+  return new KamenError('ERR_ORG_CONSTRAINT_VIOLATION', 'You attempted to exceed the maximum size of a policy.', { Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' });
+}
+
+/** Checks a document against its type's grammar (RCPs: the RCP syntax, Deny only, Principal "*", supported services). */
+function checkContent(content: string, type: OrgPolicyType): void {
+  if (type === RCP) {
+    const { errors } = validatePolicy(content, 'rcp');
+    if (errors.some((e) => e.code === 'LimitExceeded')) throw tooBig();
+    if (errors.length) throw new KamenError('ERR_ORG_MALFORMED_POLICY', MSG.malformedPolicy);
+    return;
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(content);
   } catch {
     throw new KamenError('ERR_ORG_MALFORMED_POLICY', MSG.malformedPolicy);
   }
-  if (content.length > MAX_SCP_SIZE) {
-    throw new KamenError('ERR_ORG_CONSTRAINT_VIOLATION', 'You attempted to exceed the maximum size of a policy.', { Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' });
-  }
+  if (content.length > MAX_SCP_SIZE) throw tooBig();
   const d = doc as { Statement?: unknown };
   if (!d || typeof d !== 'object' || Array.isArray(d) || d.Statement === undefined) throw new KamenError('ERR_ORG_MALFORMED_POLICY', MSG.malformedPolicy);
   const statements = Array.isArray(d.Statement) ? d.Statement : [d.Statement];
@@ -31,8 +44,21 @@ function checkContent(content: string): void {
   }
 }
 
+/** The policy with this ID; the AWS managed ones exist before their type is enabled. */
+async function findPolicy(store: Store, id: string): Promise<OrgPolicy | undefined> {
+  return (await store.getOrgPolicy(id)) ?? awsManagedPolicies().find((m) => m.id === id);
+}
+
+/** Every policy of a type, the AWS managed one included. */
+async function policiesOfType(store: Store, type: string): Promise<OrgPolicy[]> {
+  const stored = await store.listOrgPolicies();
+  const missing = awsManagedPolicies().filter((m) => !stored.some((p) => p.id === m.id));
+  const key = (p: OrgPolicy) => p.name.toLowerCase() + '\u0000' + p.id;
+  return [...stored, ...missing].filter((p) => p.type === type).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
 async function requirePolicy(store: Store, id: string): Promise<OrgPolicy> {
-  const p = await store.getOrgPolicy(id);
+  const p = await findPolicy(store, id);
   if (!p) throw new KamenError('ERR_ORG_POLICY_NOT_FOUND', MSG.policyNotFound);
   return p;
 }
@@ -64,19 +90,19 @@ async function requireTarget(store: Store, org: Organization, id: string): Promi
   return t;
 }
 
-/** CreatePolicy (SERVICE_CONTROL_POLICY). */
+/** CreatePolicy (SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY; a type need not be enabled to create one). */
 export const createPolicy = (): Operation => managementOnly(async (ctx, input: { Content: string; Description: string; Name: string; Type: string }, org) => {
-  if (input.Type !== SCP) throw new KamenError('ERR_ORG_INVALID_INPUT', `kamen supports only ${SCP} policies.`, { Reason: 'INVALID_ENUM_POLICY_TYPE' });
-  checkContent(input.Content);
+  const type = requirePolicyType(input.Type);
+  checkContent(input.Content, type);
   return ctx.store.transaction(async () => {
     if ((await ctx.store.listOrgPolicies()).some((p) => p.name === input.Name)) throw new KamenError('ERR_ORG_DUPLICATE_POLICY', MSG.duplicatePolicy);
     const id = 'p-' + randomLowerAlnum(8);
     const policy: OrgPolicy = {
       id,
-      arn: `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/service_control_policy/${id}`,
+      arn: `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${type.toLowerCase()}/${id}`,
       name: input.Name,
       description: input.Description ?? '',
-      type: SCP,
+      type,
       awsManaged: false,
       content: input.Content,
     };
@@ -96,7 +122,7 @@ export const updatePolicy = (): Operation => managementOnly(async (ctx, input: {
   return ctx.store.transaction(async () => {
     const p = await requirePolicy(ctx.store, input.PolicyId);
     if (p.awsManaged) throw new KamenError('ERR_ORG_ACCESS_DENIED', MSG.accessDenied);
-    if (input.Content !== undefined) checkContent(input.Content);
+    if (input.Content !== undefined) checkContent(input.Content, p.type);
     if (input.Name !== undefined && input.Name !== p.name && (await ctx.store.listOrgPolicies()).some((o) => o.name === input.Name)) {
       throw new KamenError('ERR_ORG_DUPLICATE_POLICY', MSG.duplicatePolicy);
     }
@@ -117,9 +143,9 @@ export const deletePolicy = (): Operation => managementOnly(async (ctx, input: {
   });
 });
 
-/** ListPolicies of a type (only SCPs exist). */
+/** ListPolicies of a type. */
 export const listPolicies = (): Operation => managementOnly(async (ctx, input: { Filter: string; NextToken?: string; MaxResults?: number }) => {
-  const all = (await ctx.store.listOrgPolicies()).filter((p) => p.type === input.Filter);
+  const all = await policiesOfType(ctx.store, requireFilterType(input.Filter));
   const page = pageArray(all.map(policySummary), input, 'policies:' + input.Filter);
   return { Policies: page.items, ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
 });
@@ -129,6 +155,8 @@ export const attachPolicy = (): Operation => managementOnly(async (ctx, input: {
   return ctx.store.transaction(async () => {
     const p = await requirePolicy(ctx.store, input.PolicyId);
     await requireTarget(ctx.store, org, input.TargetId);
+    if (!(await enabledPolicyTypes(ctx.store)).includes(p.type)) throw new KamenError('ERR_ORG_POLICY_TYPE_NOT_ENABLED', TYPE_MSG.notEnabled);
+    if (!(await ctx.store.getOrgPolicy(p.id))) await ctx.store.putOrgPolicy(p);
     if ((await ctx.store.listOrgPolicyTargets(p.id)).includes(input.TargetId)) {
       throw new KamenError('ERR_ORG_DUPLICATE_POLICY_ATTACHMENT', MSG.duplicateAttachment);
     }
@@ -137,14 +165,14 @@ export const attachPolicy = (): Operation => managementOnly(async (ctx, input: {
   });
 });
 
-/** DetachPolicy; a target keeps at least one SCP, as AWS requires. */
+/** DetachPolicy; a target keeps at least one SCP, as AWS requires, and RCPFullAWSAccess is never detached. */
 export const detachPolicy = (): Operation => managementOnly(async (ctx, input: { PolicyId: string; TargetId: string }, org) => {
   return ctx.store.transaction(async () => {
     const p = await requirePolicy(ctx.store, input.PolicyId);
     await requireTarget(ctx.store, org, input.TargetId);
     const attached = await ctx.store.listOrgPoliciesForTarget(input.TargetId);
     if (!attached.some((a) => a.id === p.id)) throw new KamenError('ERR_ORG_POLICY_NOT_ATTACHED', MSG.policyNotAttached);
-    if (attached.filter((a) => a.type === p.type).length <= 1) {
+    if (p.id === RCP_FULL_AWS_ACCESS_ID || attached.filter((a) => a.type === p.type).length <= 1) {
       throw new KamenError('ERR_ORG_CONSTRAINT_VIOLATION', MSG.minPolicies, { Reason: 'MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED' });
     }
     await ctx.store.detachOrgPolicy(p.id, input.TargetId);
@@ -155,7 +183,8 @@ export const detachPolicy = (): Operation => managementOnly(async (ctx, input: {
 /** ListPoliciesForTarget (directly attached policies of a type). */
 export const listPoliciesForTarget = (): Operation => managementOnly(async (ctx, input: { TargetId: string; Filter: string; NextToken?: string; MaxResults?: number }, org) => {
   await requireTarget(ctx.store, org, input.TargetId);
-  const all = (await ctx.store.listOrgPoliciesForTarget(input.TargetId)).filter((p) => p.type === input.Filter);
+  const type = requireFilterType(input.Filter);
+  const all = (await ctx.store.listOrgPoliciesForTarget(input.TargetId)).filter((p) => p.type === type);
   const page = pageArray(all.map(policySummary), input, 'pft:' + input.TargetId);
   return { Policies: page.items, ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
 });

@@ -3,7 +3,8 @@ import { KamenError } from '../../errors.js';
 import { randomLowerAlnum } from '../../ids.js';
 import type { Organization, OrganizationalUnit, Store } from '../../store/store.js';
 import type { Operation } from '../types.js';
-import { MSG, storePage, attachDefaultScp, managementOnly, maxResults, ouShape, pageArray, parentType, rootShape } from './common.js';
+import { MSG, storePage, managementOnly, maxResults, ouShape, pageArray, parentType } from './common.js';
+import { attachDefaultPolicies, enabledPolicyTypes, rootWithTypes } from './policy-types.js';
 
 /** AWS allows OUs five levels deep under the root. */
 const MAX_OU_DEPTH = 5;
@@ -35,8 +36,8 @@ async function requireOu(store: Store, id: string): Promise<OrganizationalUnit> 
 }
 
 /** ListRoots: the one root. */
-export const listRoots = (): Operation => managementOnly(async (_ctx, input: { NextToken?: string; MaxResults?: number }, org) => {
-  const page = pageArray([rootShape(org)], input, 'roots');
+export const listRoots = (): Operation => managementOnly(async (ctx, input: { NextToken?: string; MaxResults?: number }, org) => {
+  const page = pageArray([rootWithTypes(org, await enabledPolicyTypes(ctx.store))], input, 'roots');
   return { Roots: page.items, ...(page.NextToken ? { NextToken: page.NextToken } : {}) };
 });
 
@@ -51,7 +52,7 @@ export const createOrganizationalUnit = (): Operation => managementOnly(async (c
     const id = `ou-${org.rootId.slice(2)}-${randomLowerAlnum(8)}`;
     const ou: OrganizationalUnit = { id, arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${id}`, name: input.Name, parentId: input.ParentId };
     await ctx.store.putOrganizationalUnit(ou);
-    await attachDefaultScp(ctx.store, id);
+    await attachDefaultPolicies(ctx.store, id);
     return { OrganizationalUnit: ouShape(ou) };
   });
 });

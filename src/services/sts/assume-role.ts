@@ -1,14 +1,21 @@
 /** sts:AssumeRole: trust policy + caller identity (both sides across accounts), MFA, ExternalId, session policies and tags. */
 import { KamenError } from '../../errors.js';
 import { assertValidSessionPolicy, decide, deniedMessage } from '../../authz/engine.js';
+import { rcpChain } from '../../authz/policies.js';
+import { sessionRoleIsCurrent } from '../../authz/session.js';
 import type { Operation, OperationContext, SessionInfo } from '../types.js';
-import { checkName, durationSeconds, isoSeconds, issueCredentials, packedPolicySize, policyArns, sessionTags, validationError, type AuthorizerSource } from './common.js';
+import { checkName, checkSessionTagKey, durationSeconds, isoSeconds, issueCredentials, packedPolicySize, policyArns, sessionTags, validationError, type AuthorizerSource } from './common.js';
 import { verifyCallerMfa } from './mfa.js';
 
 /** AWS's text when a role session asks for more than an hour. */
 export const CHAINING_LIMIT = 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.';
+/** AWS's text when a session tag would override a transitive tag carried from the calling session. */
+export const TRANSITIVE_OVERRIDE = "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.";
 /** AWS's text when DurationSeconds exceeds the role's MaxSessionDuration. */
 export const MAX_SESSION_EXCEEDED = 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
+
+/** AWS's text when root credentials call AssumeRole. */
+export const ROOT_MAY_NOT_ASSUME = 'Roles may not be assumed by root accounts.';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\u0021-\u007E]*\/)?([\w+=,.@-]{1,64})$/;
 
@@ -27,6 +34,8 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     if (roleArn.length < 20) throw validationError(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
     const sessionName = checkName(input['RoleSessionName'], 'roleSessionName', 2, 64);
     const chained = caller.kind === 'assumed-role';
+    // AWS refuses root credentials (and root's GetSessionToken sessions) outright, before looking at the role.
+    if (caller.kind === 'root') throw new KamenError('ERR_ACCESS_DENIED', ROOT_MAY_NOT_ASSUME);
     if (caller.kind === 'federated-user' || caller.session?.tokenType === 'federation-token') throw notAuthorized(caller.arn, roleArn);
     const requested = durationSeconds(input, 900, 43200, 3600);
     if (chained && requested > 3600) throw new KamenError('ERR_VALIDATION', CHAINING_LIMIT);
@@ -39,6 +48,7 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     const arns = policyArns(input);
     const tags = sessionTags(input);
     const transitive = Array.isArray(input['TransitiveTagKeys']) ? (input['TransitiveTagKeys'] as string[]) : undefined;
+    for (const k of transitive ?? []) checkSessionTagKey(String(k));
     if (transitive?.length && (!tags || transitive.some((k) => !Object.keys(tags).some((t) => t.toLowerCase() === k.toLowerCase())))) {
       throw new KamenError('ERR_INVALID_PARAMETER_VALUE', 'The specified transitive tag key must be included in the requested tags.');
     }
@@ -52,6 +62,8 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     const m = ROLE_ARN.exec(roleArn);
     const role = m ? await ctx.store.getRole(m[1]!, m[2]!) : undefined;
     if (!m || !role) throw notAuthorized(caller.arn, roleArn);
+    // A session whose role was deleted is not trusted by a policy naming that role's ARN (it binds the role's ID).
+    if (chained && !(await sessionRoleIsCurrent(ctx.store, caller))) throw notAuthorized(caller.arn, roleArn);
     const roleAccount = m[1]!;
     if (!chained && requested > role.maxSessionDuration) throw new KamenError('ERR_VALIDATION', MAX_SESSION_EXCEEDED);
 
@@ -63,7 +75,7 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
         const v = caller.session?.tags?.[k];
         if (v === undefined) continue;
         if (tags && Object.keys(tags).some((t) => t.toLowerCase() === k.toLowerCase())) {
-          throw new KamenError('ERR_INVALID_PARAMETER_VALUE', `One or more transitive tags cannot be overridden: ${k}`);
+          throw new KamenError('ERR_INVALID_PARAMETER_VALUE', TRANSITIVE_OVERRIDE);
         }
         carried[k] = v;
         carriedKeys.push(k);
@@ -90,12 +102,16 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     }
     if (transitive?.length) conditions['sts:TransitiveTagKeys'] = transitive;
     const trust = authz.compile(role.assumeRolePolicyDocument, role.arn, 'resource');
+    // The role's account's resource control policies bound every caller (member accounts only).
+    const rcps = await rcpChain(ctx.store, authz.compile, roleAccount);
     // Session tags need sts:TagSession and a new source identity sts:SetSourceIdentity, on both sides.
     const actions = ['sts:AssumeRole'];
     if (tags) actions.push('sts:TagSession');
     if (sourceIdentity !== undefined && !caller.session?.sourceIdentity) actions.push('sts:SetSourceIdentity');
     for (const action of actions) {
-      const d = decide({ principalArn: caller.arn, principalAccount: caller.accountId, action, resource: role.arn, resourceAccount: roleAccount, conditions }, p, trust, true, caller);
+      const facts: Parameters<typeof decide>[0] = { principalArn: caller.arn, principalAccount: caller.accountId, action, resource: role.arn, resourceAccount: roleAccount, conditions };
+      if (rcps) facts.rcps = rcps;
+      const d = decide(facts, p, trust, true, caller);
       if (d.decision === 'Allow') continue;
       // A trust policy that does not let the caller in reads like a missing role; an identity-side refusal says why.
       const trustRefused = d.deniedBy === 'resource' || d.missingAllow.includes('resource');

@@ -9,6 +9,7 @@ import { createPolicyCache } from '../../policy/index.js';
 import { loadManagedPolicyCatalog } from '../iam/managed-catalog.js';
 import { packSession } from '../../authz/session.js';
 import { createTemporaryKeyIds, type TemporaryKeyIds } from '../../authz/temporary-keys.js';
+import type { IssueRateLimiter } from '../../authz/issue-rate.js';
 import type { Caller, OperationContext, SessionInfo } from '../types.js';
 
 /** What the STS service needs besides the OperationContext. */
@@ -61,7 +62,15 @@ export function checkName(value: unknown, member: string, min: number, max: numb
   return value;
 }
 
-/** Session tags from input Tags (at most 50), keyed by tag key. */
+/** AWS's text refusing a session tag key that begins with the reserved `aws:` prefix (IAM User Guide, "Naming tags"). */
+export const RESERVED_SESSION_TAG_KEY = "Tag keys starting with 'aws:' are reserved for internal use.";
+
+/** Refuses a session tag key or transitive tag key beginning with `aws:`, matched without case (InvalidParameterValue). */
+export function checkSessionTagKey(key: string): void {
+  if (key.slice(0, 4).toLowerCase() === 'aws:') throw new KamenError('ERR_INVALID_PARAMETER_VALUE', RESERVED_SESSION_TAG_KEY);
+}
+
+/** Session tags from input Tags (at most 50, no reserved `aws:` key), keyed by tag key. */
 export function sessionTags(input: Record<string, unknown>): Record<string, string> | undefined {
   const tags = input['Tags'];
   if (!Array.isArray(tags) || tags.length === 0) return undefined;
@@ -70,6 +79,7 @@ export function sessionTags(input: Record<string, unknown>): Record<string, stri
   const seen = new Set<string>();
   for (const t of tags as Array<{ Key?: unknown; Value?: unknown }>) {
     if (typeof t?.Key !== 'string' || typeof t.Value !== 'string') throw new KamenError('ERR_VALIDATION', 'Tag keys and values are required.');
+    checkSessionTagKey(t.Key);
     const low = t.Key.toLowerCase();
     if (seen.has(low)) throw new KamenError('ERR_INVALID_PARAMETER_VALUE', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
     seen.add(low);
@@ -127,8 +137,12 @@ export function randomSource(ctx: OperationContext): RandomSource {
   return typeof r === 'function' ? (r as RandomSource) : randomBytes;
 }
 
-/** Mints temporary credentials for `principal`, persists them (they survive a restart) and returns the wire shape. */
+/**
+ * Mints temporary credentials for `principal`, persists them (they survive a restart) and returns the wire shape; the
+ * calling principal's rate of issuance (ServiceDeps.stsIssueRate) is checked first: Throttling when it is exceeded.
+ */
 export async function issueCredentials(ctx: OperationContext, principalAccount: string, principal: { kind: Caller['kind']; arn: string; userId: string; userName?: string }, info: SessionInfo, seconds: number) {
+  (ctx.deps['stsIssueRate'] as IssueRateLimiter | undefined)?.take(ctx.caller.arn);
   const now = ctx.clock.now();
   const nextKeyId = temporaryKeyIds(ctx);
   const expiration = expirationFor(now, seconds);

@@ -23,7 +23,7 @@ export function getFederationToken(): Operation {
     const now = ctx.clock.now();
     const arn = `arn:aws:sts::${caller.accountId}:federated-user/${name}`;
     const userId = `${caller.accountId}:${name}`;
-    const info: SessionInfo = { sourceArn: caller.arn, sessionName: name, issuedAt: isoSeconds(now), mfaAuthenticated: false, tokenType: 'federation-token' };
+    const info: SessionInfo = { sourceArn: caller.arn, sourceId: caller.userId, sessionName: name, issuedAt: isoSeconds(now), mfaAuthenticated: false, tokenType: 'federation-token' };
     if (policy !== undefined) info.sessionPolicy = policy;
     if (arns) info.sessionPolicyArns = arns;
     if (tags) info.tags = tags;

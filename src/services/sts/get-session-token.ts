@@ -17,7 +17,7 @@ export function getSessionToken(): Operation {
     const seconds = caller.kind === 'root' ? Math.min(requested, 3600) : requested;
     const mfa = await verifyCallerMfa(ctx, caller, input);
     const now = ctx.clock.now();
-    const info: SessionInfo = { sourceArn: caller.arn, issuedAt: isoSeconds(now), mfaAuthenticated: mfa, tokenType: 'session-token' };
+    const info: SessionInfo = { sourceArn: caller.arn, sourceId: caller.userId, issuedAt: isoSeconds(now), mfaAuthenticated: mfa, tokenType: 'session-token' };
     if (mfa) info.mfaAuthenticatedAt = isoSeconds(now);
     const principal = caller.userName !== undefined ? { kind: caller.kind, arn: caller.arn, userId: caller.userId, userName: caller.userName } : { kind: caller.kind, arn: caller.arn, userId: caller.userId };
     return { Credentials: await issueCredentials(ctx, caller.accountId, principal, info, seconds) };

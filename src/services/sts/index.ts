@@ -1,6 +1,10 @@
-/** The STS service: AssumeRole, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage. */
+/** The STS service: AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage. */
+import type { JwksCache } from '../../federation/oidc/index.js';
 import type { ServiceDefinition } from '../types.js';
 import { assumeRole } from './assume-role.js';
+import { assumeRoleWithSaml } from './assume-role-with-saml.js';
+import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.js';
+import { assumeRoot } from './assume-root.js';
 import { authorizerSource, type StsDeps } from './common.js';
 import { decodeAuthorizationMessage } from './decode-authorization-message.js';
 import { getAccessKeyInfo } from './get-access-key-info.js';
@@ -18,6 +22,9 @@ export function createStsService(deps: Partial<StsDeps> & { [k: string]: unknown
     protocol: 'query',
     operations: {
       AssumeRole: assumeRole(authorizerFor),
+      AssumeRoleWithSAML: assumeRoleWithSaml(authorizerFor),
+      AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity(authorizerFor, deps['oidcKeys'] as JwksCache | undefined),
+      AssumeRoot: assumeRoot(authorizerFor),
       GetCallerIdentity: getCallerIdentity(),
       GetSessionToken: getSessionToken(),
       GetFederationToken: getFederationToken(),

@@ -1,13 +1,20 @@
 /** The ordered list of schema migrations; each backend applies the dialect it understands, tracked in schema_migrations. */
 import { migration as m001 } from './001_init.js';
+import { migration as m002 } from './002_principal_bindings.js';
+import { migration as m003 } from './003_federation.js';
+import { migration as m004 } from './004_iam_credentials.js';
+import { migration as m005 } from './005_console_sessions.js';
+import { migration as m006 } from './006_s3.js';
+import { migration as m007 } from './007_events.js';
+import { migration as m009 } from './009_keyset_indexes.js';
 
-/** One numbered schema change; `sqlite` is its SQLite text (a `postgres` text joins it when that backend lands). */
+/** One numbered schema change: its SQLite text and its PostgreSQL text (each backend runs the one for its dialect). */
 export interface Migration {
   version: number;
   name: string;
   sqlite: string;
-  postgres?: string;
+  postgres: string;
 }
 
 /** Every migration, in the order it must be applied (versions strictly increasing). */
-export const migrations: readonly Migration[] = [m001];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009];

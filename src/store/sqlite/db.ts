@@ -3,10 +3,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { KamenError, type ErrorCode } from '../../errors.js';
+import { KamenError } from '../../errors.js';
 import type { SecretCipher } from '../crypto.js';
 import { migrations } from '../migrations/index.js';
-import type { ListOptions, Page, Tag } from '../store.js';
+import type { Tag } from '../store.js';
 
 /** A FIFO async mutex: at most one holder; `unlock` hands the lock directly to the next waiter. */
 export class Mutex {
@@ -55,6 +55,8 @@ export interface SqliteContext {
    * savepoint, and resolves once that batch is durable; inside a transaction it is simply part of it.
    */
   commitOne<T>(fn: () => T): Promise<T>;
+  /** The clear() of every RowCache built over this context (a wholesale restore of the rows empties them all). */
+  rowCaches?: Set<() => void>;
 }
 
 /** Opens a connection with kamen's pragmas and applies pending migrations. */
@@ -113,7 +115,8 @@ export function applyMigrations(db: Db): void {
  * resolves only once that commit is on disk. For a file database the COMMIT itself does not wait for the disk
  * (synchronous=NORMAL for that one statement); the WAL file is then fdatasync'ed on libuv's thread pool, so the
  * event loop keeps serving while the disk works and the next batch fills meanwhile. Calls from outside a transaction
- * wait until the batch open when they were made is committed and durable (and for an open transaction to finish).
+ * wait until the batch open when they were made is committed and durable (and for an open transaction to finish); an
+ * outside write that then lands in a newer open batch resolves only once that batch is durable too.
  */
 export function createContext(db: Db, cipher: SecretCipher, durability: { walFile?: string; syncFile?: (fd: number) => Promise<void> } = {}): SqliteContext & {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
@@ -144,6 +147,8 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     savepoint: db.prepare('SAVEPOINT kamen_tx'),
     release: db.prepare('RELEASE kamen_tx'),
     rollbackTo: db.prepare('ROLLBACK TO kamen_tx'),
+    /** Rows changed on the connection so far (tells whether outside work wrote). */
+    totalChanges: db.prepare('SELECT total_changes()').pluck(),
   };
 
   /** The COMMIT of a batch need not wait for the disk (syncWal does that off the loop); everything else does. */
@@ -212,19 +217,41 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     }
   };
 
+  /**
+   * Runs outside work now. With no batch open a write autocommits at synchronous=FULL (durable when it returns); a write
+   * that lands in an open batch (one opened after the call's own wait) is part of that batch and is acknowledged only
+   * once the batch is durable, like commitOne's. A read never waits for the batch it runs in.
+   */
+  const outside = <T>(fn: () => T): T | Promise<T> => {
+    checkBatchAlive();
+    const open = batch;
+    if (!open) return fn();
+    const before = batchSql.totalChanges.get() as number;
+    try {
+      const result = fn();
+      if ((batchSql.totalChanges.get() as number) === before) return result;
+      return open.committed.then(() => result);
+    } finally {
+      checkBatchAlive();
+    }
+  };
+
   const run = async <T>(fn: () => T): Promise<T> => {
     if (inTx()) return fn();
     // Wait once for the batch open (or syncing) when the call came; waiting again for every later batch would let a
     // steady stream of writes starve reads. A later batch holds only finished transactions, never a half-done one.
     const earlier = batch ? batch.committed : durable;
     if (earlier) await earlier.catch(() => {});
-    if (!gate.isLocked) return fn();
+    if (!gate.isLocked) return outside(fn);
     await gate.lock();
+    let pending: T | Promise<T>;
     try {
-      return fn();
+      pending = outside(fn);
     } finally {
       gate.unlock();
     }
+    // the gate is free again before waiting for the batch: its commit needs the gate
+    return pending;
   };
 
   const atomic = <T>(fn: () => T): T => db.transaction(fn)();
@@ -330,7 +357,7 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     }
   };
 
-  return { db, cipher, run, atomic, commitOne, transaction, close };
+  return { db, cipher, run, atomic, commitOne, transaction, close, rowCaches: new Set<() => void>() };
 }
 
 /** A point-read cache of committed rows; the family that owns the table empties it on every write to that table. */
@@ -344,8 +371,9 @@ export interface RowCache<T> {
 }
 
 /** Builds a RowCache over the context's `run`; `copy` makes the copies callers may change freely. */
-export function createRowCache<T>(ctx: Pick<SqliteContext, 'db' | 'run'>, copy: (v: T) => T, max = 10_000): RowCache<T> {
+export function createRowCache<T>(ctx: Pick<SqliteContext, 'db' | 'run' | 'rowCaches'>, copy: (v: T) => T, max = 10_000): RowCache<T> {
   const map = new Map<string, T>();
+  ctx.rowCaches?.add(() => map.clear());
   return {
     read(key, load) {
       const hit = map.get(key);
@@ -410,53 +438,7 @@ export function unique<T>(message: string, fn: () => T): T {
 
 // ---- pagination -------------------------------------------------------------------------------------------------
 
-/** The default page size when ListOptions.maxItems is not given. */
-export const DEFAULT_MAX_ITEMS = 100;
-
-/** A decoded page request: the key of the last row already returned (or null), the limit, and the path prefix. */
-export interface PageRequest {
-  after: Array<string | number> | null;
-  limit: number;
-  pathPrefix: string | null;
-}
-
-/** Decodes ListOptions; a marker this store did not issue gives KamenError(invalidCode). */
-export function pageRequest(opts: ListOptions | undefined, keyLength: number, invalidCode: ErrorCode = 'ERR_VALIDATION'): PageRequest {
-  const requested = opts?.maxItems;
-  const limit = requested !== undefined && Number.isFinite(requested) ? Math.max(1, Math.floor(requested)) : DEFAULT_MAX_ITEMS;
-  let after: Array<string | number> | null = null;
-  if (opts?.marker !== undefined && opts.marker !== '') {
-    after = decodeMarker(opts.marker, keyLength);
-    if (!after) throw new KamenError(invalidCode, 'The marker (pagination token) is not valid.');
-  }
-  const pathPrefix = opts?.pathPrefix ? opts.pathPrefix : null;
-  return { after, limit, pathPrefix };
-}
-
-function decodeMarker(marker: string, keyLength: number): Array<string | number> | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== keyLength) return null;
-    if (!value.every((v) => typeof v === 'string' || typeof v === 'number')) return null;
-    return value as Array<string | number>;
-  } catch {
-    return null;
-  }
-}
-
-/** Encodes the sort key of the last returned row as an opaque marker. */
-export function encodeMarker(key: Array<string | number>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-/** Turns `limit + 1` fetched rows into a Page (with nextMarker when there were more). */
-export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => Array<string | number>): Page<T> {
-  if (rows.length > limit) {
-    const shown = rows.slice(0, limit);
-    return { items: shown.map(map), nextMarker: encodeMarker(key(shown[shown.length - 1]!)) };
-  }
-  return { items: rows.map(map) };
-}
+// Keyset pagination (signed markers, page requests) lives in ../markers.ts, shared with the PostgreSQL backend.
 
 /**
  * Builds a patch binding for `UPDATE … SET col = CASE WHEN @has_x THEN @x ELSE col END`: for each field, `has_<f>`

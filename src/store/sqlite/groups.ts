@@ -1,7 +1,8 @@
 /** Groups family: IAM groups (with rename propagation and delete checks) and group membership. */
 import { KamenError } from '../../errors.js';
 import type { Group, IdentityStore } from '../store.js';
-import { pageRequest, patchParams, same, setClause, toPage, unique, type SqliteContext } from './db.js';
+import { patchParams, same, setClause, unique, type SqliteContext } from './db.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
 import { toUser, type UserRow } from './users.js';
 
 interface GroupRow {
@@ -36,7 +37,7 @@ type GroupsMethods = Pick<
 >;
 
 /** Prepares the group statements once for this connection and returns the family's methods. */
-export function groupsFamily(ctx: SqliteContext): GroupsMethods {
+export function groupsFamily(ctx: SqliteContext & Paging): GroupsMethods {
   const { db, run } = ctx;
   const s = {
     insert: db.prepare(`INSERT INTO iam_groups (group_id, account_id, group_name, path, arn, create_date)
@@ -46,7 +47,7 @@ export function groupsFamily(ctx: SqliteContext): GroupsMethods {
       ${setClause('arn', 'arn')} WHERE account_id = @account_id AND group_name = @key_name`),
     delete: db.prepare('DELETE FROM iam_groups WHERE account_id = ? AND group_name = ?'),
     list: db.prepare(`SELECT * FROM iam_groups WHERE account_id = @account_id
-      AND (@after IS NULL OR group_name > @after)
+      AND group_name > @after
       AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
       ORDER BY group_name LIMIT @limit`),
     renameMembers: db.prepare('UPDATE group_members SET group_name = @new WHERE account_id = @a AND group_name = @old'),
@@ -64,12 +65,12 @@ export function groupsFamily(ctx: SqliteContext): GroupsMethods {
     removeMember: db.prepare('DELETE FROM group_members WHERE account_id = ? AND group_name = ? AND user_name = ?'),
     members: db.prepare(`SELECT u.* FROM group_members m
       JOIN iam_users u ON u.account_id = m.account_id AND u.user_name = m.user_name
-      WHERE m.account_id = @account_id AND m.group_name = @name AND (@after IS NULL OR u.user_name > @after)
-      ORDER BY u.user_name LIMIT @limit`),
+      WHERE m.account_id = @account_id AND m.group_name = @name AND m.user_name > @after
+      ORDER BY m.user_name LIMIT @limit`),
     groupsForUser: db.prepare(`SELECT g.* FROM group_members m
       JOIN iam_groups g ON g.account_id = m.account_id AND g.group_name = m.group_name
-      WHERE m.account_id = @account_id AND m.user_name = @name AND (@after IS NULL OR g.group_name > @after)
-      ORDER BY g.group_name LIMIT @limit`),
+      WHERE m.account_id = @account_id AND m.user_name = @name AND m.group_name > @after
+      ORDER BY m.group_name LIMIT @limit`),
   };
 
   const conflicts: Array<[typeof s.countMembers, string]> = [
@@ -125,9 +126,9 @@ export function groupsFamily(ctx: SqliteContext): GroupsMethods {
       });
     }),
     listGroups: (accountId, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? null, prefix: p.pathPrefix, limit: p.limit + 1 }) as GroupRow[];
-      return toPage(rows, p.limit, toGroup, (r) => [r.group_name]);
+      const p = pageRequest(ctx, ['iam:groups', accountId], opts, ['string']);
+      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? '', prefix: p.pathPrefix, limit: p.limit + 1 }) as GroupRow[];
+      return toPage(ctx, p, rows, toGroup, (r) => [r.group_name]);
     }),
     addUserToGroup: (accountId, groupName, userName) => run(() => {
       s.addMember.run(accountId, groupName, userName);
@@ -136,14 +137,14 @@ export function groupsFamily(ctx: SqliteContext): GroupsMethods {
       s.removeMember.run(accountId, groupName, userName);
     }),
     listGroupMembers: (accountId, groupName, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.members.all({ account_id: accountId, name: groupName, after: p.after?.[0] ?? null, limit: p.limit + 1 }) as UserRow[];
-      return toPage(rows, p.limit, toUser, (r) => [r.user_name]);
+      const p = pageRequest(ctx, ['iam:group-members', accountId, groupName.toLowerCase()], opts, ['string']);
+      const rows = s.members.all({ account_id: accountId, name: groupName, after: p.after?.[0] ?? '', limit: p.limit + 1 }) as UserRow[];
+      return toPage(ctx, p, rows, toUser, (r) => [r.user_name]);
     }),
     listGroupsForUser: (accountId, userName, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.groupsForUser.all({ account_id: accountId, name: userName, after: p.after?.[0] ?? null, limit: p.limit + 1 }) as GroupRow[];
-      return toPage(rows, p.limit, toGroup, (r) => [r.group_name]);
+      const p = pageRequest(ctx, ['iam:groups-for-user', accountId, userName.toLowerCase()], opts, ['string']);
+      const rows = s.groupsForUser.all({ account_id: accountId, name: userName, after: p.after?.[0] ?? '', limit: p.limit + 1 }) as GroupRow[];
+      return toPage(ctx, p, rows, toGroup, (r) => [r.group_name]);
     }),
   };
 }

@@ -3,13 +3,22 @@ import { KamenError } from '../../errors.js';
 import { createSecretCipher, createTemporarySecretDeriver, type SecretCipher } from '../crypto.js';
 import type { Store } from '../store.js';
 import { createContext, openDatabase } from './db.js';
+import { createMarkerCodec } from '../markers.js';
 import { credentialsFamily } from './credentials.js';
+import { federationFamily } from './federation.js';
 import { groupsFamily } from './groups.js';
 import { mfaFamily } from './mfa.js';
 import { organizationFamily } from './organizations.js';
 import { policiesFamily } from './policies.js';
+import { principalBindingsFamily } from './principal-bindings.js';
+import { eventsFamily } from './events.js';
+import { s3Family } from './s3.js';
+import { serverCertificatesFamily } from './server-certificates.js';
+import { userCredentialsFamily } from './user-credentials.js';
+import { consoleSessionsFamily } from './console-sessions.js';
 import { rolesFamily } from './roles.js';
 import { settingsFamily } from './settings.js';
+import { snapshotFamily } from './snapshot.js';
 import { usersFamily } from './users.js';
 import type { Database as Db } from 'better-sqlite3';
 
@@ -35,7 +44,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
   }
   // A file database in WAL mode: batches are made durable by syncing the WAL file off the event loop.
   const wal = opts.filename !== ':memory:' && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-  const ctx = createContext(db, cipher, wal ? { walFile: opts.filename + '-wal' } : {});
+  const ctx = { ...createContext(db, cipher, wal ? { walFile: opts.filename + '-wal' } : {}), markers: createMarkerCodec(opts.masterKey) };
   const store: Store = {
     ...organizationFamily(ctx),
     ...usersFamily(ctx),
@@ -45,6 +54,14 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     ...credentialsFamily(ctx, createTemporarySecretDeriver(opts.masterKey)),
     ...mfaFamily(ctx),
     ...settingsFamily(ctx),
+    ...principalBindingsFamily(ctx),
+    ...eventsFamily(ctx),
+    ...s3Family(ctx),
+    ...userCredentialsFamily(ctx),
+    ...serverCertificatesFamily(ctx),
+    ...federationFamily(ctx),
+    ...consoleSessionsFamily(ctx),
+    ...snapshotFamily(ctx),
     transaction: ctx.transaction,
     close: ctx.close,
   };

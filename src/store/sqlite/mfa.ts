@@ -1,6 +1,7 @@
 /** MFA family: virtual MFA devices (seeds encrypted at rest), their assignment to users, and the last used TOTP step. */
 import type { IdentityStore, MfaDevice } from '../store.js';
 import { fromDate, nul, parseTags, tagsJson, unique, type SqliteContext } from './db.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
 
 interface MfaRow {
   serial_number: string;
@@ -14,10 +15,10 @@ interface MfaRow {
   last_used_step: number | null;
 }
 
-type MfaMethods = Pick<IdentityStore, 'createMfaDevice' | 'getMfaDevice' | 'updateMfaDevice' | 'deleteMfaDevice' | 'listMfaDevices'>;
+type MfaMethods = Pick<IdentityStore, 'createMfaDevice' | 'getMfaDevice' | 'updateMfaDevice' | 'deleteMfaDevice' | 'listMfaDevices' | 'listVirtualMfaDevices'>;
 
 /** Prepares the MFA statements once for this connection and returns the family's methods. */
-export function mfaFamily(ctx: SqliteContext): MfaMethods {
+export function mfaFamily(ctx: SqliteContext & Paging): MfaMethods {
   const { db, run, cipher } = ctx;
   const s = {
     insert: db.prepare(`INSERT INTO mfa_devices (serial_number, account_id, path, name, seed_enc, user_name, enable_date,
@@ -32,6 +33,8 @@ export function mfaFamily(ctx: SqliteContext): MfaMethods {
       WHERE serial_number = @serial_number`),
     delete: db.prepare('DELETE FROM mfa_devices WHERE serial_number = ?'),
     list: db.prepare('SELECT * FROM mfa_devices WHERE account_id = ? ORDER BY name, serial_number'),
+    page: db.prepare(`SELECT * FROM mfa_devices WHERE account_id = @account_id AND (name, serial_number) > (@after_name, @after_serial)
+      AND (@assigned IS NULL OR (enable_date IS NOT NULL) = @assigned) ORDER BY name, serial_number LIMIT @limit`),
   };
 
   const toDevice = (r: MfaRow): MfaDevice => {
@@ -88,5 +91,17 @@ export function mfaFamily(ctx: SqliteContext): MfaMethods {
       s.delete.run(serialNumber);
     }),
     listMfaDevices: (accountId) => run(() => (s.list.all(accountId) as MfaRow[]).map(toDevice)),
+    listVirtualMfaDevices: (accountId, assignment, opts) => run(() => {
+      const p = pageRequest(ctx, ['iam:virtual-mfa-devices', accountId, assignment], opts, ['string', 'string']);
+      const assigned = assignment === 'Any' ? null : assignment === 'Assigned' ? 1 : 0;
+      const rows = s.page.all({
+        account_id: accountId,
+        after_name: p.after?.[0] ?? '',
+        after_serial: p.after?.[1] ?? '',
+        assigned,
+        limit: p.limit + 1,
+      }) as MfaRow[];
+      return toPage(ctx, p, rows, toDevice, (r) => [r.name, r.serial_number]);
+    }),
   };
 }

@@ -8,7 +8,8 @@ import type {
   OrganizationStore,
   OrgPolicy,
 } from '../store.js';
-import { fromDate, nul, pageRequest, toDate, toPage, type SqliteContext } from './db.js';
+import { fromDate, nul, toDate, type SqliteContext } from './db.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
 
 interface OrgRow {
   id: string;
@@ -108,7 +109,7 @@ const toOrgPolicy = (r: OrgPolicyRow): OrgPolicy => ({
 export type OrganizationFamily = OrganizationStore;
 
 /** Prepares the Organizations statements once for this connection and returns the family's methods. */
-export function organizationFamily(ctx: SqliteContext): OrganizationFamily {
+export function organizationFamily(ctx: SqliteContext & Paging): OrganizationFamily {
   const { db, run } = ctx;
   const s = {
     getOrg: db.prepare('SELECT * FROM organization LIMIT 1'),
@@ -124,16 +125,16 @@ export function organizationFamily(ctx: SqliteContext): OrganizationFamily {
     deleteAccount: db.prepare('DELETE FROM org_accounts WHERE id = ?'),
     deleteTargetAttachments: db.prepare('DELETE FROM org_policy_targets WHERE target_id = ?'),
     listAccounts: db.prepare(`SELECT * FROM org_accounts
-      WHERE (@after_t IS NULL OR (joined_timestamp, id) > (@after_t, @after_id))
+      WHERE (joined_timestamp, id) > (@after_t, @after_id)
       ORDER BY joined_timestamp, id LIMIT @limit`),
     listAccountsForParent: db.prepare(`SELECT * FROM org_accounts WHERE parent_id = @parent
-      AND (@after_t IS NULL OR (joined_timestamp, id) > (@after_t, @after_id))
+      AND (joined_timestamp, id) > (@after_t, @after_id)
       ORDER BY joined_timestamp, id LIMIT @limit`),
     putOu: db.prepare(`INSERT INTO org_ous (id, arn, name, parent_id) VALUES (@id, @arn, @name, @parent_id)
       ON CONFLICT (id) DO UPDATE SET arn = excluded.arn, name = excluded.name, parent_id = excluded.parent_id`),
     getOu: db.prepare('SELECT * FROM org_ous WHERE id = ?'),
     listOus: db.prepare(`SELECT * FROM org_ous WHERE parent_id = @parent
-      AND (@after_name IS NULL OR (name, id) > (@after_name, @after_id))
+      AND (name, id) > (@after_name, @after_id)
       ORDER BY name, id LIMIT @limit`),
     deleteOu: db.prepare('DELETE FROM org_ous WHERE id = ?'),
     putCas: db.prepare(`INSERT INTO org_create_account_status (id, account_name, state, requested_timestamp,
@@ -202,19 +203,19 @@ export function organizationFamily(ctx: SqliteContext): OrganizationFamily {
       });
     }),
     listAccounts: (opts) => run(() => {
-      const p = pageRequest(opts, 2, 'ERR_ORG_INVALID_INPUT');
-      const rows = s.listAccounts.all({ after_t: p.after?.[0] ?? null, after_id: p.after?.[1] ?? null, limit: p.limit + 1 }) as AccountRow[];
-      return toPage(rows, p.limit, toAccount, (r) => [r.joined_timestamp, r.id]);
+      const p = pageRequest(ctx, ['org:accounts'], opts, ['number', 'string'], 'ERR_ORG_INVALID_INPUT');
+      const rows = s.listAccounts.all({ after_t: p.after?.[0] ?? -1, after_id: p.after?.[1] ?? '', limit: p.limit + 1 }) as AccountRow[];
+      return toPage(ctx, p, rows, toAccount, (r) => [r.joined_timestamp, r.id]);
     }),
     listAccountsForParent: (parentId, opts) => run(() => {
-      const p = pageRequest(opts, 2, 'ERR_ORG_INVALID_INPUT');
+      const p = pageRequest(ctx, ['org:accounts-for-parent', parentId], opts, ['number', 'string'], 'ERR_ORG_INVALID_INPUT');
       const rows = s.listAccountsForParent.all({
         parent: parentId,
-        after_t: p.after?.[0] ?? null,
-        after_id: p.after?.[1] ?? null,
+        after_t: p.after?.[0] ?? -1,
+        after_id: p.after?.[1] ?? '',
         limit: p.limit + 1,
       }) as AccountRow[];
-      return toPage(rows, p.limit, toAccount, (r) => [r.joined_timestamp, r.id]);
+      return toPage(ctx, p, rows, toAccount, (r) => [r.joined_timestamp, r.id]);
     }),
     putOrganizationalUnit: (ou) => run(() => {
       s.putOu.run({ id: ou.id, arn: ou.arn, name: ou.name, parent_id: ou.parentId });
@@ -224,14 +225,14 @@ export function organizationFamily(ctx: SqliteContext): OrganizationFamily {
       return r ? toOu(r) : undefined;
     }),
     listOrganizationalUnitsForParent: (parentId, opts) => run(() => {
-      const p = pageRequest(opts, 2, 'ERR_ORG_INVALID_INPUT');
+      const p = pageRequest(ctx, ['org:ous-for-parent', parentId], opts, ['string', 'string'], 'ERR_ORG_INVALID_INPUT');
       const rows = s.listOus.all({
         parent: parentId,
-        after_name: p.after?.[0] ?? null,
-        after_id: p.after?.[1] ?? null,
+        after_name: p.after?.[0] ?? '',
+        after_id: p.after?.[1] ?? '',
         limit: p.limit + 1,
       }) as OuRow[];
-      return toPage(rows, p.limit, toOu, (r) => [r.name, r.id]);
+      return toPage(ctx, p, rows, toOu, (r) => [r.name, r.id]);
     }),
     deleteOrganizationalUnit: (id) => run(() => {
       ctx.atomic(() => {

@@ -4,17 +4,16 @@ import type { IdentityStore, InlinePolicy, ManagedPolicy, PolicyAttachment, Poli
 import {
   ms,
   nul,
-  pageRequest,
   parseTags,
   patchParams,
   same,
   setClause,
   tagsConv,
   tagsJson,
-  toPage,
   unique,
   type SqliteContext,
 } from './db.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
 
 interface PolicyRow {
   arn: string;
@@ -124,7 +123,7 @@ const VERSION_COLUMNS = `v.policy_arn, v.version_id, v.document, v.create_date,
   CASE WHEN v.version_id = p.default_version_id THEN 1 ELSE 0 END AS is_default`;
 
 /** Prepares the policy statements once for this connection and returns the family's methods. */
-export function policiesFamily(ctx: SqliteContext): PoliciesMethods {
+export function policiesFamily(ctx: SqliteContext & Paging): PoliciesMethods {
   const { db, run } = ctx;
   const s = {
     insert: db.prepare(`INSERT INTO policies (arn, policy_id, account_id, policy_name, path, default_version_id,
@@ -136,7 +135,7 @@ export function policiesFamily(ctx: SqliteContext): PoliciesMethods {
       WHERE arn = @arn`),
     delete: db.prepare('DELETE FROM policies WHERE arn = ?'),
     list: db.prepare(`SELECT * FROM policies WHERE account_id = @account_id
-      AND (@after IS NULL OR policy_name > @after)
+      AND policy_name > @after
       AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
       ORDER BY policy_name LIMIT @limit`),
     insertVersion: db.prepare(`INSERT INTO policy_versions (policy_arn, version_id, seq, document, create_date)
@@ -210,9 +209,9 @@ export function policiesFamily(ctx: SqliteContext): PoliciesMethods {
       s.delete.run(arn); // versions go with it (ON DELETE CASCADE)
     }),
     listPolicies: (accountId, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? null, prefix: p.pathPrefix, limit: p.limit + 1 }) as PolicyRow[];
-      return toPage(rows, p.limit, toPolicy, (r) => [r.policy_name]);
+      const p = pageRequest(ctx, ['iam:policies', accountId], opts, ['string']);
+      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? '', prefix: p.pathPrefix, limit: p.limit + 1 }) as PolicyRow[];
+      return toPage(ctx, p, rows, toPolicy, (r) => [r.policy_name]);
     }),
     createPolicyVersion: (version) => run(() => {
       ctx.atomic(() => {

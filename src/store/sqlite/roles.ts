@@ -4,18 +4,17 @@ import type { IdentityStore, InstanceProfile, Role } from '../store.js';
 import {
   ms,
   nul,
-  pageRequest,
   parseTags,
   patchParams,
   same,
   setClause,
   tagsConv,
   tagsJson,
-  toPage,
   unique,
   createRowCache,
   type SqliteContext,
 } from './db.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
 
 interface RoleRow {
   role_id: string;
@@ -85,7 +84,7 @@ function copyRole(r: Role): Role {
 }
 
 /** Prepares the role and instance profile statements once for this connection and returns the family's methods. */
-export function rolesFamily(ctx: SqliteContext): RolesMethods {
+export function rolesFamily(ctx: SqliteContext & Paging): RolesMethods {
   const { db, run } = ctx;
   /**
    * getRole answers by account + lowercase name; every roles write empties it. Another process only ever adds roles
@@ -107,7 +106,7 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
       WHERE account_id = @account_id AND role_name = @key_name`),
     delete: db.prepare('DELETE FROM iam_roles WHERE account_id = ? AND role_name = ?'),
     list: db.prepare(`SELECT * FROM iam_roles WHERE account_id = @account_id
-      AND (@after IS NULL OR role_name > @after)
+      AND role_name > @after
       AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
       ORDER BY role_name LIMIT @limit`),
     countInline: db.prepare(`SELECT count(*) FROM inline_policies WHERE account_id = ? AND kind = 'role' AND principal_name = ?`).pluck(),
@@ -127,7 +126,7 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
     updateProfileTags: db.prepare('UPDATE instance_profiles SET tags = ? WHERE instance_profile_id = ?'),
     deleteProfile: db.prepare('DELETE FROM instance_profiles WHERE account_id = ? AND name = ?'),
     listProfiles: db.prepare(`SELECT * FROM instance_profiles WHERE account_id = @account_id
-      AND (@after IS NULL OR name > @after)
+      AND name > @after
       AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
       ORDER BY name LIMIT @limit`),
     profilesForRole: db.prepare(`SELECT p.* FROM instance_profile_roles r
@@ -220,9 +219,9 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
       });
     }),
     listRoles: (accountId, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? null, prefix: p.pathPrefix, limit: p.limit + 1 }) as RoleRow[];
-      return toPage(rows, p.limit, toRole, (r) => [r.role_name]);
+      const p = pageRequest(ctx, ['iam:roles', accountId], opts, ['string']);
+      const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? '', prefix: p.pathPrefix, limit: p.limit + 1 }) as RoleRow[];
+      return toPage(ctx, p, rows, toRole, (r) => [r.role_name]);
     }),
 
     createInstanceProfile: (profile) => run(() => {
@@ -257,9 +256,9 @@ export function rolesFamily(ctx: SqliteContext): RolesMethods {
       s.deleteProfile.run(accountId, name); // its role rows go with it (ON DELETE CASCADE)
     }),
     listInstanceProfiles: (accountId, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.listProfiles.all({ account_id: accountId, after: p.after?.[0] ?? null, prefix: p.pathPrefix, limit: p.limit + 1 }) as ProfileRow[];
-      return toPage(rows, p.limit, toProfile, (r) => [r.name]);
+      const p = pageRequest(ctx, ['iam:instance-profiles', accountId], opts, ['string']);
+      const rows = s.listProfiles.all({ account_id: accountId, after: p.after?.[0] ?? '', prefix: p.pathPrefix, limit: p.limit + 1 }) as ProfileRow[];
+      return toPage(ctx, p, rows, toProfile, (r) => [r.name]);
     }),
     listInstanceProfilesForRole: (accountId, roleName) => run(() =>
       (s.profilesForRole.all(accountId, roleName) as ProfileRow[]).map(toProfile),

@@ -4,18 +4,17 @@ import type { IdentityStore, LoginProfile, RootUser, User } from '../store.js';
 import {
   ms,
   nul,
-  pageRequest,
   patchParams,
   same,
   setClause,
   tagsConv,
   tagsJson,
   parseTags,
-  toPage,
   unique,
   createRowCache,
   type SqliteContext,
 } from './db.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
 
 interface RootRow {
   account_id: string;
@@ -100,7 +99,7 @@ type UsersMethods = Pick<
 >;
 
 /** Prepares the users statements once for this connection and returns the family's methods. */
-export function usersFamily(ctx: SqliteContext): UsersMethods {
+export function usersFamily(ctx: SqliteContext & Paging): UsersMethods {
   const { db, run } = ctx;
   /**
    * getUser answers by account + lowercase name; every users write empties it. This process is the only writer of IAM
@@ -130,7 +129,7 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
       WHERE account_id = @account_id AND user_name = @key_name`),
     deleteUser: db.prepare('DELETE FROM iam_users WHERE account_id = ? AND user_name = ?'),
     listUsers: db.prepare(`SELECT * FROM iam_users WHERE account_id = @account_id
-      AND (@after IS NULL OR user_name > @after)
+      AND user_name > @after
       AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
       ORDER BY user_name LIMIT @limit`),
     // rename propagation (names are the references kept by child rows)
@@ -269,9 +268,9 @@ export function usersFamily(ctx: SqliteContext): UsersMethods {
       });
     }),
     listUsers: (accountId, opts) => run(() => {
-      const p = pageRequest(opts, 1);
-      const rows = s.listUsers.all({ account_id: accountId, after: p.after?.[0] ?? null, prefix: p.pathPrefix, limit: p.limit + 1 }) as UserRow[];
-      return toPage(rows, p.limit, toUser, (r) => [r.user_name]);
+      const p = pageRequest(ctx, ['iam:users', accountId], opts, ['string']);
+      const rows = s.listUsers.all({ account_id: accountId, after: p.after?.[0] ?? '', prefix: p.pathPrefix, limit: p.limit + 1 }) as UserRow[];
+      return toPage(ctx, p, rows, toUser, (r) => [r.user_name]);
     }),
 
     putLoginProfile: (profile) => run(() => {

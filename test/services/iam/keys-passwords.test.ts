@@ -48,8 +48,8 @@ describe('IAM access keys', () => {
     await e.fails('DeleteAccessKey', { AccessKeyId: own.AccessKeyId }, 'ERR_NO_SUCH_ENTITY', undefined, rootCaller());
     await e.fails('ListAccessKeys', {}, 'ERR_VALIDATION', msg('nonUser'), roleCaller());
     await e.fails('CreateAccessKey', { UserName: 'ghost' }, 'ERR_NO_SUCH_ENTITY', msg('noUser', { name: 'ghost' }));
-    // Another account cannot see the key.
-    await e.fails('GetAccessKeyLastUsed', { AccessKeyId: own.AccessKeyId }, 'ERR_NO_SUCH_ENTITY', undefined, rootCaller('210987654321'));
+    // Another account cannot see the key: AccessDenied, as for a key that does not exist.
+    await e.fails('GetAccessKeyLastUsed', { AccessKeyId: own.AccessKeyId }, 'ERR_ACCESS_DENIED', `User: arn:aws:iam::210987654321:root is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${own.AccessKeyId}`, rootCaller('210987654321'));
   });
 });
 

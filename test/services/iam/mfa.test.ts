@@ -90,7 +90,10 @@ describe('IAM virtual MFA devices', () => {
     assert.deepEqual(await e.call('GetMFADevice', { SerialNumber: serial }), { UserName: 'mo', SerialNumber: serial, EnableDate: new Date(T0) });
     await e.call('TagMFADevice', { SerialNumber: serial, Tags: [{ Key: 'k', Value: 'v' }] });
     assert.deepEqual((await e.call('ListMFADeviceTags', { SerialNumber: serial })).Tags, [{ Key: 'k', Value: 'v' }]);
+    // a virtual MFA device's tag keys are case sensitive (IAM User Guide, id_tags.md): K is not k
     await e.call('UntagMFADevice', { SerialNumber: serial, TagKeys: ['K'] });
+    assert.deepEqual((await e.call('ListMFADeviceTags', { SerialNumber: serial })).Tags, [{ Key: 'k', Value: 'v' }]);
+    await e.call('UntagMFADevice', { SerialNumber: serial, TagKeys: ['k'] });
     assert.deepEqual((await e.call('ListMFADeviceTags', { SerialNumber: serial })).Tags, []);
     const missing = `arn:aws:iam::${ACCT}:mfa/none`;
     await e.fails('GetMFADevice', { SerialNumber: missing }, 'ERR_NO_SUCH_ENTITY', `VirtualMFADevice with serial number ${missing} does not exist.`);

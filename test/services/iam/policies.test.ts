@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ACCT, T0, catalog, docs, env, msg, type Env } from './helpers.js';
+import { readVectors } from '../../helpers/paths.js';
 
 const ARN = `arn:aws:iam::${ACCT}:policy/team/MyPolicy`;
 
@@ -33,6 +34,26 @@ describe('IAM managed policies and versions', () => {
     await e.fails('CreatePolicy', { PolicyName: 'Bad', PolicyDocument: docs['notJson'] }, 'ERR_MALFORMED_POLICY_DOCUMENT');
     await e.fails('CreatePolicy', { PolicyName: 'Bad', PolicyDocument: docs['identityWithPrincipal'] }, 'ERR_MALFORMED_POLICY_DOCUMENT');
     assert.equal((await e.call('ListPolicies', { Scope: 'Local' })).Policies.length, 0);
+  });
+
+  it('a managed policy must say Version 2012-10-17; an inline one need not (test/vectors/iam/managed-policy-version.json)', async () => {
+    const V = readVectors<{ cases: Array<{ name: string; document: unknown; managed: string; inline: string }> }>('iam', 'managed-policy-version.json');
+    await e.call('CreateUser', { UserName: 'holder' });
+    const base = (await e.call('CreatePolicy', { PolicyName: 'Base', PolicyDocument: docs['identity'] })).Policy.Arn;
+    for (const [i, c] of V.cases.entries()) {
+      const doc = JSON.stringify(c.document);
+      const managed = [
+        () => e.call('CreatePolicy', { PolicyName: `P${i}`, PolicyDocument: doc }),
+        () => e.call('CreatePolicyVersion', { PolicyArn: base, PolicyDocument: doc }),
+      ];
+      for (const call of managed) {
+        if (c.managed === 'ok') await call();
+        else await assert.rejects(call(), (err: any) => err.code === 'ERR_MALFORMED_POLICY_DOCUMENT' && err.message === c.managed, c.name);
+      }
+      const inline = e.call('PutUserPolicy', { UserName: 'holder', PolicyName: `i${i}`, PolicyDocument: doc });
+      if (c.inline === 'ok') await inline;
+      else await assert.rejects(inline, (err: any) => err.code === 'ERR_MALFORMED_POLICY_DOCUMENT' && err.message === c.inline, c.name);
+    }
   });
 
   it('gets AWS managed policies from the catalog, with their documents URL-encoded', async () => {

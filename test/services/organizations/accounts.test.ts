@@ -145,6 +145,7 @@ test('ListAccounts pages with MaxResults/NextToken and visits every account once
         Email: 'a0@example.com',
         Name: 'acct-0',
         Status: 'ACTIVE',
+        State: 'ACTIVE',
         JoinedMethod: 'CREATED',
         JoinedTimestamp: new Date(T0 + 1000),
       },

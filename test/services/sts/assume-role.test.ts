@@ -29,6 +29,13 @@ async function twoAccounts(): Promise<World> {
   return w;
 }
 
+/** An IAM user of the management account allowed everything (AWS refuses AssumeRole with root credentials). */
+async function adminKey(w: World): Promise<{ accessKeyId: string }> {
+  const admin = await addUser(w, MGMT, 'admin');
+  await inline(w, MGMT, 'user', 'admin', allow('*'));
+  return admin;
+}
+
 async function bobWithMfa(w: World): Promise<string> {
   const serial = `arn:aws:iam::${B}:mfa/bob`;
   await w.store.createMfaDevice({ accountId: B, serialNumber: serial, path: '/', name: 'bob', seedBase32: SEED, tags: [] });
@@ -103,7 +110,7 @@ test('credentials: shape, persisted, lastUsed, expiry with ExpiredToken', async 
   const w = await newWorld();
   try {
     const h = harness(w);
-    const root = (await w.store.listAccessKeys(MGMT, undefined))[0]!;
+    const root = await adminKey(w);
     const { roleId } = await addRole(w, MGMT, 'short', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MGMT}:root` }, Action: 'sts:AssumeRole' }] });
     const caller = await callerFor(w, root);
     const out = await h.call(caller, 'sts', 'AssumeRole', { RoleArn: `arn:aws:iam::${MGMT}:role/short`, RoleSessionName: 'brief', DurationSeconds: 900 });
@@ -131,7 +138,7 @@ test('durations: role MaxSessionDuration, and the 1-hour role-chaining limit', a
   const w = await newWorld();
   try {
     const h = harness(w);
-    const root = await callerFor(w, (await w.store.listAccessKeys(MGMT, undefined))[0]!);
+    const root = await callerFor(w, await adminKey(w));
     await addRole(w, MGMT, 'R', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MGMT}:root` }, Action: 'sts:AssumeRole' }] }, { maxSessionDuration: 7200 });
     await inline(w, MGMT, 'role', 'R', allow('sts:AssumeRole'));
     const arn = `arn:aws:iam::${MGMT}:role/R`;
@@ -182,7 +189,7 @@ test('session policies narrow the role session; PackedPolicySize is returned', a
   const w = await newWorld();
   try {
     const h = harness(w);
-    const root = await callerFor(w, (await w.store.listAccessKeys(MGMT, undefined))[0]!);
+    const root = await callerFor(w, await adminKey(w));
     await addRole(w, MGMT, 'Admin', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MGMT}:root` }, Action: 'sts:AssumeRole' }] });
     await w.store.attachPolicy({ accountId: MGMT, kind: 'role', principalName: 'Admin', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
     const out = await h.call(root, 'sts', 'AssumeRole', { RoleArn: `arn:aws:iam::${MGMT}:role/Admin`, RoleSessionName: 'narrow', Policy: allow('iam:ListUsers') });

@@ -21,7 +21,9 @@ test('GetCallerIdentity: root, user, assumed role, federated user, session-token
     // no policies at all: GetCallerIdentity still works
     assert.deepEqual(await h.call(alice, 'sts', 'GetCallerIdentity'), { UserId: u.userId, Account: MGMT, Arn: `arn:aws:iam::${MGMT}:user/eng/alice` });
     const { roleId } = await addRole(w, MGMT, 'ops', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MGMT}:root` }, Action: 'sts:AssumeRole' }] }, { path: '/team/' });
-    const ar = await h.call(root, 'sts', 'AssumeRole', { RoleArn: `arn:aws:iam::${MGMT}:role/team/ops`, RoleSessionName: 'night' });
+    // AWS refuses AssumeRole with root credentials, so an IAM user assumes the role
+    await inline(w, MGMT, 'user', 'alice', allow('sts:AssumeRole'));
+    const ar = await h.call(alice, 'sts', 'AssumeRole', { RoleArn: `arn:aws:iam::${MGMT}:role/team/ops`, RoleSessionName: 'night' });
     const s = await callerFor(w, { accessKeyId: ar.Credentials.AccessKeyId }, ar.Credentials.SessionToken);
     assert.deepEqual(await h.call(s, 'sts', 'GetCallerIdentity'), { UserId: `${roleId}:night`, Account: MGMT, Arn: `arn:aws:sts::${MGMT}:assumed-role/ops/night` });
     await inline(w, MGMT, 'user', 'alice', allow('sts:GetFederationToken'));

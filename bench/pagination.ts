@@ -1,0 +1,96 @@
+/**
+ * Pagination benchmark: 50,000 roles in one account (bulk-inserted through the store into an on-disk SQLite store),
+ * then ListRoles (MaxItems 100) through the IAM service layer: the median cost of page 1 and of page 500 and their
+ * ratio (keyset pagination: page 500 should cost what page 1 costs), plus a full walk.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { frozenClock } from '../src/clock.js';
+import { createIamService, loadManagedPolicyCatalog } from '../src/services/iam/index.js';
+import type { Caller } from '../src/services/types.js';
+import { openStore } from '../src/store/open.js';
+import type { Role } from '../src/store/store.js';
+import { median } from './load.js';
+
+const ROLES = Number(process.env.BENCH_PAGINATION_ROLES ?? 50_000);
+const PAGE = 100;
+const TARGET_PAGE = Math.min(500, Math.ceil(ROLES / PAGE));
+const SAMPLES = Number(process.env.BENCH_PAGINATION_SAMPLES ?? 300);
+const ACCOUNT = '123456789012';
+const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+function role(i: number): Role {
+  const name = `role-${String(i).padStart(6, '0')}`;
+  return {
+    roleId: 'AROA' + String(i).padStart(17, '0'),
+    accountId: ACCOUNT,
+    roleName: name,
+    path: '/',
+    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    createDate: new Date(Date.UTC(2024, 0, 1)),
+    assumeRolePolicyDocument: TRUST,
+    maxSessionDuration: 3600,
+    tags: [],
+  };
+}
+
+/** Runs the pagination benchmark and prints its lines. */
+export async function run(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-bench-page-'));
+  const store = await openStore({ dataDir: tmp });
+  try {
+    const loadStart = performance.now();
+    for (let i = 0; i < ROLES; i += 5000) {
+      await store.transaction(async () => {
+        for (let j = i; j < Math.min(ROLES, i + 5000); j++) await store.createRole(role(j));
+      });
+    }
+    const loadMs = performance.now() - loadStart;
+    console.log(`pagination: loaded ${ROLES} roles in ${(loadMs / 1000).toFixed(1)} s (${Math.round(ROLES / (loadMs / 1000))} roles/s)`);
+
+    const iam = createIamService({ managedPolicies: loadManagedPolicyCatalog() });
+    const listRoles = iam.operations['ListRoles']!;
+    const caller: Caller = { kind: 'root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT, accessKeyId: 'AKIAROOTROOTROOTROOT' };
+    const ctx = { requestId: 'bench', caller, store, clock: frozenClock(Date.UTC(2024, 0, 2)), region: 'us-east-1', sourceIp: '127.0.0.1', secureTransport: true, deps: {} };
+    const call = (marker?: string): Promise<{ Roles: unknown[]; Marker?: string }> =>
+      listRoles(ctx, marker === undefined ? { MaxItems: PAGE } : { MaxItems: PAGE, Marker: marker }) as Promise<{ Roles: unknown[]; Marker?: string }>;
+
+    // a full walk, which also finds the marker that opens page TARGET_PAGE
+    let marker: string | undefined;
+    let targetMarker: string | undefined;
+    let pages = 0;
+    let rows = 0;
+    const walkStart = performance.now();
+    do {
+      const page = await call(marker);
+      pages++;
+      rows += page.Roles.length;
+      marker = page.Marker;
+      if (pages === TARGET_PAGE - 1) targetMarker = marker;
+    } while (marker !== undefined);
+    const walkMs = performance.now() - walkStart;
+    if (rows !== ROLES) throw new Error(`the walk returned ${rows} roles, not ${ROLES}`);
+    console.log(`pagination: full ListRoles walk of ${ROLES} roles (${pages} pages of ${PAGE}): ${walkMs.toFixed(0)} ms`);
+
+    // alternate page 1 and page TARGET_PAGE so both see the same machine state
+    const first: number[] = [];
+    const far: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      let t = performance.now();
+      await call();
+      first.push(performance.now() - t);
+      t = performance.now();
+      const p = await call(targetMarker);
+      far.push(performance.now() - t);
+      if (p.Roles.length !== PAGE) throw new Error(`page ${TARGET_PAGE} held ${p.Roles.length} roles`);
+    }
+    const m1 = median(first);
+    const mN = median(far);
+    console.log(`pagination: ListRoles page 1 median ${m1.toFixed(3)} ms, page ${TARGET_PAGE} median ${mN.toFixed(3)} ms (MaxItems ${PAGE}, ${ROLES} roles, ${SAMPLES} samples each)`);
+    console.log(`pagination: page ${TARGET_PAGE} / page 1 = ${(mN / m1).toFixed(2)}× (goal ≈ 1)`);
+  } finally {
+    await store.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The audit step of the request path: runs an operation and records its event. A call that may change state runs in
+ * one store transaction with the write of its event, so a change is never stored without its record nor a record
+ * without its change; read-only calls and failures are queued to the sink (they have no change to pair with).
+ */
+import { KamenError } from '../errors.js';
+import { wireError, type WireProtocol } from '../protocol/wire-errors.js';
+import type { Store } from '../store/store.js';
+import { buildEvents, changesState } from './record.js';
+import type { EventSink } from './sink.js';
+import type { AuditEvent, CallFacts } from './types.js';
+
+/** What the pipeline calls to audit. */
+export interface Auditor {
+  sink: EventSink;
+  /** Runs `run` and records the call (in one transaction with its changes when it may change state); rethrows failures after recording them. */
+  invoke<T>(facts: CallFacts, protocol: WireProtocol, run: () => Promise<T>): Promise<T>;
+  /** Records a failure that happened outside `invoke` (authorization, input validation), unless already recorded. */
+  failed(facts: CallFacts, protocol: WireProtocol, err: unknown): void;
+  /** Records a finished call (console sign-in, switch role) whose facts are complete. */
+  record(facts: CallFacts): void;
+}
+
+/** The errorCode and errorMessage a failure is recorded with: the code the client saw on the wire. */
+export function errorFacts(err: unknown, protocol: WireProtocol): { code: string; message: string } {
+  if (err instanceof KamenError) return { code: wireError(err.code, protocol, err.extra).code, message: err.message };
+  return { code: wireError('ERR_INTERNAL', protocol).code, message: 'An internal error occurred.' };
+}
+
+/** Builds the auditor over a store and its sink. */
+export function createAuditor(store: Store, sink: EventSink): Auditor {
+  const failed = (facts: CallFacts, protocol: WireProtocol, err: unknown): void => {
+    if (facts.recorded) return;
+    facts.recorded = true;
+    facts.error = errorFacts(err, protocol);
+    sink.enqueue(buildEvents(facts));
+  };
+  return {
+    sink,
+    async invoke(facts, protocol, run) {
+      if (!changesState(facts.service, facts.operation)) {
+        let out: Awaited<ReturnType<typeof run>>;
+        try {
+          out = await run();
+        } catch (err) {
+          failed(facts, protocol, err);
+          throw err;
+        }
+        facts.output = out;
+        facts.recorded = true;
+        sink.enqueue(buildEvents(facts));
+        return out;
+      }
+      let events: AuditEvent[] = [];
+      try {
+        const out = await store.transaction(async () => {
+          const o = await run();
+          facts.output = o;
+          events = buildEvents(facts);
+          await sink.write(events);
+          return o;
+        });
+        facts.recorded = true;
+        sink.published(events);
+        return out;
+      } catch (err) {
+        failed(facts, protocol, err);
+        throw err;
+      }
+    },
+    failed,
+    record(facts) {
+      facts.recorded = true;
+      sink.enqueue(buildEvents(facts));
+    },
+  };
+}

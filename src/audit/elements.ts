@@ -1,0 +1,87 @@
+/**
+ * requestParameters and responseElements as CloudTrail writes them: API member names in lowerCamelCase, the result
+ * wrapper dropped, dates as IAM prints them in events ("Oct 6, 2021, 10:18:50 PM"), and every secret omitted where AWS
+ * omits it: secret access keys, session tokens, passwords, MFA seeds and codes, SAML assertions and web identity tokens,
+ * private keys and service passwords never reach a record.
+ */
+
+/** Member names (lowerCamelCase, compared in lower case) whose values are secrets: dropped from every record. */
+const SECRET_MEMBERS: ReadonlySet<string> = new Set(
+  [
+    'secretAccessKey',
+    'sessionToken',
+    'password',
+    'newPassword',
+    'oldPassword',
+    'base32StringSeed',
+    'qRCodePNG',
+    'authenticationCode1',
+    'authenticationCode2',
+    'tokenCode',
+    'sAMLAssertion',
+    'samlAssertion',
+    'webIdentityToken',
+    'privateKey',
+    'servicePassword',
+    'servicePasswordValue',
+    'serviceSpecificCredential.servicePassword',
+  ].map((s) => s.toLowerCase()),
+);
+
+/** True when a member of this name holds a secret. */
+export function isSecretMember(name: string): boolean {
+  return SECRET_MEMBERS.has(name.toLowerCase());
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A date as CloudTrail prints dates inside IAM/STS responseElements: `Oct 6, 2021, 10:18:50 PM` (UTC). */
+export function eventDate(d: Date): string {
+  const h = d.getUTCHours();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** `UserName` → `userName`. */
+function lowerCamel(name: string): string {
+  return name.length === 0 ? name : name[0]!.toLowerCase() + name.slice(1);
+}
+
+/** A model-shaped value in CloudTrail's form, secrets omitted; undefined when nothing is left. */
+export function toElements(value: unknown, depth = 0): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) return eventDate(value);
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return undefined;
+  if (Array.isArray(value)) return value.map((v) => toElements(v, depth + 1)).filter((v) => v !== undefined);
+  if (typeof value === 'object') {
+    if (depth > 16) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const name = lowerCamel(k);
+      if (isSecretMember(name)) continue;
+      const e = toElements(v, depth + 1);
+      if (e !== undefined) out[name] = e;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** requestParameters: the parsed input in CloudTrail's form, or null when the call had none. */
+export function requestParameters(input: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  if (!input) return null;
+  const e = toElements(input) as Record<string, unknown> | undefined;
+  return e && Object.keys(e).length > 0 ? e : null;
+}
+
+/** responseElements: the operation's output in CloudTrail's form (null for reads and for outputs with nothing to show). */
+export function responseElements(output: unknown, readOnly: boolean): Record<string, unknown> | null {
+  if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return null;
+  const e = toElements(output) as Record<string, unknown> | undefined;
+  return e && typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length > 0 ? e : null;
+}
+
+/** STS issuing calls are read-only in CloudTrail, yet record their credentials (access key ID and expiration). */
+function ISSUES_CREDENTIALS_OUTPUT(output: unknown): boolean {
+  return typeof output === 'object' && output !== null && 'Credentials' in output;
+}

@@ -1,0 +1,273 @@
+/** Policies family (PostgreSQL): customer managed policies and versions, inline policies, managed policy attachments. */
+import { KamenError } from '../../errors.js';
+import type { IdentityStore, InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion, PrincipalKind } from '../store.js';
+import type { PgContext } from './db.js';
+import { fold, ms, parseTags, prefixCond, same, setList, tagsConv, tagsJson, nul } from './rows.js';
+import { pageRequest, toPage, type Paging } from '../markers.js';
+
+interface PolicyRow {
+  arn: string;
+  policy_id: string;
+  account_id: string;
+  policy_name: string;
+  path: string;
+  default_version_id: string;
+  description: string | null;
+  create_date: number;
+  update_date: number;
+  tags: string;
+}
+
+interface VersionRow {
+  policy_arn: string;
+  version_id: string;
+  document: string;
+  create_date: number;
+  is_default: boolean;
+}
+
+interface InlineRow {
+  account_id: string;
+  kind: PrincipalKind;
+  principal_name: string;
+  policy_name: string;
+  document: string;
+}
+
+interface AttachmentRow {
+  account_id: string;
+  kind: PrincipalKind;
+  principal_name: string;
+  policy_arn: string;
+}
+
+function toPolicy(r: PolicyRow): ManagedPolicy {
+  const p: ManagedPolicy = {
+    accountId: r.account_id,
+    policyId: r.policy_id,
+    policyName: r.policy_name,
+    path: r.path,
+    arn: r.arn,
+    defaultVersionId: r.default_version_id,
+    createDate: new Date(r.create_date),
+    updateDate: new Date(r.update_date),
+    tags: parseTags(r.tags),
+  };
+  if (r.description !== null) p.description = r.description;
+  return p;
+}
+
+const toVersion = (r: VersionRow): PolicyVersion => ({
+  policyArn: r.policy_arn,
+  versionId: r.version_id,
+  document: r.document,
+  isDefaultVersion: r.is_default,
+  createDate: new Date(r.create_date),
+});
+
+const toInline = (r: InlineRow): InlinePolicy => ({
+  accountId: r.account_id,
+  kind: r.kind,
+  principalName: r.principal_name,
+  policyName: r.policy_name,
+  document: r.document,
+});
+
+const toAttachment = (r: AttachmentRow): PolicyAttachment => ({
+  accountId: r.account_id,
+  kind: r.kind,
+  principalName: r.principal_name,
+  policyArn: r.policy_arn,
+});
+
+/** The numeric part of a version id (v12 → 12), used to order versions newest first. */
+function versionSeq(versionId: string): number {
+  const m = /^v(\d{1,9})$/.exec(versionId);
+  return m ? Number(m[1]) : 0;
+}
+
+type PoliciesMethods = Pick<
+  IdentityStore,
+  | 'createPolicy'
+  | 'getPolicy'
+  | 'updatePolicy'
+  | 'deletePolicy'
+  | 'listPolicies'
+  | 'createPolicyVersion'
+  | 'getPolicyVersion'
+  | 'listPolicyVersions'
+  | 'deletePolicyVersion'
+  | 'setDefaultPolicyVersion'
+  | 'putInlinePolicy'
+  | 'getInlinePolicy'
+  | 'deleteInlinePolicy'
+  | 'listInlinePolicies'
+  | 'attachPolicy'
+  | 'detachPolicy'
+  | 'listAttachedPolicies'
+  | 'listPolicyAttachments'
+  | 'countPolicyAttachments'
+>;
+
+const VERSION_COLUMNS = `v.policy_arn, v.version_id, v.document, v.create_date, (v.version_id = p.default_version_id) AS is_default`;
+const INSERT_VERSION = `INSERT INTO policy_versions (policy_arn, version_id, seq, document, create_date) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT DO NOTHING`;
+
+/** The policies family's methods over the context. */
+export function policiesFamily(ctx: PgContext & Paging): PoliciesMethods {
+  const { conn, write } = ctx;
+  return {
+    createPolicy: (policy, firstVersion) =>
+      write(async (c) => {
+        const n = await c.run(
+          `INSERT INTO policies (arn, policy_id, account_id, policy_name, path, default_version_id, description, create_date,
+             update_date, tags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+          [
+            policy.arn,
+            policy.policyId,
+            policy.accountId,
+            policy.policyName,
+            policy.path,
+            policy.defaultVersionId,
+            nul(policy.description),
+            policy.createDate.getTime(),
+            policy.updateDate.getTime(),
+            tagsJson(policy.tags),
+          ],
+        );
+        if (n === 0) {
+          throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `A policy called ${policy.policyName} already exists. Duplicate names are not allowed.`);
+        }
+        await c.run(INSERT_VERSION, [policy.arn, firstVersion.versionId, versionSeq(firstVersion.versionId), firstVersion.document, firstVersion.createDate.getTime()]);
+      }),
+    getPolicy: async (arn) => {
+      const [r] = await conn().rows<PolicyRow>('SELECT * FROM policies WHERE arn = $1', [arn]);
+      return r ? toPolicy(r) : undefined;
+    },
+    updatePolicy: (arn, patch) =>
+      write(async (c) => {
+        const p: Record<string, unknown> = { ...patch };
+        // The default version and update date cannot be cleared; cleared tags are an empty list.
+        if ('defaultVersionId' in p && p.defaultVersionId === undefined) delete p.defaultVersionId;
+        if ('updateDate' in p && p.updateDate === undefined) delete p.updateDate;
+        if ('tags' in p && p.tags === undefined) p.tags = [];
+        const set = setList(
+          p,
+          { defaultVersionId: ['default_version_id', same], updateDate: ['update_date', ms], tags: ['tags', tagsConv], description: ['description', same] },
+          2,
+        );
+        if (set) await c.run(`UPDATE policies SET ${set.sql} WHERE arn = $1`, [arn, ...set.params]);
+      }),
+    deletePolicy: (arn) =>
+      write(async (c) => {
+        const attached = await c.rows('SELECT 1 FROM policy_attachments WHERE policy_arn = $1 LIMIT 1', [arn]);
+        if (attached.length > 0) throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete a policy attached to entities.');
+        await c.run('DELETE FROM policies WHERE arn = $1', [arn]); // versions go with it (ON DELETE CASCADE)
+      }),
+    listPolicies: async (accountId, opts) => {
+      const p = pageRequest(ctx, ['iam:policies', accountId], opts, ['string']);
+      const rows = await conn().rows<PolicyRow>(
+        `SELECT * FROM policies WHERE account_id = $1 AND lower(policy_name) > $2::text AND ${prefixCond(3)}
+         ORDER BY lower(policy_name) LIMIT $4`,
+        [accountId, p.after?.[0] ?? '', p.pathPrefix, p.limit + 1],
+      );
+      return toPage(ctx, p, rows, toPolicy, (r) => [fold(r.policy_name)]);
+    },
+    createPolicyVersion: (version) =>
+      write(async (c) => {
+        const n = await c.run(INSERT_VERSION, [version.policyArn, version.versionId, versionSeq(version.versionId), version.document, version.createDate.getTime()]);
+        if (n === 0) throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `Policy version ${version.versionId} already exists.`);
+        if (version.isDefaultVersion) await c.run('UPDATE policies SET default_version_id = $1 WHERE arn = $2', [version.versionId, version.policyArn]);
+      }),
+    getPolicyVersion: async (policyArn, versionId) => {
+      const [r] = await conn().rows<VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM policy_versions v JOIN policies p ON p.arn = v.policy_arn WHERE v.policy_arn = $1 AND v.version_id = $2`,
+        [policyArn, versionId],
+      );
+      return r ? toVersion(r) : undefined;
+    },
+    listPolicyVersions: async (policyArn) =>
+      (
+        await conn().rows<VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM policy_versions v JOIN policies p ON p.arn = v.policy_arn WHERE v.policy_arn = $1
+           ORDER BY v.seq DESC, v.create_date DESC`,
+          [policyArn],
+        )
+      ).map(toVersion),
+    deletePolicyVersion: (policyArn, versionId) =>
+      write(async (c) => {
+        await c.run('DELETE FROM policy_versions WHERE policy_arn = $1 AND version_id = $2', [policyArn, versionId]);
+      }),
+    setDefaultPolicyVersion: (policyArn, versionId) =>
+      write(async (c) => {
+        await c.run('UPDATE policies SET default_version_id = $1 WHERE arn = $2', [versionId, policyArn]);
+      }),
+
+    putInlinePolicy: (policy) =>
+      write(async (c) => {
+        await c.run(
+          `INSERT INTO inline_policies (account_id, kind, principal_name, policy_name, document) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (account_id, kind, lower(principal_name), lower(policy_name)) DO UPDATE SET document = excluded.document`,
+          [policy.accountId, policy.kind, policy.principalName, policy.policyName, policy.document],
+        );
+      }),
+    getInlinePolicy: async (accountId, kind, principalName, policyName) => {
+      const [r] = await conn().rows<InlineRow>(
+        'SELECT * FROM inline_policies WHERE account_id = $1 AND kind = $2 AND lower(principal_name) = $3 AND lower(policy_name) = $4',
+        [accountId, kind, fold(principalName), fold(policyName)],
+      );
+      return r ? toInline(r) : undefined;
+    },
+    deleteInlinePolicy: (accountId, kind, principalName, policyName) =>
+      write(async (c) => {
+        await c.run('DELETE FROM inline_policies WHERE account_id = $1 AND kind = $2 AND lower(principal_name) = $3 AND lower(policy_name) = $4', [
+          accountId,
+          kind,
+          fold(principalName),
+          fold(policyName),
+        ]);
+      }),
+    listInlinePolicies: async (accountId, kind, principalName) =>
+      (
+        await conn().rows<InlineRow>(
+          'SELECT * FROM inline_policies WHERE account_id = $1 AND kind = $2 AND lower(principal_name) = $3 ORDER BY lower(policy_name)',
+          [accountId, kind, fold(principalName)],
+        )
+      ).map(toInline),
+
+    attachPolicy: (att) =>
+      write(async (c) => {
+        await c.run('INSERT INTO policy_attachments (account_id, kind, principal_name, policy_arn) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+          att.accountId,
+          att.kind,
+          att.principalName,
+          att.policyArn,
+        ]);
+      }),
+    detachPolicy: (att) =>
+      write(async (c) => {
+        await c.run('DELETE FROM policy_attachments WHERE account_id = $1 AND kind = $2 AND lower(principal_name) = $3 AND policy_arn = $4', [
+          att.accountId,
+          att.kind,
+          fold(att.principalName),
+          att.policyArn,
+        ]);
+      }),
+    listAttachedPolicies: async (accountId, kind, principalName) =>
+      (
+        await conn().rows<{ policy_arn: string }>(
+          'SELECT policy_arn FROM policy_attachments WHERE account_id = $1 AND kind = $2 AND lower(principal_name) = $3 ORDER BY policy_arn',
+          [accountId, kind, fold(principalName)],
+        )
+      ).map((r) => r.policy_arn),
+    listPolicyAttachments: async (accountId, policyArn) =>
+      (
+        await conn().rows<AttachmentRow>('SELECT * FROM policy_attachments WHERE account_id = $1 AND policy_arn = $2 ORDER BY kind, lower(principal_name)', [
+          accountId,
+          policyArn,
+        ])
+      ).map(toAttachment),
+    countPolicyAttachments: async (policyArn) =>
+      (await conn().rows<{ n: number }>('SELECT count(*) AS n FROM policy_attachments WHERE policy_arn = $1', [policyArn]))[0]!.n,
+  };
+}

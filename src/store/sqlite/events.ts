@@ -1,0 +1,99 @@
+/** Audit events family: append-only CloudTrail records and the indexed page reads LookupEvents makes. */
+import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
+import type { SqliteContext } from './db.js';
+import type { Statement } from 'better-sqlite3';
+
+interface EventRow {
+  seq: number;
+  account_id: string;
+  event_id: string;
+  event_time: number;
+  event_name: string;
+  event_source: string;
+  read_only: string;
+  username: string | null;
+  access_key_id: string | null;
+  resources: string;
+  record: string;
+}
+
+/** The events column each lookup attribute filters (resource attributes go through event_resources). */
+const COLUMN: Readonly<Record<EventLookupKey, string>> = {
+  EventId: 'event_id',
+  EventName: 'event_name',
+  ReadOnly: 'read_only',
+  Username: 'username',
+  EventSource: 'event_source',
+  AccessKeyId: 'access_key_id',
+  ResourceType: 'resource_type',
+  ResourceName: 'resource_name',
+};
+
+/** The page query for one attribute (or none): newest first, bounded by time, skipping the previous page's tail. */
+function pageSql(key: EventLookupKey | undefined): string {
+  const tail = 'AND NOT (event_time = ? AND seq >= ?) ORDER BY event_time DESC, seq DESC LIMIT ?';
+  if (key === 'ResourceType' || key === 'ResourceName') {
+    return `SELECT e.* FROM events e WHERE e.seq IN (SELECT seq FROM event_resources WHERE account_id = ? AND ${COLUMN[key]} = ? AND event_time >= ? AND event_time <= ? ${tail})
+            ORDER BY e.event_time DESC, e.seq DESC`;
+  }
+  const filter = key ? `AND ${COLUMN[key]} = ?` : '';
+  return `SELECT * FROM events WHERE account_id = ? ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
+}
+
+/** Converts a row to the stored event with its position. */
+export function eventFromRow(r: EventRow): StoredEvent & { seq: number } {
+  const e: StoredEvent & { seq: number } = {
+    seq: Number(r.seq),
+    accountId: r.account_id,
+    eventId: r.event_id,
+    eventTime: new Date(Number(r.event_time)),
+    eventName: r.event_name,
+    eventSource: r.event_source,
+    readOnly: r.read_only === 'true',
+    resources: JSON.parse(r.resources) as StoredEvent['resources'],
+    record: r.record,
+  };
+  if (r.username !== null) e.username = r.username;
+  if (r.access_key_id !== null) e.accessKeyId = r.access_key_id;
+  return e;
+}
+
+/** The lookup parameters in statement order (shared with the PostgreSQL family). */
+export function pageParams(q: EventQuery): unknown[] {
+  const end = q.after ? Math.min(q.endMs, q.after.timeMs) : q.endMs;
+  const params: unknown[] = [q.accountId];
+  if (q.attribute) params.push(q.attribute.value);
+  // No previous page: seq >= MAX never matches, so nothing is skipped.
+  params.push(q.startMs, end, q.after?.timeMs ?? -1, q.after?.seq ?? Number.MAX_SAFE_INTEGER, q.limit);
+  return params;
+}
+
+/** Prepares the event statements once for this connection and returns the family's methods. */
+export function eventsFamily(ctx: SqliteContext): EventStore {
+  const { db, run } = ctx;
+  const insert = db.prepare(
+    `INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertResource = db.prepare('INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name) VALUES (?, ?, ?, ?, ?)');
+  const pages = new Map<string, Statement>();
+  const page = (key: EventLookupKey | undefined): Statement => {
+    const k = key ?? '';
+    let s = pages.get(k);
+    if (!s) pages.set(k, (s = db.prepare(pageSql(key))));
+    return s;
+  };
+  return {
+    appendEvents: (events) => run(() => {
+      if (events.length === 0) return;
+      ctx.atomic(() => {
+        for (const e of events) {
+          const t = e.eventTime.getTime();
+          const seq = insert.run(e.accountId, e.eventId, t, e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record).lastInsertRowid;
+          for (const r of e.resources) insertResource.run(seq, e.accountId, t, r.ResourceType, r.ResourceName);
+        }
+      });
+    }),
+    lookupEvents: (q) => run(() => (page(q.attribute?.key).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
+  };
+}

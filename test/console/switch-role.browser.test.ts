@@ -1,0 +1,78 @@
+/**
+ * Switch role as AWS's console does it (issue 16, item 7), in Chromium: the signin.aws.amazon.com/switchrole form of
+ * the link on the console port, opened while signed out (the sign-in form is not pre-filled with the role's account),
+ * a role name with a path, and the role history kept by the browser across sign-out and sign-in.
+ */
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { consoleWorld, MEMBER, PASSWORD, type ConsoleWorld } from './world.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skip = fs.existsSync(CHROMIUM) || process.env['CI'] ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+
+let w: ConsoleWorld;
+let ctx: BrowserContext;
+let page: Page;
+let profile: string;
+
+async function fillSignIn(userName: string): Promise<void> {
+  await page.getByLabel('Account ID (12 digits) or account alias').fill('bastion');
+  await page.getByLabel('IAM user name').fill(userName);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('identity-label').waitFor();
+}
+
+async function openMenu(): Promise<void> {
+  await page.locator('#account-menu-button').click();
+  await page.locator('#account-menu').waitFor();
+}
+
+describe('switch role as AWS (console in Chromium)', { skip }, () => {
+  before(async () => {
+    w = await consoleWorld();
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${w.mgmt}:root` }, Action: 'sts:AssumeRole' }] });
+    await w.asRoot('member', 'iam', 'CreateRole', { RoleName: 'PathAdmin', Path: '/team/ops/', AssumeRolePolicyDocument: trust });
+    await w.asRoot('member', 'iam', 'AttachRolePolicy', { RoleName: 'PathAdmin', PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' });
+    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.setDefaultTimeout(15_000);
+  });
+  after(async () => {
+    await ctx?.close();
+    await w?.close();
+    if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('the /switchrole link opened while signed out: sign-in not pre-filled, then the form pre-filled; a role with a path', async () => {
+    const origin = new URL(w.console.url).origin;
+    await page.goto(`${origin}/switchrole?roleName=team/ops/PathAdmin&account=${MEMBER}&displayName=ops-admin&color=efda95`);
+    await page.getByRole('heading', { name: 'Sign in as IAM user' }).waitFor();
+    assert.equal(await page.getByLabel('Account ID (12 digits) or account alias').inputValue(), '');
+    await fillSignIn('user01');
+    assert.equal(await page.getByLabel('Account ID or alias').inputValue(), MEMBER);
+    assert.equal(await page.getByLabel('IAM role name').inputValue(), 'team/ops/PathAdmin');
+    await page.getByRole('button', { name: 'Switch role' }).click();
+    await page.getByTestId('identity-label').filter({ hasText: 'ops-admin' }).waitFor();
+    await openMenu();
+    assert.match((await page.getByTestId('menu-arn').textContent()) ?? '', new RegExp(`^arn:aws:sts::${MEMBER}:assumed-role/PathAdmin/user01$`));
+    await page.keyboard.press('Escape');
+  });
+
+  test('the role history survives sign-out and sign-in (kept in the browser)', async () => {
+    await openMenu();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in as IAM user' }).waitFor();
+    await fillSignIn('user01');
+    assert.equal((await page.getByTestId('identity-label').textContent()) ?? '', 'user01 @ bastion');
+    await openMenu();
+    await page.getByRole('group', { name: 'Role history' }).getByRole('menuitem', { name: 'ops-admin' }).click();
+    await page.getByTestId('identity-label').filter({ hasText: 'ops-admin' }).waitFor();
+  });
+});
