@@ -1,8 +1,10 @@
 /**
  * Pagination benchmark: 50,000 roles in one account (bulk-inserted through the store into an on-disk SQLite store),
  * then ListRoles (MaxItems 100) through the IAM service layer: the median cost of page 1 and of page 500 and their
- * ratio (keyset pagination: page 500 should cost what page 1 costs), plus a full walk.
+ * ratio (keyset pagination: page 500 should cost what page 1 costs), plus a full walk. BENCH_PAGINATION_PG=1 repeats
+ * it on a throwaway PostgreSQL cluster (needs PostgreSQL's binaries).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +12,7 @@ import { frozenClock } from '../src/clock.js';
 import { createIamService, loadManagedPolicyCatalog } from '../src/services/iam/index.js';
 import type { Caller } from '../src/services/types.js';
 import { openStore } from '../src/store/open.js';
-import type { Role } from '../src/store/store.js';
+import type { Role, Store } from '../src/store/store.js';
 import { median } from './load.js';
 
 const ROLES = Number(process.env.BENCH_PAGINATION_ROLES ?? 50_000);
@@ -35,10 +37,42 @@ function role(i: number): Role {
   };
 }
 
-/** Runs the pagination benchmark and prints its lines. */
+/** Runs the pagination benchmark on SQLite (and, with BENCH_PAGINATION_PG=1, on a throwaway PostgreSQL cluster). */
 export async function run(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-bench-page-'));
-  const store = await openStore({ dataDir: tmp });
+  try {
+    await measure('sqlite', await openStore({ dataDir: tmp }));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  if (process.env.BENCH_PAGINATION_PG !== '1') return;
+  const { clusterOrSkip } = await import('../test/helpers/postgres.js');
+  const got = await clusterOrSkip();
+  if ('skip' in got) {
+    console.log(`pagination postgres: skipped (${got.skip})`);
+    return;
+  }
+  try {
+    const url = await got.cluster.createDatabase('bench');
+    // after a bulk load PostgreSQL plans with stale statistics until autovacuum analyzes the table; do it now
+    const analyze = async (): Promise<void> => {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query('ANALYZE bench.iam_roles');
+      } finally {
+        await client.end();
+      }
+    };
+    await measure('postgres', await openStore({ url, schema: 'bench', masterKey: randomBytes(32), poolSize: 4 }), analyze);
+  } finally {
+    await got.cluster.stop();
+  }
+}
+
+/** Loads ROLES roles into `store`, then times page 1 and page TARGET_PAGE of ListRoles; closes the store. */
+async function measure(label: string, store: Store, afterLoad?: () => Promise<void>): Promise<void> {
   try {
     const loadStart = performance.now();
     for (let i = 0; i < ROLES; i += 5000) {
@@ -47,7 +81,8 @@ export async function run(): Promise<void> {
       });
     }
     const loadMs = performance.now() - loadStart;
-    console.log(`pagination: loaded ${ROLES} roles in ${(loadMs / 1000).toFixed(1)} s (${Math.round(ROLES / (loadMs / 1000))} roles/s)`);
+    await afterLoad?.();
+    console.log(`pagination ${label}: loaded ${ROLES} roles in ${(loadMs / 1000).toFixed(1)} s (${Math.round(ROLES / (loadMs / 1000))} roles/s)`);
 
     const iam = createIamService({ managedPolicies: loadManagedPolicyCatalog() });
     const listRoles = iam.operations['ListRoles']!;
@@ -71,7 +106,7 @@ export async function run(): Promise<void> {
     } while (marker !== undefined);
     const walkMs = performance.now() - walkStart;
     if (rows !== ROLES) throw new Error(`the walk returned ${rows} roles, not ${ROLES}`);
-    console.log(`pagination: full ListRoles walk of ${ROLES} roles (${pages} pages of ${PAGE}): ${walkMs.toFixed(0)} ms`);
+    console.log(`pagination ${label}: full ListRoles walk of ${ROLES} roles (${pages} pages of ${PAGE}): ${walkMs.toFixed(0)} ms`);
 
     // alternate page 1 and page TARGET_PAGE so both see the same machine state
     const first: number[] = [];
@@ -87,10 +122,9 @@ export async function run(): Promise<void> {
     }
     const m1 = median(first);
     const mN = median(far);
-    console.log(`pagination: ListRoles page 1 median ${m1.toFixed(3)} ms, page ${TARGET_PAGE} median ${mN.toFixed(3)} ms (MaxItems ${PAGE}, ${ROLES} roles, ${SAMPLES} samples each)`);
-    console.log(`pagination: page ${TARGET_PAGE} / page 1 = ${(mN / m1).toFixed(2)}× (goal ≈ 1)`);
+    console.log(`pagination ${label}: ListRoles page 1 median ${m1.toFixed(3)} ms, page ${TARGET_PAGE} median ${mN.toFixed(3)} ms (MaxItems ${PAGE}, ${ROLES} roles, ${SAMPLES} samples each)`);
+    console.log(`pagination ${label}: page ${TARGET_PAGE} / page 1 = ${(mN / m1).toFixed(2)}× (goal ≈ 1)`);
   } finally {
     await store.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,8 @@
 /**
- * The audit step of the request path: runs an operation and records its event. A call that may change state runs in
- * one store transaction with the write of its event, so a change is never stored without its record nor a record
- * without its change; read-only calls and failures are queued to the sink (they have no change to pair with).
+ * The audit step of the request path: runs an operation and records its event. A call that may change a resource runs
+ * in one store transaction with the write of its event, so a change is never stored without its record nor a record
+ * without its change; read-only calls (STS's credential-issuing calls among them, as CloudTrail classes them) and
+ * failures are queued to the sink and stored in the next group-committed batch.
  */
 import { KamenError } from '../errors.js';
 import { wireError, type WireProtocol } from '../protocol/wire-errors.js';
@@ -48,6 +49,8 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
         }
         facts.output = out;
         facts.recorded = true;
+        // Reads, and STS calls that issue credentials (read-only in CloudTrail), are stored in the next group-committed
+        // batch: waiting for the disk here would double the latency of every AssumeRole.
         sink.enqueue(buildEvents(facts));
         return out;
       }

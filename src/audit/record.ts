@@ -24,12 +24,17 @@ export function isReadOnly(service: string, operation: string): boolean {
   return false;
 }
 
-/** STS operations that store the credentials they issue: their records go in the same transaction as those rows. */
+/** STS operations that store the credentials they issue (read-only in CloudTrail's sense: no AWS resource changes). */
 const ISSUING: ReadonlySet<string> = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'GetSessionToken', 'GetFederationToken', 'AssumeRoot']);
 
-/** True when the call may change stored state, so its event is written in the same transaction as the change. */
+/** True when the call may change a resource, so its event is written in the same transaction as the change. */
 export function changesState(service: string, operation: string): boolean {
-  return !isReadOnly(service, operation) || (service === 'sts' && ISSUING.has(operation));
+  return !isReadOnly(service, operation);
+}
+
+/** True when the call issues temporary credentials: its event is stored before the credentials are answered. */
+export function issuesCredentials(service: string, operation: string): boolean {
+  return service === 'sts' && ISSUING.has(operation);
 }
 
 /** The host an AWS service's events name as their eventSource. */

@@ -17,6 +17,9 @@ export interface CacheRelevance {
 /** S3 bucket and object data writes: identity policies and credentials never depend on them. */
 const S3_DATA_WRITES = ['createS3Bucket', 'deleteS3Bucket', 'putS3Object', 'deleteS3Object', 'createS3Upload', 'putS3Part', 'deleteS3Upload'] as const;
 
+/** CloudTrail events appended for every call: nothing cached depends on them. */
+const AUDIT_WRITES = ['appendEvents'] as const;
+
 /** Store methods whose writes never change what policies say (everything else that writes invalidates). */
 const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
   'putTemporaryCredential',
@@ -34,6 +37,7 @@ const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
   'putCreateAccountStatus',
   'setSetting',
   ...S3_DATA_WRITES,
+  ...AUDIT_WRITES,
 ]);
 
 /** Patches whose keys are all listed here do not invalidate (updateRole lastUsed, updateUser passwordLastUsed). */
@@ -50,11 +54,11 @@ export const POLICY_RELEVANCE: CacheRelevance = { neutralWrites: NEUTRAL_WRITES,
  * "last used" stamps leave them valid; key status, deletions and user renames do not.
  */
 export const CREDENTIAL_RELEVANCE: CacheRelevance = {
-  neutralWrites: new Set(['putTemporaryCredential', 'createAccessKey', 'createMfaDevice', 'updateMfaDevice', 'putLoginProfile', 'setSetting', 'putCreateAccountStatus', 'setAccountAlias', ...S3_DATA_WRITES, 'setS3BucketPolicy', 'setS3PublicAccessBlock']),
+  neutralWrites: new Set(['putTemporaryCredential', 'createAccessKey', 'createMfaDevice', 'updateMfaDevice', 'putLoginProfile', 'setSetting', 'putCreateAccountStatus', 'setAccountAlias', ...S3_DATA_WRITES, ...AUDIT_WRITES, 'setS3BucketPolicy', 'setS3PublicAccessBlock']),
   neutralPatchKeys: { updateAccessKey: new Set(['lastUsed']), updateRole: new Set(['lastUsed', 'description']), updateUser: new Set(['passwordLastUsed']) },
 };
 
-const READ = /^(get|list|count)/;
+const READ = /^(get|list|count|lookup)/;
 
 /** True when another node's write `change` can change values cached under `relevance`. */
 export function invalidatedBy(relevance: CacheRelevance, change: StoreChange): boolean {

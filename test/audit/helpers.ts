@@ -4,8 +4,12 @@ import { queryParams } from '../../src/console/aws-client.js';
 import { signRequest, type SigningCredentials } from '../../src/console/sigv4-sign.js';
 import { handleApiRequest, type ConnectionFacts } from '../../src/http/pipeline.js';
 import { loadServiceModel } from '../../src/protocol/index.js';
+import type { ServiceModel } from '../../src/protocol/model.js';
 
 const HOSTS: Record<string, string> = { iam: 'iam.amazonaws.com', sts: 'sts.amazonaws.com', cloudtrail: 'cloudtrail.us-east-1.amazonaws.com', organizations: 'organizations.us-east-1.amazonaws.com' };
+
+/** The models, read once per test process. */
+const MODELS: Partial<Record<string, ServiceModel>> = {};
 
 /** The answer of one call: status and the JSON body (json protocol) or the raw XML text (query protocol). */
 export interface CallResult {
@@ -16,7 +20,7 @@ export interface CallResult {
 
 /** Calls `operation` of `service` as the holder of `creds`. */
 export async function call(k: Kamen, creds: SigningCredentials, service: 'iam' | 'sts' | 'cloudtrail' | 'organizations', operation: string, params: Record<string, unknown> = {}, conn: ConnectionFacts = { sourceIp: '198.51.100.7', secureTransport: false }): Promise<CallResult> {
-  const model = loadServiceModel(service);
+  const model = (MODELS[service] ??= loadServiceModel(service));
   const json = model.metadata.protocol === 'json';
   const pairs = queryParams(params);
   const body = json ? JSON.stringify(params) : [['Action', operation], ['Version', model.metadata.apiVersion], ...pairs].map(([a, b]) => `${encodeURIComponent(a!)}=${encodeURIComponent(b!)}`).join('&');

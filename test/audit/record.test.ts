@@ -1,7 +1,7 @@
 /** Building CloudTrail records from a call's facts: userIdentity per identity type, elements, cross-account pairs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildEvents, changesState, isReadOnly } from '../../src/audit/record.js';
+import { buildEvents, changesState, isReadOnly, issuesCredentials } from '../../src/audit/record.js';
 import { eventDate, requestParameters, responseElements } from '../../src/audit/elements.js';
 import type { CallFacts } from '../../src/audit/types.js';
 import type { Caller } from '../../src/services/types.js';
@@ -87,7 +87,9 @@ test('read-only and state-changing operations', () => {
   assert.equal(isReadOnly('iam', 'CreateUser'), false);
   assert.equal(isReadOnly('iam', 'GetterThing'), false);
   assert.equal(isReadOnly('sts', 'AssumeRole'), true);
-  assert.equal(changesState('sts', 'AssumeRole'), true);
+  assert.equal(changesState('sts', 'AssumeRole'), false);
+  assert.equal(issuesCredentials('sts', 'AssumeRole'), true);
+  assert.equal(issuesCredentials('sts', 'GetCallerIdentity'), false);
   assert.equal(changesState('sts', 'GetCallerIdentity'), false);
   assert.equal(changesState('iam', 'DeleteUser'), true);
   assert.equal(changesState('cloudtrail', 'LookupEvents'), false);

@@ -9,6 +9,7 @@ import { createStsService } from '../../src/services/sts/index.js';
 import { createOrganizationsService } from '../../src/services/organizations/index.js';
 import { createEc2Service } from '../../src/services/ec2/index.js';
 import { S3_OPERATIONS } from '../../src/services/s3/index.js';
+import { createCloudTrailService } from '../../src/services/cloudtrail/index.js';
 
 /** Operation names under each "## Title (...)" heading of the page. */
 function documented(text: string): Map<string, string[]> {
@@ -31,6 +32,7 @@ test('docs/OPERATIONS.md matches the operations every service mounts', () => {
     Organizations: createOrganizationsService(),
     EC2: createEc2Service(),
     S3: { operations: S3_OPERATIONS },
+    CloudTrail: createCloudTrailService(),
   };
   for (const [title, def] of Object.entries(services)) {
     assert.deepEqual([...(page.get(title) ?? [])].sort(), Object.keys(def.operations).sort(), `${title} section of docs/OPERATIONS.md`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, GetUserCommand, UpdateAccessKeyCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { openKamen, type KamenOptions } from '../../src/app.js';
 import { startServer } from '../../src/http/server.js';
@@ -47,6 +47,10 @@ test('drop-in: an unknown key is the default account root; reset empties what it
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'suite-user' }))).AccessKey!;
     const asUser = k.client(IAMClient, { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
     await assert.rejects(asUser.send(new ListUsersCommand({})), (e: Error) => e.name === 'AccessDenied' || e.name === 'AccessDeniedException');
+
+    // A known but inactive key is refused as without the mode (it is not adopted as the default account's root).
+    await iam.send(new UpdateAccessKeyCommand({ UserName: 'suite-user', AccessKeyId: key.AccessKeyId!, Status: 'Inactive' }));
+    await assert.rejects(asUser.send(new ListUsersCommand({})), (e: Error) => e.name === ERRORS.unknownKeyModeOff!.name);
 
     // A known key's signature is still verified: the bootstrap key with a wrong secret is refused.
     const wrong = k.client(IAMClient, { accessKeyId: k.kamen.bootstrap!.accessKeyId, secretAccessKey: 'wrong-secret' });

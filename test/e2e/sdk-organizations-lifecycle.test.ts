@@ -168,6 +168,19 @@ test('SDK: tags, delegated administrators, service access, resource policy, effe
       assert.deepEqual((await w.a.send(new O.ListTagsForResourceCommand({ ResourceId: id }))).Tags, [{ Key: 'team', Value: 'y' }]);
     }
     await fails(w.a.send(new O.TagResourceCommand({ ResourceId: '111122223333', Tags: [{ Key: 'k', Value: 'v' }] })), 'targetNotFound');
+    // Tags given at creation (CreateOrganizationalUnit, CreatePolicy, CreateAccount) are listed, and go with the resource.
+    const ou = (await w.a.send(new O.CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'ou1', Tags: [{ Key: 'a', Value: '1' }] }))).OrganizationalUnit!;
+    assert.deepEqual((await w.a.send(new O.ListTagsForResourceCommand({ ResourceId: ou.Id }))).Tags, [{ Key: 'a', Value: '1' }]);
+    await w.a.send(new O.DeleteOrganizationalUnitCommand({ OrganizationalUnitId: ou.Id }));
+    await fails(w.a.send(new O.ListTagsForResourceCommand({ ResourceId: ou.Id })), 'targetNotFound');
+    const scp = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] });
+    const pol = (await w.a.send(new O.CreatePolicyCommand({ Name: 'p1', Description: 'd', Type: 'SERVICE_CONTROL_POLICY', Content: scp, Tags: [{ Key: 'b', Value: '2' }] }))).Policy!;
+    assert.deepEqual((await w.a.send(new O.ListTagsForResourceCommand({ ResourceId: pol.PolicySummary!.Id }))).Tags, [{ Key: 'b', Value: '2' }]);
+    const tagged = (await w.a.send(new O.CreateAccountCommand({ AccountName: 'tee', Email: 'tee@example.com', Tags: [{ Key: 'c', Value: '3' }] }))).CreateAccountStatus!;
+    assert.deepEqual((await w.a.send(new O.ListTagsForResourceCommand({ ResourceId: tagged.AccountId }))).Tags, [{ Key: 'c', Value: '3' }]);
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await fails(w.a.send(new O.TagResourceCommand({ ResourceId: D, Tags: tooMany })), 'constraint', 'MAX_TAG_LIMIT_EXCEEDED');
+    await w.a.send(new O.RemoveAccountFromOrganizationCommand({ AccountId: tagged.AccountId! }));
 
     await w.a.send(new O.RegisterDelegatedAdministratorCommand({ AccountId: D, ServicePrincipal: 'config.amazonaws.com' }));
     await fails(w.a.send(new O.RegisterDelegatedAdministratorCommand({ AccountId: D, ServicePrincipal: 'config.amazonaws.com' })), 'alreadyRegistered');

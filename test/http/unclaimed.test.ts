@@ -112,11 +112,11 @@ test('unclaimed: SDK v3 (Query) parses the error for a service kamen does not se
 
 test('unclaimed: SDK v3 (JSON 1.1) parses the error for a service kamen does not serve', async () => {
   const org = new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
-  org.middlewareStack.add(retarget((r) => (r.headers['x-amz-target'] = 'CloudTrail_20131101.LookupEvents')), { step: 'build' });
-  org.middlewareStack.add(rescope('cloudtrail'), { step: 'finalizeRequest', priority: 'low' });
+  org.middlewareStack.add(retarget((r) => (r.headers['x-amz-target'] = 'Kinesis_20131202.ListStreams')), { step: 'build' });
+  org.middlewareStack.add(rescope('kinesis'), { step: 'finalizeRequest', priority: 'low' });
   const err = await org.send(new DescribeOrganizationCommand({})).then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
   assert.ok(err, 'the call fails');
   assert.equal(err.name, 'UnknownOperationException');
-  assert.match(err.message, /kamen does not serve cloudtrail/);
+  assert.match(err.message, /kamen does not serve kinesis/);
   assert.equal(err.$metadata.httpStatusCode, 400);
 });

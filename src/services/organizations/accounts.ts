@@ -1,11 +1,12 @@
 /** Organizations account operations: DescribeOrganization, CreateAccount (+ statuses), List/DescribeAccount, MoveAccount. */
 import { KamenError, isKamenError } from '../../errors.js';
 import { randomLowerAlnum } from '../../ids.js';
-import type { CreateAccountStatus, Store } from '../../store/store.js';
+import type { CreateAccountStatus, Store, Tag } from '../../store/store.js';
 import type { Operation } from '../types.js';
 import { createMemberAccount, emailTaken } from '../accounts/index.js';
 import { MSG, storePage, orgShape, accountShape, managementOnly, maxResults, pageArray, parentType, requireMember } from './common.js';
 import { RCP, RCP_FULL_AWS_ACCESS_ID, enabledPolicyTypes } from './policy-types.js';
+import { checkTagCount, setResourceTags } from './admin.js';
 
 /** Settings key holding the CreateAccount request IDs in request order (the store has no listing for them). */
 const CAS_INDEX = 'organizations.createAccountStatusIds';
@@ -31,7 +32,8 @@ export const describeOrganization = (): Operation => async (ctx) => {
 };
 
 /** CreateAccount: provisions the account at once; the status is SUCCEEDED (or FAILED with EMAIL_ALREADY_EXISTS). */
-export const createAccount = (): Operation => managementOnly(async (ctx, input: { Email: string; AccountName: string; RoleName?: string }) => {
+export const createAccount = (): Operation => managementOnly(async (ctx, input: { Email: string; AccountName: string; RoleName?: string; Tags?: Tag[] }) => {
+  checkTagCount(input.Tags);
   const now = new Date(ctx.clock.now());
   const status: CreateAccountStatus = { id: 'car-' + randomLowerAlnum(32), accountName: input.AccountName, state: 'SUCCEEDED', requestedTimestamp: now, completedTimestamp: now };
   if (await emailTaken(ctx.store, input.Email)) {
@@ -41,6 +43,7 @@ export const createAccount = (): Operation => managementOnly(async (ctx, input: 
     try {
       const r = await createMemberAccount(ctx.store, ctx.clock, { name: input.AccountName, email: input.Email, roleName: input.RoleName });
       status.accountId = r.account.id;
+      await ctx.store.transaction(() => setResourceTags(ctx, r.account.id, input.Tags));
       // A new account gets RCPFullAWSAccess while RCPs are enabled (FullAWSAccess comes with the account itself).
       if ((await enabledPolicyTypes(ctx.store)).includes(RCP) && (await ctx.store.getOrgPolicy(RCP_FULL_AWS_ACCESS_ID))) {
         await ctx.store.attachOrgPolicy(RCP_FULL_AWS_ACCESS_ID, r.account.id);

@@ -37,6 +37,28 @@ async function requireResource(ctx: OperationContext, org: Organization, id: unk
   return id as string;
 }
 
+/** ConstraintViolationException (MAX_TAG_LIMIT_EXCEEDED) for more than 50 tags. */
+export function checkTagCount(tags: readonly Tag[] | undefined): void {
+  if ((tags?.length ?? 0) > MAX_TAGS) throw new KamenError('ERR_ORG_CONSTRAINT_VIOLATION', ADMIN_MSG.constraint, { Reason: 'MAX_TAG_LIMIT_EXCEEDED' });
+}
+
+/** Records the tags a create operation was given (its `Tags`); call inside its transaction. */
+export async function setResourceTags(ctx: OperationContext, id: string, tags: Tag[] | undefined): Promise<void> {
+  checkTagCount(tags);
+  if (!tags?.length) return;
+  const table = await readState<TagTable>(ctx.store, STATE_KEYS.tags, {});
+  table[id] = tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+  await writeState(ctx.store, STATE_KEYS.tags, table);
+}
+
+/** Forgets a deleted resource's tags; call inside the deleting transaction. */
+export async function dropResourceTags(ctx: OperationContext, id: string): Promise<void> {
+  const table = await readState<TagTable>(ctx.store, STATE_KEYS.tags, {});
+  if (!(id in table)) return;
+  delete table[id];
+  await writeState(ctx.store, STATE_KEYS.tags, table);
+}
+
 /** TagResource: adds or replaces tags on an account, OU, root or policy. */
 export const tagResource = (): Operation => managementOnly(async (ctx, input: { ResourceId: string; Tags: Tag[] }, org) => {
   await ctx.store.transaction(async () => {

@@ -141,7 +141,7 @@ export const enableAllFeatures = (): Operation => managementOnly(async (ctx, _in
     do {
       const page = await ctx.store.listAccounts({ marker, maxItems: 1000 });
       for (const a of page.items) {
-        if (a.id !== org.managementAccountId) list.push(await newRecord(ctx, org, 'APPROVE_ALL_FEATURES', { accountId: a.id, type: 'ACCOUNT', value: a.id }));
+        if (a.id !== org.managementAccountId) list.push({ ...(await newRecord(ctx, org, 'APPROVE_ALL_FEATURES', { accountId: a.id, type: 'ACCOUNT', value: a.id })), parentId: main.id });
       }
       marker = page.nextMarker;
     } while (marker);
@@ -175,7 +175,7 @@ export const acceptHandshake = (): Operation => async (ctx, input: { HandshakeId
     const now = ctx.clock.now();
     if (h.action === 'ENABLE_ALL_FEATURES') {
       if (ctx.caller.accountId !== h.managementAccountId) throw new KamenError('ERR_ORG_HANDSHAKE_NOT_FOUND', HS_MSG.notFound);
-      const pending = list.some((x) => x.action === 'APPROVE_ALL_FEATURES' && x.organizationId === h.organizationId && stateAt(x, now) !== 'ACCEPTED' && x.requestedAt === h.requestedAt);
+      const pending = list.some((x) => x.action === 'APPROVE_ALL_FEATURES' && x.organizationId === h.organizationId && stateAt(x, now) !== 'ACCEPTED' && x.parentId === h.id);
       if (pending && stateAt(h, now) === 'OPEN') throw new KamenError('ERR_ORG_HANDSHAKE_CONSTRAINT_VIOLATION', HS_MSG.constraint, { Reason: 'ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION' });
       transition(h, 'ACCEPTED', now);
       if (org) await enableAllFeaturesNow(ctx.store, org);

@@ -5,10 +5,11 @@
 import { KamenError } from '../../errors.js';
 import { randomLowerAlnum } from '../../ids.js';
 import { validatePolicy } from '../../policy/index.js';
-import type { Organization, OrgPolicy, Store } from '../../store/store.js';
+import type { Organization, OrgPolicy, Store, Tag } from '../../store/store.js';
 import type { Operation } from '../types.js';
 import { rootArn } from '../accounts/index.js';
 import { MSG, managementOnly, pageArray, policySummary } from './common.js';
+import { dropResourceTags, setResourceTags } from './admin.js';
 import { RCP, RCP_FULL_AWS_ACCESS_ID, TYPE_MSG, awsManagedPolicies, enabledPolicyTypes, requireFilterType, requirePolicyType, type OrgPolicyType } from './policy-types.js';
 
 /** SCP and RCP documents may be at most 5,120 characters. */
@@ -91,7 +92,7 @@ async function requireTarget(store: Store, org: Organization, id: string): Promi
 }
 
 /** CreatePolicy (SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY; a type need not be enabled to create one). */
-export const createPolicy = (): Operation => managementOnly(async (ctx, input: { Content: string; Description: string; Name: string; Type: string }, org) => {
+export const createPolicy = (): Operation => managementOnly(async (ctx, input: { Content: string; Description: string; Name: string; Type: string; Tags?: Tag[] }, org) => {
   const type = requirePolicyType(input.Type);
   checkContent(input.Content, type);
   return ctx.store.transaction(async () => {
@@ -107,6 +108,7 @@ export const createPolicy = (): Operation => managementOnly(async (ctx, input: {
       content: input.Content,
     };
     await ctx.store.putOrgPolicy(policy);
+    await setResourceTags(ctx, id, input.Tags);
     return { Policy: { PolicySummary: policySummary(policy), Content: policy.content } };
   });
 });
@@ -139,6 +141,7 @@ export const deletePolicy = (): Operation => managementOnly(async (ctx, input: {
     if (p.awsManaged) throw new KamenError('ERR_ORG_ACCESS_DENIED', MSG.accessDenied);
     if ((await ctx.store.listOrgPolicyTargets(p.id)).length) throw new KamenError('ERR_ORG_POLICY_IN_USE', MSG.policyInUse);
     await ctx.store.deleteOrgPolicy(p.id);
+    await dropResourceTags(ctx, p.id);
     return {};
   });
 });

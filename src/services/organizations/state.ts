@@ -29,6 +29,8 @@ export interface HandshakeRecord {
   managementEmail: string;
   managementName: string;
   featureSet: 'ALL' | 'CONSOLIDATED_BILLING';
+  /** APPROVE_ALL_FEATURES: the ENABLE_ALL_FEATURES handshake this approval belongs to. */
+  parentId?: string;
 }
 
 export interface DelegatedAdminRecord {

@@ -1,10 +1,11 @@
 /** Organizations tree operations: roots, OUs, parents and children. */
 import { KamenError } from '../../errors.js';
 import { randomLowerAlnum } from '../../ids.js';
-import type { Organization, OrganizationalUnit, Store } from '../../store/store.js';
+import type { Organization, OrganizationalUnit, Store, Tag } from '../../store/store.js';
 import type { Operation } from '../types.js';
 import { MSG, storePage, managementOnly, maxResults, ouShape, pageArray, parentType } from './common.js';
 import { attachDefaultPolicies, enabledPolicyTypes, rootWithTypes } from './policy-types.js';
+import { dropResourceTags, setResourceTags } from './admin.js';
 
 /** AWS allows OUs five levels deep under the root. */
 const MAX_OU_DEPTH = 5;
@@ -42,7 +43,7 @@ export const listRoots = (): Operation => managementOnly(async (ctx, input: { Ne
 });
 
 /** CreateOrganizationalUnit under the root or an OU. */
-export const createOrganizationalUnit = (): Operation => managementOnly(async (ctx, input: { ParentId: string; Name: string }, org: Organization) => {
+export const createOrganizationalUnit = (): Operation => managementOnly(async (ctx, input: { ParentId: string; Name: string; Tags?: Tag[] }, org: Organization) => {
   return ctx.store.transaction(async () => {
     if (!(await parentType(ctx.store, org, input.ParentId))) throw new KamenError('ERR_ORG_PARENT_NOT_FOUND', MSG.parentNotFound);
     if ((await ouDepth(ctx.store, input.ParentId)) >= MAX_OU_DEPTH) {
@@ -53,6 +54,7 @@ export const createOrganizationalUnit = (): Operation => managementOnly(async (c
     const ou: OrganizationalUnit = { id, arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${id}`, name: input.Name, parentId: input.ParentId };
     await ctx.store.putOrganizationalUnit(ou);
     await attachDefaultPolicies(ctx.store, id);
+    await setResourceTags(ctx, id, input.Tags);
     return { OrganizationalUnit: ouShape(ou) };
   });
 });
@@ -83,6 +85,7 @@ export const deleteOrganizationalUnit = (): Operation => managementOnly(async (c
     const ous = await ctx.store.listOrganizationalUnitsForParent(ou.id, { maxItems: 1 });
     if (accounts.items.length || ous.items.length) throw new KamenError('ERR_ORG_OU_NOT_EMPTY', MSG.ouNotEmpty);
     await ctx.store.deleteOrganizationalUnit(ou.id);
+    await dropResourceTags(ctx, ou.id);
     return {};
   });
 });

@@ -27,6 +27,8 @@ export interface S3Context {
   headers: IncomingHttpHeaders;
   /** The upload body of PutObject / UploadPart (read once). */
   body?: () => UploadBody;
+  /** Authorizes a further action of this request against `bucket` (DeleteObjects' keys, CopyObject's source). */
+  authorize?(bucket: S3BucketRecord, operation: string, input: Record<string, unknown>): Promise<void>;
 }
 
 /** An S3 operation: model-shaped input in, model-shaped output out (undefined for an empty answer). */

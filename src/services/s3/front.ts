@@ -89,6 +89,7 @@ export async function handleS3Request(deps: S3FrontDeps, req: http.IncomingMessa
     if (bucket) ctx.bucket = bucket;
     // authorize
     await authorize(deps, ctx, conn, operation, input);
+    ctx.authorize = (other, op2, input2) => authorize(deps, { ...ctx, bucket: other }, conn, op2, input2);
     if (streaming) ctx.body = () => uploadBody(req, authn?.payload, authn?.seed);
     // invoke, render
     const output = await op(ctx, input);
@@ -156,7 +157,13 @@ function render(model: RestModel, operation: string, output: Record<string, unkn
     const lc = String(output?.['LocationConstraint'] ?? '');
     return { status: 200, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_XMLNS}">${lc}</LocationConstraint>` };
   }
-  const r = renderRestOutput(model, operation, output, ROOT_NAMES[operation]);
+  const root = ROOT_NAMES[operation];
+  const r = renderRestOutput(model, operation, output, root);
+  // A document whose members are all absent (a quiet DeleteObjects) is still the empty document.
+  if (r.body === undefined && root && output) {
+    r.body = `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${S3_XMLNS}"></${root}>`;
+    r.headers['content-type'] = 'application/xml';
+  }
   const status = output?.['StatusCode'];
   if (typeof status === 'number') r.status = status;
   return r;

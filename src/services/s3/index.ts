@@ -6,6 +6,9 @@ import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets 
 import { deleteObject, getObject, headObject, putObject } from './objects.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart } from './multipart.js';
+import { deleteObjects } from './delete-objects.js';
+import { getBucketAcl, getBucketOwnershipControls, getObjectAcl } from './acl.js';
+import { copyObject } from './copy-object.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket-policy.js';
 import { handleS3Request, type S3ConnectionFacts, type S3FrontDeps } from './front.js';
 
@@ -23,12 +26,17 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Operation>> = {
   GetObject: getObject,
   HeadObject: headObject,
   DeleteObject: deleteObject,
+  DeleteObjects: deleteObjects,
+  CopyObject: copyObject,
   ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   PutBucketPolicy: putBucketPolicy,
   GetBucketPolicy: getBucketPolicy,
   DeleteBucketPolicy: deleteBucketPolicy,
   GetBucketPolicyStatus: getBucketPolicyStatus,
+  GetBucketAcl: getBucketAcl,
+  GetObjectAcl: getObjectAcl,
+  GetBucketOwnershipControls: getBucketOwnershipControls,
   CreateMultipartUpload: createMultipartUpload,
   UploadPart: uploadPart,
   CompleteMultipartUpload: completeMultipartUpload,

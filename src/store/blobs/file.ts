@@ -11,6 +11,9 @@ import type { BlobStore, BlobWriteHooks } from './index.js';
 
 const ID = /^[0-9a-f]{32}$/;
 
+/** Bytes gathered before one file write. */
+const WRITE_BATCH = 512 * 1024;
+
 /** Opens (creating) the blob store rooted at `root`, removing temporary files a crash left behind. */
 export function openFileBlobStore(root: string): BlobStore {
   const tmp = path.join(root, 'tmp');
@@ -28,14 +31,27 @@ export function openFileBlobStore(root: string): BlobStore {
     let size = 0;
     let committed = false;
     try {
+      // Chunks are gathered up to WRITE_BATCH bytes per write (fewer thread-pool round trips; memory stays bounded).
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = async (): Promise<void> => {
+        if (pendingBytes === 0) return;
+        const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        let off = 0;
+        while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+      };
       for await (const chunk of source) {
         const buf = chunk as Buffer;
         if (buf.length === 0) continue;
         hooks.onChunk?.(buf);
         size += buf.length;
-        let off = 0;
-        while (off < buf.length) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= WRITE_BATCH) await flush();
       }
+      await flush();
       hooks.beforeCommit?.(size);
       await fh.sync();
       await fh.close();

@@ -2,9 +2,10 @@
 import type { Migration } from './index.js';
 
 // One row per stored CloudTrail record, in the account that receives it. `seq` orders events of the same millisecond
-// (newest first = event_time DESC, seq DESC); every LookupEvents attribute has an index led by the account and ending
-// in that order, so one filtered page reads only the rows it returns. Resources (type, name) are a side table with the
-// same ordering. Triggers refuse UPDATE and DELETE: events are append-only.
+// (newest first = event_time DESC, seq DESC); every selective LookupEvents attribute has an index led by the account
+// and ending in that order, so one filtered page reads only the rows it returns; ReadOnly and EventSource (a handful of
+// values, each matching a large share of events) page along the time index, skipping few rows. Resources (type, name)
+// are a side table with the same ordering. Triggers refuse UPDATE and DELETE: events are append-only.
 const sqlite = `
 CREATE TABLE events (
   seq           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -22,9 +23,7 @@ CREATE TABLE events (
 CREATE INDEX events_account_time ON events (account_id, event_time DESC, seq DESC);
 CREATE INDEX events_event_id ON events (account_id, event_id);
 CREATE INDEX events_event_name ON events (account_id, event_name, event_time DESC, seq DESC);
-CREATE INDEX events_read_only ON events (account_id, read_only, event_time DESC, seq DESC);
 CREATE INDEX events_username ON events (account_id, username, event_time DESC, seq DESC);
-CREATE INDEX events_event_source ON events (account_id, event_source, event_time DESC, seq DESC);
 CREATE INDEX events_access_key ON events (account_id, access_key_id, event_time DESC, seq DESC);
 CREATE TABLE event_resources (
   seq           INTEGER NOT NULL,
@@ -58,9 +57,7 @@ CREATE TABLE events (
 CREATE INDEX events_account_time ON events (account_id, event_time DESC, seq DESC);
 CREATE INDEX events_event_id ON events (account_id, event_id);
 CREATE INDEX events_event_name ON events (account_id, event_name, event_time DESC, seq DESC);
-CREATE INDEX events_read_only ON events (account_id, read_only, event_time DESC, seq DESC);
 CREATE INDEX events_username ON events (account_id, username, event_time DESC, seq DESC);
-CREATE INDEX events_event_source ON events (account_id, event_source, event_time DESC, seq DESC);
 CREATE INDEX events_access_key ON events (account_id, access_key_id, event_time DESC, seq DESC);
 CREATE TABLE event_resources (
   seq           bigint NOT NULL,

@@ -3,71 +3,14 @@
  * secret and token are derived from the key ID and never stored.
  */
 import { KamenError } from '../../errors.js';
-import type { AccessKey, IdentityStore, TemporaryCredential, TemporarySecrets } from '../store.js';
+import type { TemporarySecrets } from '../store.js';
 import type { PgContext } from './db.js';
 import { fold, nul } from './rows.js';
-
-interface KeyRow {
-  access_key_id: string;
-  account_id: string;
-  user_name: string | null;
-  secret_enc: string;
-  status: AccessKey['status'];
-  create_date: number;
-  last_used_date: number | null;
-  last_used_service: string | null;
-  last_used_region: string | null;
-}
-
-interface TempRow {
-  access_key_id: string;
-  account_id: string;
-  secrets_enc: string;
-  expiration: number;
-  create_date: number;
-  session: string;
-}
-
-type CredentialMethods = Pick<
-  IdentityStore,
-  | 'createAccessKey'
-  | 'getAccessKey'
-  | 'updateAccessKey'
-  | 'deleteAccessKey'
-  | 'listAccessKeys'
-  | 'putTemporaryCredential'
-  | 'getTemporaryCredential'
-  | 'getDerivedTemporarySecrets'
-  | 'deleteExpiredTemporaryCredentials'
->;
-
-/** The secrets_enc of a temporary credential whose secret and token are derived from its key ID (as in SQLite). */
-const DERIVED = 'derived:v1';
+import { DERIVED, toKey, toTemp, type KeyRow, type TempRow, type CredentialMethods } from '../rows/credentials.js';
 
 /** The credentials family's methods over the context. */
 export function credentialsFamily(ctx: PgContext, deriveSecrets: (accessKeyId: string) => TemporarySecrets): CredentialMethods {
   const { conn, write, cipher } = ctx;
-
-  const toKey = (r: KeyRow): AccessKey => {
-    const k: AccessKey = {
-      accessKeyId: r.access_key_id,
-      secretAccessKey: cipher.decrypt(r.secret_enc),
-      accountId: r.account_id,
-      status: r.status,
-      createDate: new Date(r.create_date),
-    };
-    if (r.user_name !== null) k.userName = r.user_name;
-    if (r.last_used_date !== null) {
-      k.lastUsed = { date: new Date(r.last_used_date), serviceName: r.last_used_service ?? '', region: r.last_used_region ?? '' };
-    }
-    return k;
-  };
-
-  /** Rows copied from an older SQLite store may keep their encrypted [secret, token], valid until they expire. */
-  const legacySecrets = (envelope: string): TemporarySecrets => {
-    const [secretAccessKey, sessionToken] = JSON.parse(cipher.decrypt(envelope)) as [string, string];
-    return { secretAccessKey, sessionToken };
-  };
 
   return {
     createAccessKey: (key) =>
@@ -91,7 +34,7 @@ export function credentialsFamily(ctx: PgContext, deriveSecrets: (accessKeyId: s
       }),
     getAccessKey: async (accessKeyId) => {
       const [r] = await conn().rows<KeyRow>('SELECT * FROM access_keys WHERE access_key_id = $1', [accessKeyId]);
-      return r ? toKey(r) : undefined;
+      return r ? toKey(r, cipher) : undefined;
     },
     // One UPDATE of one row that reads nothing else: it needs no write lock (a "last used" note must not queue behind
     // administrative transactions).
@@ -124,7 +67,7 @@ export function credentialsFamily(ctx: PgContext, deriveSecrets: (accessKeyId: s
               accountId,
               fold(userName),
             ]);
-      return rows.map(toKey);
+      return rows.map((r) => toKey(r, cipher));
     },
 
     // One INSERT of a fresh row that no invariant involves: no write lock, so concurrent AssumeRoles share commits.
@@ -149,17 +92,7 @@ export function credentialsFamily(ctx: PgContext, deriveSecrets: (accessKeyId: s
     getTemporaryCredential: async (accessKeyId) => {
       const [r] = await conn().rows<TempRow>('SELECT * FROM temporary_credentials WHERE access_key_id = $1', [accessKeyId]);
       if (!r) return undefined;
-      const { secretAccessKey, sessionToken } = r.secrets_enc === DERIVED ? deriveSecrets(r.access_key_id) : legacySecrets(r.secrets_enc);
-      const cred: TemporaryCredential = {
-        accessKeyId: r.access_key_id,
-        secretAccessKey,
-        sessionToken,
-        accountId: r.account_id,
-        expiration: new Date(r.expiration),
-        createDate: new Date(r.create_date),
-        session: JSON.parse(r.session) as Record<string, unknown>,
-      };
-      return cred;
+      return toTemp(r, cipher, deriveSecrets);
     },
     getDerivedTemporarySecrets: async (accessKeyId) => deriveSecrets(accessKeyId),
     deleteExpiredTemporaryCredentials: async (before, limit) =>

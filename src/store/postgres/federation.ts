@@ -1,30 +1,8 @@
 /** Federation family (PostgreSQL): SAML and OIDC identity providers, and consumed SAML assertion IDs (replay protection). */
-import type { FederationStore, OidcProvider, SamlProvider } from '../store.js';
+import type { FederationStore } from '../store.js';
 import { unique, type PgContext } from './db.js';
-import { parseTags, tagsJson } from './rows.js';
-
-interface SamlRow {
-  arn: string;
-  account_id: string;
-  name: string;
-  uuid: string;
-  metadata: string;
-  create_date: number | string;
-  valid_until: number | string;
-  encryption_mode: string | null;
-  private_keys: string;
-  tags: string;
-}
-
-interface OidcRow {
-  arn: string;
-  account_id: string;
-  url: string;
-  client_ids: string;
-  thumbprints: string;
-  create_date: number | string;
-  tags: string;
-}
+import { tagsJson } from './rows.js';
+import { privateKeysJson, samlMapper, toOidc, type OidcRow, type SamlRow } from '../rows/federation.js';
 
 /** How many expired assertion rows one consume call sweeps. */
 const SWEEP_BATCH = 100;
@@ -32,36 +10,7 @@ const SWEEP_BATCH = 100;
 /** The family's methods over the shared context (migration 003 creates the tables). */
 export function federationFamily(ctx: PgContext): FederationStore {
   const { cipher } = ctx;
-  const keysJson = (p: SamlProvider): string =>
-    JSON.stringify(p.privateKeys.map((k) => ({ keyId: k.keyId, privateKey: cipher.encrypt(k.privateKey), timestamp: k.timestamp.getTime() })));
-  const toSaml = (r: SamlRow): SamlProvider => {
-    const p: SamlProvider = {
-      accountId: r.account_id,
-      arn: r.arn,
-      name: r.name,
-      uuid: r.uuid,
-      metadataDocument: r.metadata,
-      createDate: new Date(Number(r.create_date)),
-      validUntil: new Date(Number(r.valid_until)),
-      privateKeys: (JSON.parse(r.private_keys) as Array<{ keyId: string; privateKey: string; timestamp: number }>).map((k) => ({
-        keyId: k.keyId,
-        privateKey: cipher.decrypt(k.privateKey),
-        timestamp: new Date(k.timestamp),
-      })),
-      tags: parseTags(r.tags),
-    };
-    if (r.encryption_mode !== null) p.assertionEncryptionMode = r.encryption_mode;
-    return p;
-  };
-  const toOidc = (r: OidcRow): OidcProvider => ({
-    accountId: r.account_id,
-    arn: r.arn,
-    url: r.url,
-    clientIds: JSON.parse(r.client_ids) as string[],
-    thumbprints: JSON.parse(r.thumbprints) as string[],
-    createDate: new Date(Number(r.create_date)),
-    tags: parseTags(r.tags),
-  });
+  const toSaml = samlMapper(cipher);
   return {
     createSamlProvider: (p) =>
       ctx.write((c) =>
@@ -69,7 +18,7 @@ export function federationFamily(ctx: PgContext): FederationStore {
           c.run(
             `INSERT INTO saml_providers (arn, account_id, name, uuid, metadata, create_date, valid_until, encryption_mode, private_keys, tags)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [p.arn, p.accountId, p.name, p.uuid, p.metadataDocument, p.createDate.getTime(), p.validUntil.getTime(), p.assertionEncryptionMode ?? null, keysJson(p), tagsJson(p.tags)],
+            [p.arn, p.accountId, p.name, p.uuid, p.metadataDocument, p.createDate.getTime(), p.validUntil.getTime(), p.assertionEncryptionMode ?? null, privateKeysJson(p, cipher), tagsJson(p.tags)],
           ),
         ).then(() => undefined),
       ),
@@ -80,7 +29,7 @@ export function federationFamily(ctx: PgContext): FederationStore {
           p.metadataDocument,
           p.validUntil.getTime(),
           p.assertionEncryptionMode ?? null,
-          keysJson(p),
+          privateKeysJson(p, cipher),
           tagsJson(p.tags),
         ]);
       }),

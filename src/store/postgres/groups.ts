@@ -1,41 +1,11 @@
 /** Groups family (PostgreSQL): IAM groups (rename propagation, delete checks) and group membership. */
 import { KamenError } from '../../errors.js';
-import type { Group, IdentityStore } from '../store.js';
 import { unique, type PgContext } from './db.js';
 import { fold, prefixCond, same, setList } from './rows.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-import { checkDependents, toUser, type UserRow } from './users.js';
-
-interface GroupRow {
-  group_id: string;
-  account_id: string;
-  group_name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-}
-
-const toGroup = (r: GroupRow): Group => ({
-  accountId: r.account_id,
-  groupId: r.group_id,
-  groupName: r.group_name,
-  path: r.path,
-  arn: r.arn,
-  createDate: new Date(r.create_date),
-});
-
-type GroupsMethods = Pick<
-  IdentityStore,
-  | 'createGroup'
-  | 'getGroup'
-  | 'updateGroup'
-  | 'deleteGroup'
-  | 'listGroups'
-  | 'addUserToGroup'
-  | 'removeUserFromGroup'
-  | 'listGroupMembers'
-  | 'listGroupsForUser'
->;
+import { checkDependents } from './users.js';
+import { toGroup, type GroupRow, type GroupsMethods } from '../rows/groups.js';
+import { toUser, type UserRow } from '../rows/users.js';
 
 const DEPENDENTS: Array<[string, string, string]> = [
   ['group_members', 'lower(group_name) = $2', 'Cannot delete entity, must remove users from group first.'],

@@ -1,42 +1,15 @@
 /** MFA family (PostgreSQL): virtual MFA devices (seeds encrypted at rest), their assignment, and the last used TOTP step. */
 import { KamenError } from '../../errors.js';
-import type { IdentityStore, MfaDevice } from '../store.js';
 import type { PgContext } from './db.js';
-import { fold, nul, parseTags, same, setList, tagsConv, tagsJson, ms } from './rows.js';
+import { fold, nul, same, setList, tagsConv, tagsJson, ms } from './rows.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface MfaRow {
-  serial_number: string;
-  account_id: string;
-  path: string;
-  name: string;
-  seed_enc: string;
-  user_name: string | null;
-  enable_date: number | null;
-  tags: string;
-  last_used_step: number | null;
-}
-
-type MfaMethods = Pick<IdentityStore, 'createMfaDevice' | 'getMfaDevice' | 'updateMfaDevice' | 'deleteMfaDevice' | 'listMfaDevices' | 'listVirtualMfaDevices'>;
+import { deviceMapper, type MfaRow, type MfaMethods } from '../rows/mfa.js';
 
 /** The MFA family's methods over the context. */
 export function mfaFamily(ctx: PgContext & Paging): MfaMethods {
   const { conn, write, cipher } = ctx;
 
-  const toDevice = (r: MfaRow): MfaDevice => {
-    const d: MfaDevice = {
-      accountId: r.account_id,
-      serialNumber: r.serial_number,
-      path: r.path,
-      name: r.name,
-      seedBase32: cipher.decrypt(r.seed_enc),
-      tags: parseTags(r.tags),
-    };
-    if (r.user_name !== null) d.userName = r.user_name;
-    if (r.enable_date !== null) d.enableDate = new Date(r.enable_date);
-    if (r.last_used_step !== null) d.lastUsedStep = r.last_used_step;
-    return d;
-  };
+  const toDevice = deviceMapper(cipher);
 
   return {
     createMfaDevice: (device) =>

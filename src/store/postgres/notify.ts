@@ -19,6 +19,10 @@ const SILENT_WRITES: ReadonlySet<string> = new Set([
   'consumeSamlAssertion',
   'putS3Object',
   'deleteS3Object',
+  'createS3Upload',
+  'putS3Part',
+  'deleteS3Upload',
+  'appendEvents',
 ]);
 
 /** Patch methods whose patch is silent when it only touches these keys ("last used" stamps). */
@@ -37,7 +41,7 @@ const KEYED: Readonly<Record<string, (args: unknown[]) => unknown>> = {
 /** The application_name of every node's LISTEN connection (visible in pg_stat_activity). */
 export const LISTENER_APPLICATION_NAME = 'kamen-change-listener';
 
-const READ = /^(get|list|count)/;
+const READ = /^(get|list|count|lookup)/;
 const NOT_WRITES = new Set(['transaction', 'close', 'subscribeChanges']);
 
 /** The LISTEN channel of one schema (several kamen installations may share a database, one schema each). */

@@ -1,98 +1,10 @@
 /** Organizations family (PostgreSQL): the organization, accounts, OUs, CreateAccount statuses, and SCPs with targets. */
 import { KamenError } from '../../errors.js';
-import type { Account, CreateAccountStatus, Organization, OrganizationalUnit, OrganizationStore, OrgPolicy } from '../store.js';
+import type { OrganizationStore } from '../store.js';
 import type { PgContext } from './db.js';
 import { fold, nul } from './rows.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface OrgRow {
-  id: string;
-  arn: string;
-  management_account_id: string;
-  management_account_email: string;
-  root_id: string;
-  feature_set: Organization['featureSet'];
-  created_at: number;
-}
-
-interface AccountRow {
-  id: string;
-  arn: string;
-  name: string;
-  email: string;
-  status: Account['status'];
-  joined_method: Account['joinedMethod'];
-  joined_timestamp: number;
-  parent_id: string;
-}
-
-interface OuRow {
-  id: string;
-  arn: string;
-  name: string;
-  parent_id: string;
-}
-
-interface CasRow {
-  id: string;
-  account_name: string;
-  state: CreateAccountStatus['state'];
-  requested_timestamp: number;
-  completed_timestamp: number | null;
-  account_id: string | null;
-  failure_reason: string | null;
-}
-
-interface OrgPolicyRow {
-  id: string;
-  arn: string;
-  name: string;
-  description: string;
-  type: OrgPolicy['type'];
-  aws_managed: boolean;
-  content: string;
-}
-
-const toOrg = (r: OrgRow): Organization => ({
-  id: r.id,
-  arn: r.arn,
-  managementAccountId: r.management_account_id,
-  managementAccountEmail: r.management_account_email,
-  rootId: r.root_id,
-  featureSet: r.feature_set,
-  createdAt: new Date(r.created_at),
-});
-
-const toAccount = (r: AccountRow): Account => ({
-  id: r.id,
-  arn: r.arn,
-  name: r.name,
-  email: r.email,
-  status: r.status,
-  joinedMethod: r.joined_method,
-  joinedTimestamp: new Date(r.joined_timestamp),
-  parentId: r.parent_id,
-});
-
-const toOu = (r: OuRow): OrganizationalUnit => ({ id: r.id, arn: r.arn, name: r.name, parentId: r.parent_id });
-
-function toCas(r: CasRow): CreateAccountStatus {
-  const s: CreateAccountStatus = { id: r.id, accountName: r.account_name, state: r.state, requestedTimestamp: new Date(r.requested_timestamp) };
-  if (r.completed_timestamp !== null) s.completedTimestamp = new Date(r.completed_timestamp);
-  if (r.account_id !== null) s.accountId = r.account_id;
-  if (r.failure_reason !== null) s.failureReason = r.failure_reason;
-  return s;
-}
-
-const toOrgPolicy = (r: OrgPolicyRow): OrgPolicy => ({
-  id: r.id,
-  arn: r.arn,
-  name: r.name,
-  description: r.description,
-  type: r.type,
-  awsManaged: r.aws_managed,
-  content: r.content,
-});
+import { toAccount, toCas, toOrg, toOrgPolicy, toOu, type AccountRow, type CasRow, type OrgPolicyRow, type OrgRow, type OuRow } from '../rows/organizations.js';
 
 const ACCOUNT_KEY = ['number', 'string'] as const;
 const OU_KEY = ['string', 'string'] as const;

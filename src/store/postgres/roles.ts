@@ -1,54 +1,15 @@
 /** Roles family (PostgreSQL): IAM roles (delete checks) and instance profiles with their roles. */
 import { KamenError } from '../../errors.js';
-import type { IdentityStore, InstanceProfile, Role } from '../store.js';
+import type { InstanceProfile } from '../store.js';
 import type { Conn, PgContext } from './db.js';
 import { fold, ms, nul, parseTags, prefixCond, same, setList, tagsConv, tagsJson } from './rows.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
+import { toRole, type ProfileRow as BaseProfileRow, type RoleRow, type RolesMethods } from '../rows/roles.js';
 import { checkDependents } from './users.js';
 
-interface RoleRow {
-  role_id: string;
-  account_id: string;
-  role_name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-  assume_role_policy: string;
-  description: string | null;
-  max_session_duration: number;
-  permissions_boundary_arn: string | null;
-  tags: string;
-  last_used_date: number | null;
-  last_used_region: string | null;
-}
-
-interface ProfileRow {
-  instance_profile_id: string;
-  account_id: string;
-  name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-  tags: string;
+/** An instance_profiles row with its role names (array_agg). */
+interface ProfileRow extends BaseProfileRow {
   role_names: string[];
-}
-
-function toRole(r: RoleRow): Role {
-  const role: Role = {
-    accountId: r.account_id,
-    roleId: r.role_id,
-    roleName: r.role_name,
-    path: r.path,
-    arn: r.arn,
-    createDate: new Date(r.create_date),
-    assumeRolePolicyDocument: r.assume_role_policy,
-    maxSessionDuration: r.max_session_duration,
-    tags: parseTags(r.tags),
-  };
-  if (r.description !== null) role.description = r.description;
-  if (r.permissions_boundary_arn !== null) role.permissionsBoundaryArn = r.permissions_boundary_arn;
-  if (r.last_used_date !== null) role.lastUsed = { date: new Date(r.last_used_date), region: r.last_used_region ?? '' };
-  return role;
 }
 
 const toProfile = (r: ProfileRow): InstanceProfile => ({
@@ -61,22 +22,6 @@ const toProfile = (r: ProfileRow): InstanceProfile => ({
   roleNames: r.role_names,
   tags: parseTags(r.tags),
 });
-
-type RolesMethods = Pick<
-  IdentityStore,
-  | 'createRole'
-  | 'getRole'
-  | 'getRoleById'
-  | 'updateRole'
-  | 'deleteRole'
-  | 'listRoles'
-  | 'createInstanceProfile'
-  | 'getInstanceProfile'
-  | 'updateInstanceProfile'
-  | 'deleteInstanceProfile'
-  | 'listInstanceProfiles'
-  | 'listInstanceProfilesForRole'
->;
 
 const DEPENDENTS: Array<[string, string, string]> = [
   ['instance_profile_roles', 'lower(role_name) = $2', 'Cannot delete entity, must remove roles from instance profile first.'],

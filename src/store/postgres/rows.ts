@@ -1,5 +1,9 @@
 /** Row helpers of the PostgreSQL store: ASCII case folding, tags, patches, path prefixes. */
 import type { Tag } from '../store.js';
+import { parseTags, tagsJson } from '../rows/tags.js';
+
+/** The tags column helpers, shared with the other backend (../rows/tags.ts). */
+export { parseTags, tagsJson };
 
 /**
  * Folds ASCII letters to lower case, exactly as SQLite's NOCASE and PostgreSQL's lower() on a "C" collation column do,
@@ -7,16 +11,6 @@ import type { Tag } from '../store.js';
  */
 export function fold(name: string): string {
   return name.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-/** Parses a tags JSON column. */
-export function parseTags(text: string): Tag[] {
-  return JSON.parse(text) as Tag[];
-}
-
-/** Serializes tags to their JSON column (only Key/Value, in order). */
-export function tagsJson(tags: readonly Tag[] | undefined): string {
-  return JSON.stringify((tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })));
 }
 
 /** undefined → null, for binding optional values. */

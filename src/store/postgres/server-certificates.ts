@@ -1,41 +1,13 @@
 /** Server certificates family (PostgreSQL): the account's certificates by name (unique without case), keys encrypted. */
 import { KamenError } from '../../errors.js';
-import type { ServerCertificate, ServerCertificateStore, Tag } from '../store.js';
+import type { ServerCertificateStore } from '../store.js';
 import { isUniqueViolation, type PgContext } from './db.js';
-
-interface CertRow {
-  account_id: string;
-  name: string;
-  certificate_id: string;
-  path: string;
-  arn: string;
-  body: string;
-  chain: string | null;
-  private_key_enc: string;
-  upload_date: number;
-  expiration: number;
-  tags: string;
-}
+import { certMapper, type CertRow } from '../rows/server-certificates.js';
 
 /** The family's methods over the shared context (migration 004 creates the table). */
 export function serverCertificatesFamily(ctx: PgContext): ServerCertificateStore {
   const { conn, write, cipher } = ctx;
-  const toCert = (r: CertRow): ServerCertificate => {
-    const c: ServerCertificate = {
-      accountId: r.account_id,
-      serverCertificateId: r.certificate_id,
-      name: r.name,
-      path: r.path,
-      arn: r.arn,
-      certificateBody: r.body,
-      privateKey: cipher.decrypt(r.private_key_enc),
-      uploadDate: new Date(r.upload_date),
-      expiration: new Date(r.expiration),
-      tags: JSON.parse(r.tags) as Tag[],
-    };
-    if (r.chain !== null) c.certificateChain = r.chain;
-    return c;
-  };
+  const toCert = certMapper(cipher);
   return {
     createServerCertificate: (c) =>
       write(async (x) => {

@@ -1,37 +1,13 @@
 /** User credentials family (PostgreSQL): IAM users' SSH public keys, signing certificates and service-specific credentials. */
 import { KamenError } from '../../errors.js';
-import type { UserCredential, UserCredentialKind, UserCredentialStore } from '../store.js';
+import type { UserCredentialStore } from '../store.js';
 import type { PgContext } from './db.js';
-
-interface CredRow {
-  account_id: string;
-  kind: string;
-  id: string;
-  user_name: string;
-  user_id: string;
-  status: string;
-  create_date: number;
-  data: string;
-  secret_enc: string | null;
-}
+import { credMapper, type CredRow } from '../rows/user-credentials.js';
 
 /** The family's methods over the shared context (migration 004 creates the table). */
 export function userCredentialsFamily(ctx: PgContext): UserCredentialStore {
   const { conn, write, cipher } = ctx;
-  const toCred = (r: CredRow): UserCredential => {
-    const c: UserCredential = {
-      kind: r.kind as UserCredentialKind,
-      id: r.id,
-      accountId: r.account_id,
-      userName: r.user_name,
-      userId: r.user_id,
-      status: r.status as UserCredential['status'],
-      createDate: new Date(r.create_date),
-      data: JSON.parse(r.data) as Record<string, string>,
-    };
-    if (r.secret_enc !== null) c.secret = cipher.decrypt(r.secret_enc);
-    return c;
-  };
+  const toCred = credMapper(cipher);
   return {
     createUserCredential: (c) =>
       write(async (x) => {

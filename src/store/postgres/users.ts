@@ -1,87 +1,9 @@
 /** Users family (PostgreSQL): root users, account aliases, IAM users (rename propagation, delete checks), login profiles. */
 import { KamenError } from '../../errors.js';
-import type { IdentityStore, LoginProfile, RootUser, User } from '../store.js';
 import { unique, type Conn, type PgContext } from './db.js';
-import { fold, ms, nul, parseTags, prefixCond, same, setList, tagsConv, tagsJson } from './rows.js';
+import { fold, ms, nul, prefixCond, same, setList, tagsConv, tagsJson } from './rows.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface RootRow {
-  account_id: string;
-  email: string;
-  password_hash: string;
-  create_date: number;
-}
-
-/** An iam_users row. */
-export interface UserRow {
-  user_id: string;
-  account_id: string;
-  user_name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-  permissions_boundary_arn: string | null;
-  tags: string;
-  password_last_used: number | null;
-}
-
-interface LoginRow {
-  account_id: string;
-  user_name: string;
-  password_hash: string;
-  password_reset_required: boolean;
-  create_date: number;
-}
-
-const toRoot = (r: RootRow): RootUser => ({
-  accountId: r.account_id,
-  email: r.email,
-  passwordHash: r.password_hash,
-  createDate: new Date(r.create_date),
-});
-
-/** Maps an iam_users row to a User (optional fields omitted when NULL). */
-export function toUser(r: UserRow): User {
-  const u: User = {
-    accountId: r.account_id,
-    userId: r.user_id,
-    userName: r.user_name,
-    path: r.path,
-    arn: r.arn,
-    createDate: new Date(r.create_date),
-    tags: parseTags(r.tags),
-  };
-  if (r.permissions_boundary_arn !== null) u.permissionsBoundaryArn = r.permissions_boundary_arn;
-  if (r.password_last_used !== null) u.passwordLastUsed = new Date(r.password_last_used);
-  return u;
-}
-
-const toLogin = (r: LoginRow): LoginProfile => ({
-  accountId: r.account_id,
-  userName: r.user_name,
-  passwordHash: r.password_hash,
-  passwordResetRequired: r.password_reset_required,
-  createDate: new Date(r.create_date),
-});
-
-type UsersMethods = Pick<
-  IdentityStore,
-  | 'putRootUser'
-  | 'getRootUser'
-  | 'getRootUserByEmail'
-  | 'setAccountAlias'
-  | 'getAccountAlias'
-  | 'getAccountIdByAlias'
-  | 'createUser'
-  | 'getUser'
-  | 'getUserById'
-  | 'updateUser'
-  | 'deleteUser'
-  | 'listUsers'
-  | 'putLoginProfile'
-  | 'getLoginProfile'
-  | 'deleteLoginProfile'
->;
+import { toLogin, toRoot, toUser, type LoginRow, type RootRow, type UserRow, type UsersMethods } from '../rows/users.js';
 
 /** The tables holding a user's dependents, the condition selecting them ($1 account, $2 folded name), and the DeleteConflict message. */
 const DEPENDENTS: Array<[table: string, where: string, message: string]> = [

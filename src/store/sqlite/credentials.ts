@@ -2,46 +2,9 @@
  * Credentials family: long-term access keys (users' and root's), their secrets encrypted, and STS temporary
  * credentials, whose secrets and tokens are derived from the key ID and not stored.
  */
-import type { AccessKey, IdentityStore, TemporaryCredential, TemporarySecrets } from '../store.js';
+import type { TemporarySecrets } from '../store.js';
 import { nul, unique, type SqliteContext } from './db.js';
-
-interface KeyRow {
-  access_key_id: string;
-  account_id: string;
-  user_name: string | null;
-  secret_enc: string;
-  status: AccessKey['status'];
-  create_date: number;
-  last_used_date: number | null;
-  last_used_service: string | null;
-  last_used_region: string | null;
-}
-
-interface TempRow {
-  access_key_id: string;
-  account_id: string;
-  /** DERIVED, or (rows written before derivation) the encrypted JSON pair [secret, token]. */
-  secrets_enc: string;
-  expiration: number;
-  create_date: number;
-  session: string;
-}
-
-type CredentialMethods = Pick<
-  IdentityStore,
-  | 'createAccessKey'
-  | 'getAccessKey'
-  | 'updateAccessKey'
-  | 'deleteAccessKey'
-  | 'listAccessKeys'
-  | 'putTemporaryCredential'
-  | 'getTemporaryCredential'
-  | 'getDerivedTemporarySecrets'
-  | 'deleteExpiredTemporaryCredentials'
->;
-
-/** The secrets_enc of a temporary credential whose secret and token are derived from its key ID. */
-const DERIVED = 'derived:v1';
+import { DERIVED, toKey, toTemp, type KeyRow, type TempRow, type CredentialMethods } from '../rows/credentials.js';
 
 /** Prepares the credential statements once for this connection and returns the family's methods. */
 export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyId: string) => TemporarySecrets): CredentialMethods {
@@ -67,27 +30,6 @@ export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyI
       (SELECT rowid FROM temporary_credentials WHERE expiration < ? ORDER BY expiration LIMIT ?)`),
   };
 
-  const toKey = (r: KeyRow): AccessKey => {
-    const k: AccessKey = {
-      accessKeyId: r.access_key_id,
-      secretAccessKey: cipher.decrypt(r.secret_enc),
-      accountId: r.account_id,
-      status: r.status,
-      createDate: new Date(r.create_date),
-    };
-    if (r.user_name !== null) k.userName = r.user_name;
-    if (r.last_used_date !== null) {
-      k.lastUsed = { date: new Date(r.last_used_date), serviceName: r.last_used_service ?? '', region: r.last_used_region ?? '' };
-    }
-    return k;
-  };
-
-  /** Rows written before derivation keep their encrypted secret and token, valid until they expire. */
-  const legacySecrets = (envelope: string): TemporarySecrets => {
-    const [secretAccessKey, sessionToken] = JSON.parse(cipher.decrypt(envelope)) as [string, string];
-    return { secretAccessKey, sessionToken };
-  };
-
   return {
     createAccessKey: (key) => run(() => {
       unique(`Access key ${key.accessKeyId} already exists.`, () =>
@@ -106,7 +48,7 @@ export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyI
     }),
     getAccessKey: (accessKeyId) => run(() => {
       const r = s.getKey.get(accessKeyId) as KeyRow | undefined;
-      return r ? toKey(r) : undefined;
+      return r ? toKey(r, cipher) : undefined;
     }),
     updateAccessKey: (accessKeyId, patch) => run(() => {
       const hasStatus = patch.status !== undefined;
@@ -127,7 +69,7 @@ export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyI
     }),
     listAccessKeys: (accountId, userName) => run(() => {
       const rows = (userName === undefined ? s.rootKeys.all(accountId) : s.userKeys.all(accountId, userName)) as KeyRow[];
-      return rows.map(toKey);
+      return rows.map((r) => toKey(r, cipher));
     }),
 
     // One INSERT joining the group commit: no savepoint, durable when it resolves.
@@ -151,17 +93,7 @@ export function credentialsFamily(ctx: SqliteContext, deriveSecrets: (accessKeyI
     getTemporaryCredential: (accessKeyId) => run(() => {
       const r = s.getTemp.get(accessKeyId) as TempRow | undefined;
       if (!r) return undefined;
-      const { secretAccessKey, sessionToken } = r.secrets_enc === DERIVED ? deriveSecrets(r.access_key_id) : legacySecrets(r.secrets_enc);
-      const cred: TemporaryCredential = {
-        accessKeyId: r.access_key_id,
-        secretAccessKey,
-        sessionToken,
-        accountId: r.account_id,
-        expiration: new Date(r.expiration),
-        createDate: new Date(r.create_date),
-        session: JSON.parse(r.session) as Record<string, unknown>,
-      };
-      return cred;
+      return toTemp(r, cipher, deriveSecrets);
     }),
     getDerivedTemporarySecrets: async (accessKeyId) => deriveSecrets(accessKeyId),
     deleteExpiredTemporaryCredentials: (before, limit = -1) => run(() => s.deleteExpired.run(before.getTime(), limit).changes),

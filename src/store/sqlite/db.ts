@@ -7,6 +7,10 @@ import { KamenError } from '../../errors.js';
 import type { SecretCipher } from '../crypto.js';
 import { migrations } from '../migrations/index.js';
 import type { Tag } from '../store.js';
+import { parseTags, tagsJson } from '../rows/tags.js';
+
+/** The tags column helpers, shared with the other backend (../rows/tags.ts). */
+export { parseTags, tagsJson };
 
 /** A FIFO async mutex: at most one holder; `unlock` hands the lock directly to the next waiter. */
 export class Mutex {
@@ -403,16 +407,6 @@ export function toDate(ms: number | null | undefined): Date | undefined {
 /** Date → ms epoch (null for undefined). */
 export function fromDate(d: Date | undefined | null): number | null {
   return d ? d.getTime() : null;
-}
-
-/** Parses a tags JSON column. */
-export function parseTags(text: string): Tag[] {
-  return JSON.parse(text) as Tag[];
-}
-
-/** Serializes tags to their JSON column (only Key/Value, in order). */
-export function tagsJson(tags: readonly Tag[] | undefined): string {
-  return JSON.stringify((tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })));
 }
 
 /** undefined → null, for binding optional values. */

@@ -29,6 +29,17 @@ const COLUMN: Readonly<Record<EventLookupKey, string>> = {
   ResourceName: 'resource_name',
 };
 
+/** The index a lookup pages along (attributes with a handful of values page along the account's time index). */
+const INDEX: Readonly<Record<string, string>> = {
+  none: 'events_account_time',
+  ReadOnly: 'events_account_time',
+  EventSource: 'events_account_time',
+  EventId: 'events_event_id',
+  EventName: 'events_event_name',
+  Username: 'events_username',
+  AccessKeyId: 'events_access_key',
+};
+
 /** The page query for one attribute (or none): newest first, bounded by time, skipping the previous page's tail. */
 function pageSql(key: EventLookupKey | undefined): string {
   const tail = 'AND NOT (event_time = ? AND seq >= ?) ORDER BY event_time DESC, seq DESC LIMIT ?';
@@ -37,7 +48,8 @@ function pageSql(key: EventLookupKey | undefined): string {
             ORDER BY e.event_time DESC, e.seq DESC`;
   }
   const filter = key ? `AND ${COLUMN[key]} = ?` : '';
-  return `SELECT * FROM events WHERE account_id = ? ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
+  // The planner cannot know an attribute's selectivity without statistics: name the index each lookup pages along.
+  return `SELECT * FROM events INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_account_time'} WHERE account_id = ? ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
 }
 
 /** Converts a row to the stored event with its position. */

@@ -1,29 +1,7 @@
 /** Federation family: SAML and OIDC identity providers, and consumed SAML assertion IDs (replay protection). */
 import type { FederationStore, OidcProvider, SamlProvider } from '../store.js';
-import { parseTags, tagsJson, unique, type SqliteContext } from './db.js';
-
-interface SamlRow {
-  arn: string;
-  account_id: string;
-  name: string;
-  uuid: string;
-  metadata: string;
-  create_date: number;
-  valid_until: number;
-  encryption_mode: string | null;
-  private_keys: string;
-  tags: string;
-}
-
-interface OidcRow {
-  arn: string;
-  account_id: string;
-  url: string;
-  client_ids: string;
-  thumbprints: string;
-  create_date: number;
-  tags: string;
-}
+import { tagsJson, unique, type SqliteContext } from './db.js';
+import { privateKeysJson, samlMapper, toOidc, type OidcRow, type SamlRow } from '../rows/federation.js';
 
 /** How many expired assertion rows one consume call sweeps. */
 const SWEEP_BATCH = 100;
@@ -64,28 +42,10 @@ export function federationFamily(ctx: SqliteContext): FederationStore {
     create_date: p.createDate.getTime(),
     valid_until: p.validUntil.getTime(),
     encryption_mode: p.assertionEncryptionMode ?? null,
-    private_keys: JSON.stringify(p.privateKeys.map((k) => ({ keyId: k.keyId, privateKey: cipher.encrypt(k.privateKey), timestamp: k.timestamp.getTime() }))),
+    private_keys: privateKeysJson(p, cipher),
     tags: tagsJson(p.tags),
   });
-  const toSaml = (r: SamlRow): SamlProvider => {
-    const p: SamlProvider = {
-      accountId: r.account_id,
-      arn: r.arn,
-      name: r.name,
-      uuid: r.uuid,
-      metadataDocument: r.metadata,
-      createDate: new Date(r.create_date),
-      validUntil: new Date(r.valid_until),
-      privateKeys: (JSON.parse(r.private_keys) as Array<{ keyId: string; privateKey: string; timestamp: number }>).map((k) => ({
-        keyId: k.keyId,
-        privateKey: cipher.decrypt(k.privateKey),
-        timestamp: new Date(k.timestamp),
-      })),
-      tags: parseTags(r.tags),
-    };
-    if (r.encryption_mode !== null) p.assertionEncryptionMode = r.encryption_mode;
-    return p;
-  };
+  const toSaml = samlMapper(cipher);
   const oidcParams = (p: OidcProvider) => ({
     arn: p.arn,
     account_id: p.accountId,
@@ -94,15 +54,6 @@ export function federationFamily(ctx: SqliteContext): FederationStore {
     thumbprints: JSON.stringify(p.thumbprints),
     create_date: p.createDate.getTime(),
     tags: tagsJson(p.tags),
-  });
-  const toOidc = (r: OidcRow): OidcProvider => ({
-    accountId: r.account_id,
-    arn: r.arn,
-    url: r.url,
-    clientIds: JSON.parse(r.client_ids) as string[],
-    thumbprints: JSON.parse(r.thumbprints) as string[],
-    createDate: new Date(r.create_date),
-    tags: parseTags(r.tags),
   });
   return {
     createSamlProvider: (p) => run(() => {

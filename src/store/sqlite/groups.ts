@@ -1,40 +1,9 @@
 /** Groups family: IAM groups (with rename propagation and delete checks) and group membership. */
 import { KamenError } from '../../errors.js';
-import type { Group, IdentityStore } from '../store.js';
 import { patchParams, same, setClause, unique, type SqliteContext } from './db.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-import { toUser, type UserRow } from './users.js';
-
-interface GroupRow {
-  group_id: string;
-  account_id: string;
-  group_name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-}
-
-const toGroup = (r: GroupRow): Group => ({
-  accountId: r.account_id,
-  groupId: r.group_id,
-  groupName: r.group_name,
-  path: r.path,
-  arn: r.arn,
-  createDate: new Date(r.create_date),
-});
-
-type GroupsMethods = Pick<
-  IdentityStore,
-  | 'createGroup'
-  | 'getGroup'
-  | 'updateGroup'
-  | 'deleteGroup'
-  | 'listGroups'
-  | 'addUserToGroup'
-  | 'removeUserFromGroup'
-  | 'listGroupMembers'
-  | 'listGroupsForUser'
->;
+import { toGroup, type GroupRow, type GroupsMethods } from '../rows/groups.js';
+import { toUser, type UserRow } from '../rows/users.js';
 
 /** Prepares the group statements once for this connection and returns the family's methods. */
 export function groupsFamily(ctx: SqliteContext & Paging): GroupsMethods {

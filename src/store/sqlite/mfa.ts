@@ -1,21 +1,7 @@
 /** MFA family: virtual MFA devices (seeds encrypted at rest), their assignment to users, and the last used TOTP step. */
-import type { IdentityStore, MfaDevice } from '../store.js';
-import { fromDate, nul, parseTags, tagsJson, unique, type SqliteContext } from './db.js';
+import { fromDate, nul, tagsJson, unique, type SqliteContext } from './db.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface MfaRow {
-  serial_number: string;
-  account_id: string;
-  path: string;
-  name: string;
-  seed_enc: string;
-  user_name: string | null;
-  enable_date: number | null;
-  tags: string;
-  last_used_step: number | null;
-}
-
-type MfaMethods = Pick<IdentityStore, 'createMfaDevice' | 'getMfaDevice' | 'updateMfaDevice' | 'deleteMfaDevice' | 'listMfaDevices' | 'listVirtualMfaDevices'>;
+import { deviceMapper, type MfaRow, type MfaMethods } from '../rows/mfa.js';
 
 /** Prepares the MFA statements once for this connection and returns the family's methods. */
 export function mfaFamily(ctx: SqliteContext & Paging): MfaMethods {
@@ -37,20 +23,7 @@ export function mfaFamily(ctx: SqliteContext & Paging): MfaMethods {
       AND (@assigned IS NULL OR (enable_date IS NOT NULL) = @assigned) ORDER BY name, serial_number LIMIT @limit`),
   };
 
-  const toDevice = (r: MfaRow): MfaDevice => {
-    const d: MfaDevice = {
-      accountId: r.account_id,
-      serialNumber: r.serial_number,
-      path: r.path,
-      name: r.name,
-      seedBase32: cipher.decrypt(r.seed_enc),
-      tags: parseTags(r.tags),
-    };
-    if (r.user_name !== null) d.userName = r.user_name;
-    if (r.enable_date !== null) d.enableDate = new Date(r.enable_date);
-    if (r.last_used_step !== null) d.lastUsedStep = r.last_used_step;
-    return d;
-  };
+  const toDevice = deviceMapper(cipher);
 
   const has = (o: object, k: string): number => (Object.prototype.hasOwnProperty.call(o, k) ? 1 : 0);
 

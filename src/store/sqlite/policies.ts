@@ -1,10 +1,8 @@
 /** Policies family: customer managed policies and their versions, inline policies, and managed policy attachments. */
 import { KamenError } from '../../errors.js';
-import type { IdentityStore, InlinePolicy, ManagedPolicy, PolicyAttachment, PolicyVersion, PrincipalKind } from '../store.js';
 import {
   ms,
   nul,
-  parseTags,
   patchParams,
   same,
   setClause,
@@ -14,110 +12,13 @@ import {
   type SqliteContext,
 } from './db.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface PolicyRow {
-  arn: string;
-  policy_id: string;
-  account_id: string;
-  policy_name: string;
-  path: string;
-  default_version_id: string;
-  description: string | null;
-  create_date: number;
-  update_date: number;
-  tags: string;
-}
-
-interface VersionRow {
-  policy_arn: string;
-  version_id: string;
-  document: string;
-  create_date: number;
-  is_default: number;
-}
-
-interface InlineRow {
-  account_id: string;
-  kind: PrincipalKind;
-  principal_name: string;
-  policy_name: string;
-  document: string;
-}
-
-interface AttachmentRow {
-  account_id: string;
-  kind: PrincipalKind;
-  principal_name: string;
-  policy_arn: string;
-}
-
-function toPolicy(r: PolicyRow): ManagedPolicy {
-  const p: ManagedPolicy = {
-    accountId: r.account_id,
-    policyId: r.policy_id,
-    policyName: r.policy_name,
-    path: r.path,
-    arn: r.arn,
-    defaultVersionId: r.default_version_id,
-    createDate: new Date(r.create_date),
-    updateDate: new Date(r.update_date),
-    tags: parseTags(r.tags),
-  };
-  if (r.description !== null) p.description = r.description;
-  return p;
-}
-
-const toVersion = (r: VersionRow): PolicyVersion => ({
-  policyArn: r.policy_arn,
-  versionId: r.version_id,
-  document: r.document,
-  isDefaultVersion: r.is_default === 1,
-  createDate: new Date(r.create_date),
-});
-
-const toInline = (r: InlineRow): InlinePolicy => ({
-  accountId: r.account_id,
-  kind: r.kind,
-  principalName: r.principal_name,
-  policyName: r.policy_name,
-  document: r.document,
-});
-
-const toAttachment = (r: AttachmentRow): PolicyAttachment => ({
-  accountId: r.account_id,
-  kind: r.kind,
-  principalName: r.principal_name,
-  policyArn: r.policy_arn,
-});
+import { toAttachment, toInline, toPolicy, toVersion, type AttachmentRow, type InlineRow, type PolicyRow, type VersionRow, type PoliciesMethods } from '../rows/policies.js';
 
 /** The numeric part of a version id (v12 → 12), used to order versions newest first. */
 function versionSeq(versionId: string): number {
   const m = /^v(\d+)$/.exec(versionId);
   return m ? Number(m[1]) : 0;
 }
-
-type PoliciesMethods = Pick<
-  IdentityStore,
-  | 'createPolicy'
-  | 'getPolicy'
-  | 'updatePolicy'
-  | 'deletePolicy'
-  | 'listPolicies'
-  | 'createPolicyVersion'
-  | 'getPolicyVersion'
-  | 'listPolicyVersions'
-  | 'deletePolicyVersion'
-  | 'setDefaultPolicyVersion'
-  | 'putInlinePolicy'
-  | 'getInlinePolicy'
-  | 'deleteInlinePolicy'
-  | 'listInlinePolicies'
-  | 'attachPolicy'
-  | 'detachPolicy'
-  | 'listAttachedPolicies'
-  | 'listPolicyAttachments'
-  | 'countPolicyAttachments'
->;
 
 const VERSION_COLUMNS = `v.policy_arn, v.version_id, v.document, v.create_date,
   CASE WHEN v.version_id = p.default_version_id THEN 1 ELSE 0 END AS is_default`;

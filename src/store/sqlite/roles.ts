@@ -1,6 +1,6 @@
 /** Roles family: IAM roles (with delete checks) and instance profiles with their roles. */
 import { KamenError } from '../../errors.js';
-import type { IdentityStore, InstanceProfile, Role } from '../store.js';
+import type { InstanceProfile, Role } from '../store.js';
 import {
   ms,
   nul,
@@ -15,66 +15,7 @@ import {
   type SqliteContext,
 } from './db.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface RoleRow {
-  role_id: string;
-  account_id: string;
-  role_name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-  assume_role_policy: string;
-  description: string | null;
-  max_session_duration: number;
-  permissions_boundary_arn: string | null;
-  tags: string;
-  last_used_date: number | null;
-  last_used_region: string | null;
-}
-
-interface ProfileRow {
-  instance_profile_id: string;
-  account_id: string;
-  name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-  tags: string;
-}
-
-function toRole(r: RoleRow): Role {
-  const role: Role = {
-    accountId: r.account_id,
-    roleId: r.role_id,
-    roleName: r.role_name,
-    path: r.path,
-    arn: r.arn,
-    createDate: new Date(r.create_date),
-    assumeRolePolicyDocument: r.assume_role_policy,
-    maxSessionDuration: r.max_session_duration,
-    tags: parseTags(r.tags),
-  };
-  if (r.description !== null) role.description = r.description;
-  if (r.permissions_boundary_arn !== null) role.permissionsBoundaryArn = r.permissions_boundary_arn;
-  if (r.last_used_date !== null) role.lastUsed = { date: new Date(r.last_used_date), region: r.last_used_region ?? '' };
-  return role;
-}
-
-type RolesMethods = Pick<
-  IdentityStore,
-  | 'createRole'
-  | 'getRole'
-  | 'getRoleById'
-  | 'updateRole'
-  | 'deleteRole'
-  | 'listRoles'
-  | 'createInstanceProfile'
-  | 'getInstanceProfile'
-  | 'updateInstanceProfile'
-  | 'deleteInstanceProfile'
-  | 'listInstanceProfiles'
-  | 'listInstanceProfilesForRole'
->;
+import { toRole, type ProfileRow, type RoleRow, type RolesMethods } from '../rows/roles.js';
 
 /** A copy a caller may change without touching the cached role. */
 function copyRole(r: Role): Role {

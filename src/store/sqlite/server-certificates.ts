@@ -1,20 +1,7 @@
 /** Server certificates family: the account's certificates by name (unique without case), private keys encrypted. */
-import type { ServerCertificate, ServerCertificateStore, Tag } from '../store.js';
+import type { ServerCertificateStore } from '../store.js';
 import { nul, unique, type SqliteContext } from './db.js';
-
-interface CertRow {
-  account_id: string;
-  name: string;
-  certificate_id: string;
-  path: string;
-  arn: string;
-  body: string;
-  chain: string | null;
-  private_key_enc: string;
-  upload_date: number;
-  expiration: number;
-  tags: string;
-}
+import { certMapper, type CertRow } from '../rows/server-certificates.js';
 
 /** Prepares the statements once for this connection and returns the family's methods (migration 004's table). */
 export function serverCertificatesFamily(ctx: SqliteContext): ServerCertificateStore {
@@ -29,22 +16,7 @@ export function serverCertificatesFamily(ctx: SqliteContext): ServerCertificateS
     remove: db.prepare('DELETE FROM iam_server_certificates WHERE account_id = ? AND name_lower = ?'),
     list: db.prepare('SELECT * FROM iam_server_certificates WHERE account_id = ? ORDER BY name_lower, name'),
   };
-  const toCert = (r: CertRow): ServerCertificate => {
-    const c: ServerCertificate = {
-      accountId: r.account_id,
-      serverCertificateId: r.certificate_id,
-      name: r.name,
-      path: r.path,
-      arn: r.arn,
-      certificateBody: r.body,
-      privateKey: cipher.decrypt(r.private_key_enc),
-      uploadDate: new Date(r.upload_date),
-      expiration: new Date(r.expiration),
-      tags: JSON.parse(r.tags) as Tag[],
-    };
-    if (r.chain !== null) c.certificateChain = r.chain;
-    return c;
-  };
+  const toCert = certMapper(cipher);
   return {
     createServerCertificate: (c) => run(() => {
       unique(`Server certificate ${c.name} already exists.`, () =>

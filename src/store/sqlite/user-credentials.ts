@@ -1,18 +1,7 @@
 /** User credentials family: IAM users' SSH public keys, signing certificates and service-specific credentials. */
-import type { UserCredential, UserCredentialKind, UserCredentialStore } from '../store.js';
+import type { UserCredentialStore } from '../store.js';
 import { nul, unique, type SqliteContext } from './db.js';
-
-interface CredRow {
-  account_id: string;
-  kind: string;
-  id: string;
-  user_name: string;
-  user_id: string;
-  status: string;
-  create_date: number;
-  data: string;
-  secret_enc: string | null;
-}
+import { credMapper, type CredRow } from '../rows/user-credentials.js';
 
 /** Prepares the statements once for this connection and returns the family's methods (migration 004's table). */
 export function userCredentialsFamily(ctx: SqliteContext): UserCredentialStore {
@@ -28,20 +17,7 @@ export function userCredentialsFamily(ctx: SqliteContext): UserCredentialStore {
     list: db.prepare('SELECT * FROM iam_user_credentials WHERE account_id = ? AND kind = ? AND user_id = ? ORDER BY create_date, id'),
     listAll: db.prepare('SELECT * FROM iam_user_credentials WHERE account_id = ? AND kind = ? ORDER BY create_date, id'),
   };
-  const toCred = (r: CredRow): UserCredential => {
-    const c: UserCredential = {
-      kind: r.kind as UserCredentialKind,
-      id: r.id,
-      accountId: r.account_id,
-      userName: r.user_name,
-      userId: r.user_id,
-      status: r.status as UserCredential['status'],
-      createDate: new Date(r.create_date),
-      data: JSON.parse(r.data) as Record<string, string>,
-    };
-    if (r.secret_enc !== null) c.secret = cipher.decrypt(r.secret_enc);
-    return c;
-  };
+  const toCred = credMapper(cipher);
   return {
     createUserCredential: (c) => run(() => {
       unique(`Credential ${c.id} already exists.`, () =>

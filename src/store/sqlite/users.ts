@@ -1,6 +1,6 @@
 /** Users family: root users, account aliases, IAM users (with rename propagation and delete checks), login profiles. */
 import { KamenError } from '../../errors.js';
-import type { IdentityStore, LoginProfile, RootUser, User } from '../store.js';
+import type { User } from '../store.js';
 import {
   ms,
   nul,
@@ -9,94 +9,17 @@ import {
   setClause,
   tagsConv,
   tagsJson,
-  parseTags,
   unique,
   createRowCache,
   type SqliteContext,
 } from './db.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
-
-interface RootRow {
-  account_id: string;
-  email: string;
-  password_hash: string;
-  create_date: number;
-}
-
-export interface UserRow {
-  user_id: string;
-  account_id: string;
-  user_name: string;
-  path: string;
-  arn: string;
-  create_date: number;
-  permissions_boundary_arn: string | null;
-  tags: string;
-  password_last_used: number | null;
-}
-
-interface LoginRow {
-  account_id: string;
-  user_name: string;
-  password_hash: string;
-  password_reset_required: number;
-  create_date: number;
-}
-
-const toRoot = (r: RootRow): RootUser => ({
-  accountId: r.account_id,
-  email: r.email,
-  passwordHash: r.password_hash,
-  createDate: new Date(r.create_date),
-});
+import { toLogin, toRoot, toUser, type LoginRow, type RootRow, type UserRow, type UsersMethods } from '../rows/users.js';
 
 /** A copy a caller may change without touching the cached user. */
 function copyUser(u: User): User {
   return { ...u, tags: u.tags.map((t) => ({ ...t })) };
 }
-
-/** Maps an iam_users row to a User (optional fields omitted when NULL). */
-export function toUser(r: UserRow): User {
-  const u: User = {
-    accountId: r.account_id,
-    userId: r.user_id,
-    userName: r.user_name,
-    path: r.path,
-    arn: r.arn,
-    createDate: new Date(r.create_date),
-    tags: parseTags(r.tags),
-  };
-  if (r.permissions_boundary_arn !== null) u.permissionsBoundaryArn = r.permissions_boundary_arn;
-  if (r.password_last_used !== null) u.passwordLastUsed = new Date(r.password_last_used);
-  return u;
-}
-
-const toLogin = (r: LoginRow): LoginProfile => ({
-  accountId: r.account_id,
-  userName: r.user_name,
-  passwordHash: r.password_hash,
-  passwordResetRequired: r.password_reset_required === 1,
-  createDate: new Date(r.create_date),
-});
-
-type UsersMethods = Pick<
-  IdentityStore,
-  | 'putRootUser'
-  | 'getRootUser'
-  | 'getRootUserByEmail'
-  | 'setAccountAlias'
-  | 'getAccountAlias'
-  | 'getAccountIdByAlias'
-  | 'createUser'
-  | 'getUser'
-  | 'getUserById'
-  | 'updateUser'
-  | 'deleteUser'
-  | 'listUsers'
-  | 'putLoginProfile'
-  | 'getLoginProfile'
-  | 'deleteLoginProfile'
->;
 
 /** Prepares the users statements once for this connection and returns the family's methods. */
 export function usersFamily(ctx: SqliteContext & Paging): UsersMethods {

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ListOptions, Page, Store } from '../../../src/store/store.js';
 import { isKamenError, type ErrorCode } from '../../../src/errors.js';
+import { iamHarness } from '../iam-harness.js';
 import { A1, A2, account, at, group, instanceProfile, mfa, policy, role, user, version, withStore } from '../fixtures.js';
 
 const ROOT = 'r-ab12';
@@ -251,6 +252,32 @@ export function paginationContract(makeStore: () => Promise<Store>): void {
         const accts = (await s.listAccountsForParent(ROOT, { maxItems: 1 })).nextMarker!;
         await assert.rejects(s.listAccountsForParent(PARENT2, { maxItems: 1, marker: accts }), orgInvalid, 'another parent');
         await assert.rejects(s.listAccounts({ maxItems: 1, marker: accts }), orgInvalid, 'another listing');
+      }));
+
+    it('IAM ListRoles and ListVirtualMFADevices page through the store; a marker used by another account is a ValidationError', () =>
+      withStore(makeStore, async (s) => {
+        const h = iamHarness(s);
+        for (const a of [A1, A2]) for (let i = 0; i < 5; i++) await s.createRole(role(a, nameOf(i)));
+        const names: string[] = [];
+        let marker: string | undefined;
+        let first: string | undefined;
+        do {
+          const out = await h.call('ListRoles', marker === undefined ? { MaxItems: 2 } : { MaxItems: 2, Marker: marker });
+          names.push(...(out.Roles as Array<{ RoleName: string }>).map((r) => r.RoleName));
+          assert.equal(out.IsTruncated, out.Marker !== undefined);
+          marker = out.Marker as string | undefined;
+          first ??= marker;
+        } while (marker !== undefined);
+        assert.deepEqual(names, [0, 1, 2, 3, 4].map(nameOf));
+        await assert.rejects(h.call('ListRoles', { MaxItems: 2, Marker: first }, A2), (e) => isKamenError(e, 'ERR_VALIDATION'));
+        await assert.rejects(h.call('ListUsers', { MaxItems: 2, Marker: first }), (e) => isKamenError(e, 'ERR_VALIDATION'));
+        for (let i = 0; i < 3; i++) await s.createMfaDevice(mfa(A1, nameOf(i)));
+        const v1 = await h.call('ListVirtualMFADevices', { MaxItems: 2 });
+        assert.equal(v1.IsTruncated, true);
+        const v2 = await h.call('ListVirtualMFADevices', { MaxItems: 2, Marker: v1.Marker });
+        const serials = [...v1.VirtualMFADevices, ...v2.VirtualMFADevices].map((d: { SerialNumber: string }) => d.SerialNumber);
+        assert.deepEqual(serials, [0, 1, 2].map((i) => mfa(A1, nameOf(i)).serialNumber));
+        await assert.rejects(h.call('ListVirtualMFADevices', { MaxItems: 2, Marker: v1.Marker, AssignmentStatus: 'Unassigned' }), (e) => isKamenError(e, 'ERR_VALIDATION'));
       }));
 
     it('MaxItems: 1, exactly 1000, and more than 1000 (a page holds at most 1000)', () =>

@@ -57,3 +57,30 @@ test('Enable/DisablePolicyType cover SCP, RCP, TAG_POLICY, BACKUP_POLICY and AIS
     await w.close();
   }
 });
+
+test('EnableAllFeatures waits for every approval even when the clock ticks while its handshakes are made', async () => {
+  const w = await orgWorld();
+  try {
+    const org = (await w.store.getOrganization())!;
+    await w.store.deleteOrganization();
+    await w.store.createOrganization({ ...org, featureSet: 'CONSOLIDATED_BILLING' });
+    const b = await createStandaloneAccount(w.store, w.clock, { name: 'bee', accountId: '222233334444' });
+    const inv = (await w.call('InviteAccountToOrganization', { Target: { Id: b.account.id, Type: 'ACCOUNT' } })).Handshake;
+    await w.call('AcceptHandshake', { HandshakeId: inv.Id }, b.account.id);
+    // Every read of the clock moves it on by 1 ms, so no two handshakes share a timestamp.
+    const now = w.clock.now;
+    w.clock.now = () => {
+      w.clock.advance(1);
+      return now();
+    };
+    const enable = (await w.call('EnableAllFeatures', {})).Handshake;
+    await rejectsWith(w.call('AcceptHandshake', { HandshakeId: enable.Id }), 'handshakeConstraint');
+    const approve = (await w.call('ListHandshakesForAccount', { Filter: { ActionType: 'APPROVE_ALL_FEATURES' } }, b.account.id)).Handshakes;
+    assert.equal(approve.length, 1);
+    await w.call('AcceptHandshake', { HandshakeId: approve[0].Id }, b.account.id);
+    assert.equal((await w.call('AcceptHandshake', { HandshakeId: enable.Id })).Handshake.State, 'ACCEPTED');
+    assert.equal((await w.store.getOrganization())?.featureSet, 'ALL');
+  } finally {
+    await w.close();
+  }
+});

@@ -394,3 +394,67 @@ test('multipart upload: parts, ListParts, order/size/ETag checks, the md5-of-md5
   assert.equal(errorCode(await call(root, { method: 'PUT', path: '/multi-bucket/big', query: { partNumber: '1', uploadId: small }, body: 'x' })), 'NoSuchUpload');
   assert.equal(errorCode(await call(root, { method: 'PUT', path: '/multi-bucket/big', query: { partNumber: '10001', uploadId: id }, body: 'x' })), 'InvalidArgument');
 });
+
+test('DeleteObjects (verbose, quiet, per-key authorization) and CopyObject (metadata directive, cross-bucket, refused source)', async () => {
+  const A = kamen.bootstrap!.managementAccountId;
+  assert.equal((await call(root, { method: 'PUT', path: '/batch-bucket' })).status, 200);
+  for (const k of ['keep/1', 'tmp/1', 'tmp/2']) assert.equal((await call(root, { method: 'PUT', path: `/batch-bucket/${k}`, body: k, headers: { 'x-amz-meta-src': k, 'content-type': 'text/x-src' } })).status, 200);
+  const del = (c: Creds, keys: string[], quiet = false, md5 = true) => {
+    const body = `<Delete>${keys.map((k) => `<Object><Key>${k}</Key></Object>`).join('')}${quiet ? '<Quiet>true</Quiet>' : ''}</Delete>`;
+    return call(c, { method: 'POST', path: '/batch-bucket', query: { delete: '' }, body, headers: md5 ? { 'content-md5': createHash('md5').update(body).digest('base64') } : {} });
+  };
+  const noMd5 = await del(root, ['tmp/1'], false, false);
+  assert.equal(errorCode(noMd5), 'InvalidRequest');
+  const tmpOnly = await iamUser(A, 'tmp-deleter', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::batch-bucket/tmp/*' }] }, 'AKIATMPDEL0000000001');
+  const mixed = await del(tmpOnly, ['tmp/1', 'keep/1']);
+  assert.equal(mixed.status, 200, mixed.text);
+  assert.match(mixed.text, /<DeleteResult xmlns="[^"]+"><Deleted><Key>tmp\/1<\/Key><\/Deleted><Error><Key>keep\/1<\/Key><Code>AccessDenied<\/Code><Message>Access Denied<\/Message><\/Error><\/DeleteResult>/);
+  assert.equal((await call(root, { method: 'HEAD', path: '/batch-bucket/keep/1' })).status, 200);
+  assert.equal((await call(root, { method: 'HEAD', path: '/batch-bucket/tmp/1' })).status, 404);
+  const quiet = await del(root, ['tmp/2', 'never-existed'], true);
+  assert.match(quiet.text, /<DeleteResult xmlns="[^"]+"><\/DeleteResult>/);
+  assert.equal((await call(root, { method: 'HEAD', path: '/batch-bucket/tmp/2' })).status, 404);
+
+  // CopyObject: COPY keeps the source's metadata, REPLACE takes the request's; across buckets; onto itself needs REPLACE.
+  assert.equal((await call(root, { method: 'PUT', path: '/copy-target' })).status, 200);
+  const copy = await call(root, { method: 'PUT', path: '/copy-target/copied', headers: { 'x-amz-copy-source': '/batch-bucket/keep%2F1' } });
+  assert.equal(copy.status, 200, copy.text);
+  assert.match(copy.text, /<CopyObjectResult xmlns="[^"]+"><ETag>&quot;[0-9a-f]{32}&quot;<\/ETag><LastModified>/);
+  const copied = await call(root, { method: 'GET', path: '/copy-target/copied' });
+  assert.equal(copied.text, 'keep/1');
+  assert.equal(copied.headers['x-amz-meta-src'], 'keep/1');
+  assert.equal(copied.headers['content-type'], 'text/x-src');
+  const replaced = await call(root, { method: 'PUT', path: '/copy-target/copied', headers: { 'x-amz-copy-source': 'copy-target/copied', 'x-amz-metadata-directive': 'REPLACE', 'x-amz-meta-new': 'yes', 'content-type': 'text/x-new' } });
+  assert.equal(replaced.status, 200, replaced.text);
+  const after = await call(root, { method: 'HEAD', path: '/copy-target/copied' });
+  assert.equal(after.headers['x-amz-meta-new'], 'yes');
+  assert.equal(after.headers['x-amz-meta-src'], undefined);
+  assert.equal(after.headers['content-type'], 'text/x-new');
+  const self = await call(root, { method: 'PUT', path: '/copy-target/copied', headers: { 'x-amz-copy-source': 'copy-target/copied' } });
+  assert.equal(errorCode(self), 'InvalidRequest');
+  // A caller allowed to write the destination but not to read the source is refused, and nothing is written.
+  const writer = await iamUser(A, 'writer', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] }, 'AKIAWRITER0000000001');
+  const refused = await call(writer, { method: 'PUT', path: '/copy-target/stolen', headers: { 'x-amz-copy-source': 'batch-bucket/keep/1' } });
+  assert.equal(refused.status, 403, refused.text);
+  assert.match(refused.text, /s3:GetObject/);
+  assert.equal((await call(root, { method: 'HEAD', path: '/copy-target/stolen' })).status, 404);
+  const missing = await call(root, { method: 'PUT', path: '/copy-target/x', headers: { 'x-amz-copy-source': 'batch-bucket/nope' } });
+  assert.equal(errorCode(missing), 'NoSuchKey');
+});
+
+test('BucketOwnerEnforced: ownership controls, and ACLs answer the owner\'s FULL_CONTROL', async () => {
+  assert.equal((await call(root, { method: 'PUT', path: '/acl-bucket' })).status, 200);
+  assert.equal((await call(root, { method: 'PUT', path: '/acl-bucket/o', body: 'x' })).status, 200);
+  const controls = await call(root, { method: 'GET', path: '/acl-bucket', query: { ownershipControls: '' } });
+  assert.match(controls.text, /<OwnershipControls xmlns="[^"]+"><Rule><ObjectOwnership>BucketOwnerEnforced<\/ObjectOwnership><\/Rule><\/OwnershipControls>/);
+  for (const path of ['/acl-bucket', '/acl-bucket/o']) {
+    const acl = await call(root, { method: 'GET', path, query: { acl: '' } });
+    assert.equal(acl.status, 200, acl.text);
+    assert.match(
+      acl.text,
+      /<AccessControlPolicy xmlns="[^"]+"><Owner><DisplayName>\d{12}<\/DisplayName><ID>([0-9a-f]{64})<\/ID><\/Owner><AccessControlList><Grant><Grantee xmlns:xsi="http:\/\/www.w3.org\/2001\/XMLSchema-instance" xsi:type="CanonicalUser"><DisplayName>\d{12}<\/DisplayName><ID>\1<\/ID><\/Grantee><Permission>FULL_CONTROL<\/Permission><\/Grant><\/AccessControlList><\/AccessControlPolicy>/,
+    );
+  }
+  assert.equal(errorCode(await call(root, { method: 'GET', path: '/acl-bucket/none', query: { acl: '' } })), 'NoSuchKey');
+  assert.equal((await call(other, { method: 'GET', path: '/acl-bucket', query: { acl: '' } })).status, 403);
+});
