@@ -12,7 +12,7 @@ import { buildAuthorizationMessage, decodeAuthorizationMessage, encodeAuthorizat
 import { globalConditionKeys, inputConditionKeys, type ConditionValues } from './context.js';
 import { createCompiler, createDecisionMemo, decide, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
 import { createGenerationCache } from './cache.js';
-import { gatherPolicies, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
+import { gatherPolicies, rcpChain, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
 import { ENTITY_RELEVANCE, memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
 
 /** What createAuthorizer needs: the store, the clock, the AWS managed catalog and the engine's policy cache. */
@@ -100,7 +100,9 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     }
     // The root user passes identity checks (an AssumeRoot session's task policy still bounds it); a resource policy's
     // Deny and another account's resource still apply to it.
-    if (caller.kind === 'root' && !p.scps && p.identity.length === 0 && (!owner || (owner.account === caller.accountId && !owner.policy))) return;
+    // A resource of a member account is also bounded by that account's resource control policies.
+    const rcps = owner ? await rcpChain(deps.store, compile, owner.account) : undefined;
+    if (caller.kind === 'root' && !p.scps && !rcps && p.identity.length === 0 && (!owner || (owner.account === caller.accountId && !owner.policy))) return;
     const resourcePolicy = owner?.policy ? compile(owner.policy, owner.policyId, 'resource') : undefined;
     // The keys are built only when a statement's condition or variable reads them (or for a denial's message).
     let built: ConditionValues | undefined;
@@ -115,7 +117,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     };
     for (const resource of target.resources) {
       const facts = { principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions };
-      const decision = owner ? decide({ ...facts, resourceAccount: owner.account }, p, resourcePolicy, undefined, caller) : memo.decide(facts, p, caller);
+      const decision = owner ? decide({ ...facts, resourceAccount: owner.account, ...(rcps ? { rcps } : {}) }, p, resourcePolicy, undefined, caller) : memo.decide(facts, p, caller);
       if (decision.decision !== 'Allow') throw denial(service, caller, target.action, resource, decision, conditions());
     }
   }

@@ -458,3 +458,35 @@ test('BucketOwnerEnforced: ownership controls, and ACLs answer the owner\'s FULL
   assert.equal(errorCode(await call(root, { method: 'GET', path: '/acl-bucket/none', query: { acl: '' } })), 'NoSuchKey');
   assert.equal((await call(other, { method: 'GET', path: '/acl-bucket', query: { acl: '' } })).status, 403);
 });
+
+test('resource control policies of a member account bound requests to its buckets, its own root included', async () => {
+  const org = (await kamen.store.getOrganization())!;
+  assert.equal((await call(other, { method: 'PUT', path: '/rcp-bucket' })).status, 200);
+  assert.equal((await call(other, { method: 'PUT', path: '/rcp-bucket/o', body: 'guarded' })).status, 200);
+  const get = () => call(other, { method: 'GET', path: '/rcp-bucket/o' });
+  assert.equal((await get()).status, 200);
+  const id = 'p-rcpdenyget1';
+  await kamen.store.putOrgPolicy({
+    id,
+    arn: `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/resource_control_policy/${id}`,
+    name: 'DenyGet',
+    description: '',
+    type: 'RESOURCE_CONTROL_POLICY',
+    awsManaged: false,
+    content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: '*' }] }),
+  });
+  await kamen.store.attachOrgPolicy(id, '333333333333');
+  try {
+    const denied = await get();
+    assert.equal(denied.status, 403, denied.text);
+    assert.equal(errorCode(denied), 'AccessDenied');
+    assert.match(denied.text, /resource control policy/);
+    // The management account's buckets are never bounded by RCPs.
+    assert.equal((await call(root, { method: 'PUT', path: '/rcp-mgmt-bucket' })).status, 200);
+    assert.equal((await call(root, { method: 'PUT', path: '/rcp-mgmt-bucket/o', body: 'x' })).status, 200);
+    assert.equal((await call(root, { method: 'GET', path: '/rcp-mgmt-bucket/o' })).status, 200);
+  } finally {
+    await kamen.store.detachOrgPolicy(id, '333333333333');
+  }
+  assert.equal((await get()).status, 200);
+});
