@@ -9,7 +9,7 @@ const [mode, arg] = process.argv.slice(2);
 // A normal exit on SIGTERM, so `--cpu-prof` can write its profile.
 process.once('SIGTERM', () => process.exit(0));
 if (mode === 'kamen') {
-  const kamen = await openKamen({ dataDir: arg!, withCa: false, log: () => {} });
+  const kamen = await openKamen({ dataDir: arg!, withCa: false, log: () => {}, audit: process.env.BENCH_AUDIT !== 'off' });
   const running = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline });
   console.log(JSON.stringify({ port: running.port, boot: kamen.bootstrap }));
 } else if (mode === 'bare') {

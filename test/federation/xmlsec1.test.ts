@@ -1,6 +1,6 @@
 /**
  * A second, independent signer: Debian's xmlsec1 (libxmlsec1 over OpenSSL) signs the assertion; kamen (xml-crypto)
- * must accept it, and refuse it once a byte of the signed assertion changes. Skipped where xmlsec1 is not installed.
+ * must accept it, and refuse it once a byte of the signed assertion changes. Skipped where xmlsec1 is not installed (.ci/run installs it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
