@@ -42,6 +42,17 @@ export function eventSource(service: string): string {
   return `${service}.amazonaws.com`;
 }
 
+/**
+ * A new eventID: a random GUID whose first 48 bits are the event's millisecond (the UUID version 7 layout), so the
+ * events of an account are appended at the end of the EventId lookup index instead of at a random page of it: a
+ * random key dirties one index page per event, which made that index the costliest write of every audited call.
+ */
+export function newEventId(timeMs: number): string {
+  const r = randomUUID();
+  const t = Math.max(0, Math.floor(timeMs)).toString(16).padStart(12, '0').slice(-12);
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${r.slice(15)}`;
+}
+
 /** The account a cross-account call reaches, when it differs from the caller's (AssumeRole's RoleArn). */
 function otherAccount(f: CallFacts): string | undefined {
   const arn = f.input?.['RoleArn'];
@@ -69,7 +80,7 @@ export function buildEvents(f: CallFacts): AuditEvent[] {
     responseElements: f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly)),
     ...(f.additionalEventData ? { additionalEventData: f.additionalEventData } : {}),
     requestID: f.requestId,
-    eventID: randomUUID(),
+    eventID: newEventId(f.eventTimeMs),
     readOnly,
     eventType: f.eventType ?? 'AwsApiCall',
     managementEvent: true,
@@ -82,7 +93,7 @@ export function buildEvents(f: CallFacts): AuditEvent[] {
   if (!other) return [toEvent(base, f, resources)];
   const shared = randomUUID();
   const mine: CloudTrailRecord = { ...base, sharedEventID: shared };
-  const theirs: CloudTrailRecord = { ...base, userIdentity: otherAccountIdentity(f.caller), eventID: randomUUID(), recipientAccountId: other, sharedEventID: shared };
+  const theirs: CloudTrailRecord = { ...base, userIdentity: otherAccountIdentity(f.caller), eventID: newEventId(f.eventTimeMs), recipientAccountId: other, sharedEventID: shared };
   return [toEvent(mine, f, resources), toEvent(theirs, f, resources)];
 }
 

@@ -45,6 +45,15 @@ test('the record carries CloudTrail\'s fixed fields; tlsDetails only over TLS', 
   assert.deepEqual(tls!.record.tlsDetails, { clientProvidedHostHeader: 'iam.amazonaws.com' });
 });
 
+test('eventIDs are GUIDs led by the event\'s millisecond, so later events sort after earlier ones (EventId index appends)', () => {
+  const caller: Caller = { kind: 'root', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:root', userId: '111111111111', accessKeyId: 'AKIAROOT' };
+  const ids = [T, T, T + 1, T + 1000].map((t) => buildEvents(facts(caller, { eventTimeMs: t }))[0]!.record.eventID);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(ids[0]!.replace(/-/g, '').slice(0, 12), T.toString(16).padStart(12, '0'));
+  assert.notEqual(ids[0], ids[1]);
+  assert.ok(ids[1]!.slice(0, 13) < ids[2]!.slice(0, 13) && ids[2]!.slice(0, 13) < ids[3]!.slice(0, 13));
+});
+
 test('AssumeRole of another account\'s role: one event in each account, joined by sharedEventID', () => {
   const caller: Caller = { kind: 'user', accountId: '222222222222', arn: 'arn:aws:iam::222222222222:user/bob', userId: 'AIDABOB', accessKeyId: 'AKIABOB', userName: 'bob' };
   const input = { RoleArn: 'arn:aws:iam::111111111111:role/ex-for-aws-b', RoleSessionName: 'partner', SerialNumber: 'arn:aws:iam::222222222222:mfa/bob', TokenCode: '123456' };

@@ -1,14 +1,15 @@
 /** Migration 007: the audit events table (append-only CloudTrail records) and its lookup indexes. */
 import type { Migration } from './index.js';
 
-// One row per stored CloudTrail record, in the account that receives it. `seq` orders events of the same millisecond
+// One row per stored CloudTrail record, in the account that receives it. `seq` (the rowid: rows are never deleted, so
+// each new one is the largest yet, without AUTOINCREMENT's extra write) orders events of the same millisecond
 // (newest first = event_time DESC, seq DESC); every selective LookupEvents attribute has an index led by the account
 // and ending in that order, so one filtered page reads only the rows it returns; ReadOnly and EventSource (a handful of
 // values, each matching a large share of events) page along the time index, skipping few rows. Resources (type, name)
 // are a side table with the same ordering. Triggers refuse UPDATE and DELETE: events are append-only.
 const sqlite = `
 CREATE TABLE events (
-  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq           INTEGER PRIMARY KEY,
   account_id    TEXT NOT NULL,
   event_id      TEXT NOT NULL,
   event_time    INTEGER NOT NULL,
