@@ -6,7 +6,7 @@ import type { Operation, OperationContext } from '../types.js';
 import { FULL_AWS_ACCESS_ID, accountArn, fullAwsAccessPolicy } from '../accounts/index.js';
 import { getStandaloneAccount, setStandaloneAccount } from '../accounts/standalone.js';
 import { MSG, managementOnly, pageArray, requireOrg } from './common.js';
-import { attachDefaultPolicies, setEnabledPolicyTypes } from './policy-types.js';
+import { allTargets, attachDefaultPolicies, setEnabledPolicyTypes } from './policy-types.js';
 import { STATE_KEYS, readState, writeState, type HandshakeRecord } from './state.js';
 
 /** Handshakes expire 15 days after they are requested (AWS). */
@@ -223,25 +223,7 @@ async function enableAllFeaturesNow(store: Store, org: Organization): Promise<vo
   await store.createOrganization({ ...org, featureSet: 'ALL' });
   await setEnabledPolicyTypes(store, undefined);
   if (!(await store.getOrgPolicy(FULL_AWS_ACCESS_ID))) await store.putOrgPolicy(fullAwsAccessPolicy());
-  const targets = [org.rootId];
-  const walk = async (parent: string): Promise<void> => {
-    let marker: string | undefined;
-    do {
-      const page = await store.listOrganizationalUnitsForParent(parent, { marker, maxItems: 1000 });
-      for (const ou of page.items) {
-        targets.push(ou.id);
-        await walk(ou.id);
-      }
-      marker = page.nextMarker;
-    } while (marker);
-  };
-  await walk(org.rootId);
-  let marker: string | undefined;
-  do {
-    const page = await store.listAccounts({ marker, maxItems: 1000 });
-    targets.push(...page.items.map((a) => a.id));
-    marker = page.nextMarker;
-  } while (marker);
+  const targets = [org.rootId, ...(await allTargets(store, org))];
   const attached = new Set(await store.listOrgPolicyTargets(FULL_AWS_ACCESS_ID));
   for (const t of targets) if (!attached.has(t)) await store.attachOrgPolicy(FULL_AWS_ACCESS_ID, t);
 }

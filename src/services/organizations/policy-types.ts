@@ -107,7 +107,7 @@ export async function attachDefaultPolicies(store: Store, targetId: string): Pro
 }
 
 /** Every OU (depth first) and every account of the organization. */
-async function allTargets(store: Store, org: Organization): Promise<string[]> {
+export async function allTargets(store: Store, org: Organization): Promise<string[]> {
   const out: string[] = [];
   const walk = async (parent: string): Promise<void> => {
     let marker: string | undefined;
