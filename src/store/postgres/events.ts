@@ -1,18 +1,7 @@
 /** Audit events family (PostgreSQL): append-only CloudTrail records and the indexed page reads LookupEvents makes. */
 import type { EventLookupKey, EventStore } from '../store.js';
-import { eventFromRow, pageParams } from '../sqlite/events.js';
+import { COLUMN, eventFromRow, pageParams } from '../rows/events.js';
 import type { PgContext } from './db.js';
-
-const COLUMN: Readonly<Record<EventLookupKey, string>> = {
-  EventId: 'event_id',
-  EventName: 'event_name',
-  ReadOnly: 'read_only',
-  Username: 'username',
-  EventSource: 'event_source',
-  AccessKeyId: 'access_key_id',
-  ResourceType: 'resource_type',
-  ResourceName: 'resource_name',
-};
 
 /** The page query with numbered parameters, in the order pageParams gives them. */
 function pageSql(key: EventLookupKey | undefined): string {

@@ -1,33 +1,10 @@
 /** Audit events family: append-only CloudTrail records and the indexed page reads LookupEvents makes. */
-import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
+import type { EventLookupKey, EventStore } from '../store.js';
 import type { SqliteContext } from './db.js';
+import { COLUMN, eventFromRow, pageParams, type EventRow } from '../rows/events.js';
 import type { Statement } from 'better-sqlite3';
 
-interface EventRow {
-  seq: number;
-  account_id: string;
-  event_id: string;
-  event_time: number;
-  event_name: string;
-  event_source: string;
-  read_only: string;
-  username: string | null;
-  access_key_id: string | null;
-  resources: string;
-  record: string;
-}
 
-/** The events column each lookup attribute filters (resource attributes go through event_resources). */
-const COLUMN: Readonly<Record<EventLookupKey, string>> = {
-  EventId: 'event_id',
-  EventName: 'event_name',
-  ReadOnly: 'read_only',
-  Username: 'username',
-  EventSource: 'event_source',
-  AccessKeyId: 'access_key_id',
-  ResourceType: 'resource_type',
-  ResourceName: 'resource_name',
-};
 
 /** The index a lookup pages along (attributes with a handful of values page along the account's time index). */
 const INDEX: Readonly<Record<string, string>> = {
@@ -52,33 +29,7 @@ function pageSql(key: EventLookupKey | undefined): string {
   return `SELECT * FROM events INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_account_time'} WHERE account_id = ? ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
 }
 
-/** Converts a row to the stored event with its position. */
-export function eventFromRow(r: EventRow): StoredEvent & { seq: number } {
-  const e: StoredEvent & { seq: number } = {
-    seq: Number(r.seq),
-    accountId: r.account_id,
-    eventId: r.event_id,
-    eventTime: new Date(Number(r.event_time)),
-    eventName: r.event_name,
-    eventSource: r.event_source,
-    readOnly: r.read_only === 'true',
-    resources: JSON.parse(r.resources) as StoredEvent['resources'],
-    record: r.record,
-  };
-  if (r.username !== null) e.username = r.username;
-  if (r.access_key_id !== null) e.accessKeyId = r.access_key_id;
-  return e;
-}
 
-/** The lookup parameters in statement order (shared with the PostgreSQL family). */
-export function pageParams(q: EventQuery): unknown[] {
-  const end = q.after ? Math.min(q.endMs, q.after.timeMs) : q.endMs;
-  const params: unknown[] = [q.accountId];
-  if (q.attribute) params.push(q.attribute.value);
-  // No previous page: seq >= MAX never matches, so nothing is skipped.
-  params.push(q.startMs, end, q.after?.timeMs ?? -1, q.after?.seq ?? Number.MAX_SAFE_INTEGER, q.limit);
-  return params;
-}
 
 /** Prepares the event statements once for this connection and returns the family's methods. */
 export function eventsFamily(ctx: SqliteContext): EventStore {
