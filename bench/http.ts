@@ -1,6 +1,7 @@
 /**
- * HTTP benchmark: signed IAM GetUser, STS GetCallerIdentity and STS AssumeRole against kamen, each next to a bare
- * node:http server answering the same bytes, measured in the same run; prints medians and the ratio.
+ * HTTP benchmark: signed IAM GetUser, STS GetCallerIdentity and STS AssumeRole against kamen with auditing on and
+ * with auditing off, each next to a bare node:http server answering the same bytes, measured in the same rounds;
+ * prints medians, the ratios to bare and the audit on/off ratio (what recording every call costs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,11 +31,11 @@ interface Creds {
   sessionToken?: string;
 }
 
-function startChild(args: string[]): Promise<{ child: ChildProcess; info: any }> {
+function startChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: any }> {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each kamen server child there (for `node --cpu-prof` analysis).
     const prof = process.env.BENCH_CPU_PROF && args[0] === 'kamen' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...prof, path.join(here, 'server-child.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...prof, path.join(here, 'server-child.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
@@ -100,11 +101,38 @@ function xmlValue(xml: string, tag: string): string {
   return m[1]!;
 }
 
-async function compare(label: string, kamen: { port: number; pid: number }, request: Buffer, tmp: string): Promise<void> {
-  const kamenPort = kamen.port;
+/** A kamen server child: audit on or off, with the signed request of each benchmark (its own keys). */
+interface KamenChild {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  requests: Map<string, Buffer>;
+}
+
+/** One measured server in a round. */
+interface Measured {
+  name: string;
+  port: number;
+  pid: number;
+  request: Buffer;
+  rps: number[];
+  cpu: number[];
+  /** CPU per request of the main thread alone (the event loop). */
+  loop: number[];
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Measures one benchmark on kamen with auditing on, kamen with auditing off, and a bare node:http server answering
+ * kamen's bytes, in the same rounds (the order rotating each round), and prints the medians and the ratios: each kamen
+ * to bare, and audit on to audit off (the throughput auditing costs).
+ */
+async function compare(label: string, on: KamenChild, off: KamenChild | undefined, tmp: string): Promise<void> {
   // BENCH_FILTER=<substring> runs only the benchmarks whose label contains it.
   if (process.env.BENCH_FILTER && !label.includes(process.env.BENCH_FILTER)) return;
-  const sample = await once(kamenPort, request);
+  const request = on.requests.get(label)!;
+  const sample = await once(on.port, request);
   if (sample.status !== 200) throw new Error(`${label}: kamen answered ${sample.status}: ${sample.body}`);
   const file = path.join(tmp, `${label.replace(/\W+/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(sample));
@@ -112,79 +140,104 @@ async function compare(label: string, kamen: { port: number; pid: number }, requ
   try {
     // BENCH_LOAD=<substring> runs only the loads whose name contains it.
     for (const load of LOADS.filter((l) => !process.env.BENCH_LOAD || l.name.includes(process.env.BENCH_LOAD))) {
-      const k: number[] = [];
-      const b: number[] = [];
-      const ratios: number[] = [];
-      const cpu = { kamen: [] as number[], bare: [] as number[] };
-      /** One timed run against `port`; records the server's CPU per request (far steadier on this VM than req/s). */
-      const measure = async (who: 'kamen' | 'bare', port: number, pid: number) => {
-        const before = processCpuSeconds(pid);
-        const r = await replay(port, request, { seconds: SECONDS, ...load.opts });
-        const after = processCpuSeconds(pid);
-        if (who === 'kamen' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from kamen`);
-        if (before !== undefined && after !== undefined) cpu[who].push(((after - before) * 1e6) / r.requests);
+      const servers: Measured[] = [
+        { name: 'kamen', port: on.port, pid: on.pid, request, rps: [], cpu: [], loop: [] },
+        ...(off ? [{ name: 'kamen audit off', port: off.port, pid: off.pid, request: off.requests.get(label)!, rps: [], cpu: [], loop: [] }] : []),
+        { name: 'bare', port: bare.info.port, pid: bare.child.pid!, request, rps: [], cpu: [], loop: [] },
+      ];
+      const [kamen, noAudit, b] = [servers[0]!, off ? servers[1] : undefined, servers[servers.length - 1]!];
+      const ratios = { kamen: [] as number[], off: [] as number[], audit: [] as number[] };
+      /** One timed run; records the server's CPU per request (far steadier on this VM than req/s). */
+      const measure = async (m: Measured): Promise<number> => {
+        const before = processCpuSeconds(m.pid);
+        const loopBefore = processCpuSeconds(m.pid, true);
+        const r = await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
+        const after = processCpuSeconds(m.pid);
+        const loopAfter = processCpuSeconds(m.pid, true);
+        if (loopBefore !== undefined && loopAfter !== undefined) m.loop.push(((loopAfter - loopBefore) * 1e6) / r.requests);
+        if (m.name !== 'bare' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from ${m.name}`);
+        if (before !== undefined && after !== undefined) m.cpu.push(((after - before) * 1e6) / r.requests);
+        m.rps.push(r.rps);
         return r.rps;
       };
-      // One unmeasured round on each server first, so round 1 does not pay for JIT warm-up or cold caches.
-      await replay(kamenPort, request, { seconds: SECONDS, ...load.opts });
-      await replay(bare.info.port, request, { seconds: SECONDS, ...load.opts });
+      // One unmeasured run on each server first, so round 1 does not pay for JIT warm-up or cold caches.
+      for (const m of servers) await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
       for (let i = 0; i < ROUNDS; i++) {
-        // Each round measures both servers back to back (alternating which goes first), so the ratio of one round
-        // compares runs made under the same machine load; the ratio printed is the median of those.
-        const runKamen = () => measure('kamen', kamenPort, kamen.pid);
-        const runBare = () => measure('bare', bare.info.port, bare.child.pid!);
-        let rk: number;
-        let rb: number;
-        if (i % 2 === 0) {
-          rk = await runKamen();
-          rb = await runBare();
-        } else {
-          rb = await runBare();
-          rk = await runKamen();
+        // Each round measures every server back to back (rotating which goes first), so the ratios of one round
+        // compare runs made under the same machine load; the ratios printed are the medians of those.
+        const got = new Map<Measured, number>();
+        for (let j = 0; j < servers.length; j++) {
+          const m = servers[(i + j) % servers.length]!;
+          got.set(m, await measure(m));
         }
-        k.push(rk);
-        b.push(rb);
-        ratios.push(rk / rb);
+        ratios.kamen.push(got.get(kamen)! / got.get(b)!);
+        if (noAudit) {
+          ratios.off.push(got.get(noAudit)! / got.get(b)!);
+          ratios.audit.push(got.get(kamen)! / got.get(noAudit)!);
+        }
         // BENCH_VERBOSE=1 prints every round (to see the VM's swings).
-        if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1} (${i % 2 === 0 ? 'kamen first' : 'bare first'}): kamen ${Math.round(rk)} req/s, bare ${Math.round(rb)} req/s, ${(100 * rk / rb).toFixed(1)}%`);
+        if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}: ${servers.map((m) => `${m.name} ${fmt(got.get(m)!)} req/s`).join(', ')}`);
       }
-      const mk = median(k);
-      const mb = median(b);
-      console.log(`${label}, ${load.name}: kamen ${Math.round(mk).toLocaleString('en-US')} req/s, bare node:http ${Math.round(mb).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${SECONDS}s)${cpu.kamen.length && cpu.bare.length ? `; server CPU per request: kamen ${Math.round(median(cpu.kamen))} µs, bare ${Math.round(median(cpu.bare))} µs` : ''}`);
+      const pct = (xs: number[]): string => `${(100 * median(xs)).toFixed(1)}%`;
+      const cpu = (m: Measured): string => (m.cpu.length ? `${Math.round(median(m.cpu))} µs` : 'n/a');
+      let line = `${label}, ${load.name}: kamen ${fmt(median(kamen.rps))} req/s, bare node:http ${fmt(median(b.rps))} req/s, ratio ${pct(ratios.kamen)}`;
+      if (noAudit) line += `; audit off: kamen ${fmt(median(noAudit.rps))} req/s, ratio ${pct(ratios.off)}; audit on/off ${pct(ratios.audit)}`;
+      const loop = (m: Measured): string => (m.loop.length ? `${Math.round(median(m.loop))} µs` : 'n/a');
+      line += ` (medians of ${ROUNDS} rounds x ${SECONDS}s); server CPU per request: kamen ${cpu(kamen)}${noAudit ? `, audit off ${cpu(noAudit)}` : ''}, bare ${cpu(b)}`;
+      // The event loop's share: what bounds one server's throughput when another core is free for its threads.
+      line += `; event-loop CPU per request: kamen ${loop(kamen)}${noAudit ? `, audit off ${loop(noAudit)}` : ''}`;
+      console.log(line);
     }
   } finally {
     bare.child.kill();
   }
 }
 
-/** Runs the HTTP benchmarks. */
+/** The benchmarks' labels and request bodies (service, Query body), given the account the role lives in. */
+function benchmarks(acct: string): Array<[string, string, string]> {
+  const assume = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/bench-role`)}&RoleSessionName=bench&ExternalId=bench-ext`;
+  return [
+    ['IAM GetUser (IAM user, SigV4)', 'iam', 'Action=GetUser&Version=2010-05-08'],
+    ['STS GetCallerIdentity (IAM user, SigV4)', 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'],
+    ['STS AssumeRole (trust + identity, mint, persist)', 'sts', assume],
+  ];
+}
+
+/** Starts a kamen child (auditing on or off), creates the bench user and role in it, and signs each benchmark's request. */
+async function startKamen(tmp: string, audit: boolean): Promise<KamenChild> {
+  const dir = path.join(tmp, audit ? 'audit-on' : 'audit-off');
+  fs.mkdirSync(dir);
+  const { child, info } = await startChild(['kamen', dir], { ...process.env, BENCH_AUDIT: audit ? 'on' : 'off' });
+  const port: number = info.port;
+  const root: Creds = { accessKeyId: info.boot.accessKeyId, secretAccessKey: info.boot.secretAccessKey };
+  const acct: string = info.boot.managementAccountId;
+  const call = async (service: string, body: string, creds: Creds = root) => {
+    const r = await once(port, await signedQuery(port, service, body, creds));
+    if (r.status !== 200) throw new Error(`${body}: ${r.status} ${r.body}`);
+    return r.body;
+  };
+  // An IAM user with a key and a policy allowing GetUser and AssumeRole; a role trusting the account.
+  await call('iam', 'Action=CreateUser&Version=2010-05-08&UserName=bench');
+  const doc = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetUser', 'sts:AssumeRole'], Resource: '*' }] }));
+  await call('iam', `Action=PutUserPolicy&Version=2010-05-08&UserName=bench&PolicyName=p&PolicyDocument=${doc}`);
+  const keyXml = await call('iam', 'Action=CreateAccessKey&Version=2010-05-08&UserName=bench');
+  const user: Creds = { accessKeyId: xmlValue(keyXml, 'AccessKeyId'), secretAccessKey: xmlValue(keyXml, 'SecretAccessKey') };
+  const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'bench-ext' } } }] }));
+  await call('iam', `Action=CreateRole&Version=2010-05-08&RoleName=bench-role&AssumeRolePolicyDocument=${trust}`);
+  const requests = new Map<string, Buffer>();
+  for (const [label, service, body] of benchmarks(acct)) requests.set(label, await signedQuery(port, service, body, user));
+  return { child, port, pid: child.pid!, requests };
+}
+
+/** Runs the HTTP benchmarks; BENCH_AUDIT=on measures only the audited server (no audit-off comparison). */
 export async function run(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-bench-'));
-  const kamen = await startChild(['kamen', tmp]);
+  const on = await startKamen(tmp, true);
+  const off = process.env.BENCH_AUDIT === 'on' ? undefined : await startKamen(tmp, false);
   try {
-    const port: number = kamen.info.port;
-    const server = { port, pid: kamen.child.pid! };
-    const root: Creds = { accessKeyId: kamen.info.boot.accessKeyId, secretAccessKey: kamen.info.boot.secretAccessKey };
-    const acct: string = kamen.info.boot.managementAccountId;
-    const call = async (service: string, body: string, creds: Creds = root) => {
-      const r = await once(port, await signedQuery(port, service, body, creds));
-      if (r.status !== 200) throw new Error(`${body}: ${r.status} ${r.body}`);
-      return r.body;
-    };
-    // An IAM user with a key and a policy allowing GetUser and AssumeRole; a role trusting the account.
-    await call('iam', 'Action=CreateUser&Version=2010-05-08&UserName=bench');
-    const doc = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetUser', 'sts:AssumeRole'], Resource: '*' }] }));
-    await call('iam', `Action=PutUserPolicy&Version=2010-05-08&UserName=bench&PolicyName=p&PolicyDocument=${doc}`);
-    const keyXml = await call('iam', 'Action=CreateAccessKey&Version=2010-05-08&UserName=bench');
-    const user: Creds = { accessKeyId: xmlValue(keyXml, 'AccessKeyId'), secretAccessKey: xmlValue(keyXml, 'SecretAccessKey') };
-    const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'bench-ext' } } }] }));
-    await call('iam', `Action=CreateRole&Version=2010-05-08&RoleName=bench-role&AssumeRolePolicyDocument=${trust}`);
-
-    await compare('IAM GetUser (IAM user, SigV4)', server, await signedQuery(port, 'iam', 'Action=GetUser&Version=2010-05-08', user), tmp);
-    await compare('STS GetCallerIdentity (IAM user, SigV4)', server, await signedQuery(port, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15', user), tmp);
-    const assume = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/bench-role`)}&RoleSessionName=bench&ExternalId=bench-ext`;
-    await compare('STS AssumeRole (trust + identity, mint, persist)', server, await signedQuery(port, 'sts', assume, user), tmp);
+    for (const [label] of benchmarks('')) await compare(label, on, off, tmp);
   } finally {
-    kamen.child.kill('SIGTERM');
+    on.child.kill('SIGTERM');
+    off?.child.kill('SIGTERM');
   }
 }

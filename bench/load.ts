@@ -69,10 +69,13 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. */
-export function processCpuSeconds(pid: number): number | undefined {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. `mainThread` counts
+ * only its main thread (the event loop), not worker threads such as the event writer.
+ */
+export function processCpuSeconds(pid: number, mainThread = false): number | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'latin1');
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th (clock ticks, 100 Hz).
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;

@@ -1,7 +1,8 @@
 /**
  * Pagination benchmark: 50,000 roles in one account (bulk-inserted through the store into an on-disk SQLite store),
  * then ListRoles (MaxItems 100) through the IAM service layer: the median cost of page 1 and of page 500 and their
- * ratio (keyset pagination: page 500 should cost what page 1 costs), plus a full walk. BENCH_PAGINATION_PG=1 repeats
+ * ratio (keyset pagination: page 500 should cost what page 1 costs), plus a full walk; then ListPolicies (Scope All:
+ * the AWS managed catalog merged with 20,000 customer policies) page 1 vs page 210. BENCH_PAGINATION_PG=1 repeats
  * it on a throwaway PostgreSQL cluster (needs PostgreSQL's binaries).
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { frozenClock } from '../src/clock.js';
 import { createIamService, loadManagedPolicyCatalog } from '../src/services/iam/index.js';
-import type { Caller } from '../src/services/types.js';
+import type { Caller, Operation } from '../src/services/types.js';
 import { openStore } from '../src/store/open.js';
 import type { Role, Store } from '../src/store/store.js';
 import { median } from './load.js';
@@ -61,6 +62,7 @@ export async function run(): Promise<void> {
       await client.connect();
       try {
         await client.query('ANALYZE bench.iam_roles');
+        await client.query('ANALYZE bench.policies');
       } finally {
         await client.end();
       }
@@ -69,6 +71,48 @@ export async function run(): Promise<void> {
   } finally {
     await got.cluster.stop();
   }
+}
+
+const POLICIES = Number(process.env.BENCH_PAGINATION_POLICIES ?? 20_000);
+
+/** ListPolicies (Scope All: the AWS managed catalog merged with POLICIES customer policies): page 1 vs a deep page. */
+async function listPoliciesPages(label: string, store: Store, ctx: Parameters<Operation>[0], listPolicies: Operation): Promise<void> {
+  const now = new Date(Date.UTC(2024, 0, 1));
+  for (let i = 0; i < POLICIES; i += 5000) {
+    await store.transaction(async () => {
+      for (let j = i; j < Math.min(POLICIES, i + 5000); j++) {
+        const name = `pol-${String(j).padStart(6, '0')}`;
+        const arn = `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+        await store.createPolicy(
+          { accountId: ACCOUNT, policyId: 'ANPA' + String(j).padStart(17, '0'), policyName: name, path: '/', arn, defaultVersionId: 'v1', createDate: now, updateDate: now, tags: [] },
+          { policyArn: arn, versionId: 'v1', document: TRUST, isDefaultVersion: true, createDate: now },
+        );
+      }
+    });
+  }
+  const call = (marker?: string): Promise<{ Policies: unknown[]; Marker?: string }> =>
+    listPolicies(ctx, marker === undefined ? { MaxItems: PAGE } : { MaxItems: PAGE, Marker: marker }) as Promise<{ Policies: unknown[]; Marker?: string }>;
+  const deep = Math.floor((POLICIES + 1000) / PAGE);
+  let marker: string | undefined;
+  let rows = 0;
+  for (let p = 1; p < deep; p++) {
+    const page = await call(marker);
+    rows += page.Policies.length;
+    marker = page.Marker;
+  }
+  const first: number[] = [];
+  const far: number[] = [];
+  for (let i = 0; i < Math.min(SAMPLES, 100); i++) {
+    let t = performance.now();
+    await call();
+    first.push(performance.now() - t);
+    t = performance.now();
+    await call(marker);
+    far.push(performance.now() - t);
+  }
+  const m1 = median(first);
+  const mN = median(far);
+  console.log(`pagination ${label}: ListPolicies (Scope All, ${POLICIES} customer + the AWS catalog) page 1 median ${m1.toFixed(3)} ms, page ${deep} (after ${rows} policies) median ${mN.toFixed(3)} ms: ${(mN / m1).toFixed(2)}× (goal ≈ 1)`);
 }
 
 /** Loads ROLES roles into `store`, then times page 1 and page TARGET_PAGE of ListRoles; closes the store. */
@@ -124,6 +168,7 @@ async function measure(label: string, store: Store, afterLoad?: () => Promise<vo
     const mN = median(far);
     console.log(`pagination ${label}: ListRoles page 1 median ${m1.toFixed(3)} ms, page ${TARGET_PAGE} median ${mN.toFixed(3)} ms (MaxItems ${PAGE}, ${ROLES} roles, ${SAMPLES} samples each)`);
     console.log(`pagination ${label}: page ${TARGET_PAGE} / page 1 = ${(mN / m1).toFixed(2)}× (goal ≈ 1)`);
+    await listPoliciesPages(label, store, ctx, iam.operations['ListPolicies']!);
   } finally {
     await store.close();
   }

@@ -5,6 +5,10 @@ const suites: Array<[string, string]> = [
   ['federation', './federation.js'],
   ['s3', './s3.js'],
   ['pagination', './pagination.js'],
+  ['lookup-events', './lookup-events.js'],
+  ['writes', './writes.js'],
+  ['datasize', './datasize.js'],
+  ['pgcompare', './pgcompare.js'],
 ];
 
 const only = process.argv[2];

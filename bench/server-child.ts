@@ -10,6 +10,8 @@ const [mode, arg] = process.argv.slice(2);
 process.once('SIGTERM', () => process.exit(0));
 if (mode === 'kamen') {
   const kamen = await openKamen({ dataDir: arg!, withCa: false, log: () => {}, audit: process.env.BENCH_AUDIT !== 'off' });
+  // BENCH_DETACHED=off: queued events are stored on the serving connection (as without the event writer thread).
+  if (process.env.BENCH_DETACHED === 'off') delete (kamen.store as { appendEventsDetached?: unknown }).appendEventsDetached;
   const running = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline });
   console.log(JSON.stringify({ port: running.port, boot: kamen.bootstrap }));
 } else if (mode === 'bare') {

@@ -30,6 +30,9 @@ import { createS3Handler } from './services/s3/index.js';
 import { isKnownRegion } from './services/ec2/index.js';
 import { openFileBlobStore } from './store/blobs/index.js';
 import { openPostgresBlobStore } from './store/blobs/postgres.js';
+import { startS3Sweeper, type S3SweepResult } from './services/s3/sweep.js';
+import { isIssuerHost, outboundIssuerDocument } from './services/iam/outbound-federation.js';
+import { startTrailDeliverer, type TrailDeliverer } from './audit/delivery/deliverer.js';
 
 /** What the first start writes to <data-dir>/bootstrap.json (mode 0600). */
 export type { BootstrapInfo };
@@ -59,6 +62,8 @@ export interface KamenOptions {
   log?: (entry: Record<string, unknown>) => void;
   /** Record a CloudTrail event for every call (default true). */
   audit?: boolean;
+  /** Seconds between trail deliveries (log files and digests; `serve --trail-delivery-seconds`, default 300). */
+  trailDeliverySeconds?: number;
   /** The operator's request log (`serve --log`): one JSON line per API request. */
   requestLog?: (entry: RequestLogEntry) => void;
   /** false: the first start creates a standalone account rather than an organization (`serve --no-organization`). */
@@ -68,6 +73,8 @@ export interface KamenOptions {
    * (default: the first account; created standalone when missing), and `Kamen.reset` restores the bootstrapped store.
    */
   acceptAnyCredentials?: { defaultAccountId?: string };
+  /** S3: multipart uploads initiated longer ago than this are aborted by the hourly sweep (ms; default 7 days). */
+  s3MultipartExpiryMs?: number;
 }
 
 export interface Kamen {
@@ -76,6 +83,8 @@ export interface Kamen {
   pipeline: PipelineDeps;
   /** The audit event sink (stored events; subscribe to follow them). */
   events: EventSink;
+  /** The trail deliverer (runOnce delivers now). */
+  trails: TrailDeliverer;
   ca?: CertificateAuthority;
   caPath: string;
   /** True when this start created the organization. */
@@ -83,6 +92,8 @@ export interface Kamen {
   bootstrap: BootstrapInfo | undefined;
   /** Runs the expired temporary credential sweep now (it also runs on its timer); resolves with how many rows went. */
   sweepExpiredCredentials(): Promise<number>;
+  /** Runs the S3 sweep now (abandoned multipart uploads, orphaned blobs; it also runs hourly). */
+  sweepS3(): Promise<S3SweepResult>;
   /** Drop-in mode only: returns the store to its state right after start (POST /_kamen/reset). */
   reset?: () => Promise<void>;
   /** Drop-in mode only: the account unknown access keys act as. */
@@ -149,6 +160,8 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
   for (const [name, definition] of definitions) services.set(name, { definition, codec: createCodec(loadServiceModel(name)) });
 
   const log = opts.log ?? ((e: Record<string, unknown>) => console.error(JSON.stringify(e)));
+  // Delegation trade-in tokens (SendDelegationToken): kamen holds no SNS, so the notification goes to the operator log.
+  (serviceDeps as Record<string, unknown>)['delegationTokenSink'] ??= (n: Record<string, unknown>) => log({ level: 'info', msg: 'delegation token sent', ...n });
   const sweeper = startExpiredCredentialSweeper({ store, clock, retentionMs: opts.temporaryCredentialRetentionMs, onError: (err) => log({ level: 'error', msg: 'sweeping expired temporary credentials failed', err: String(err) }) });
   const pipeline: PipelineDeps = {
     store,
@@ -165,6 +178,8 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
   const events = createEventSink(store, (err) => log({ level: 'error', msg: 'storing audit events failed', err: String(err) }));
   if (opts.audit !== false) pipeline.auditor = createAuditor(store, events);
   if (opts.requestLog) pipeline.requestLog = opts.requestLog;
+  // Outbound web identity federation: each account's issuer answers its discovery document and JWKS.
+  pipeline.wellKnown = { claims: isIssuerHost, document: (host, path) => outboundIssuerDocument(store, host, path) };
   // S3 object bytes: <data-dir>/objects (a temporary directory for an in-memory instance, removed at close).
   const objectsDir = memory ? fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-objects-')) : path.join(opts.dataDir, 'objects');
   // With several nodes: the store's PostgreSQL database (src/store/blobs/postgres.ts).
@@ -173,30 +188,37 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
     throw new Error('--object-store postgres needs the PostgreSQL store (--store or KAMEN_DATABASE_URL)');
   }
   const pgBlobs = opts.objectStore === 'postgres' ? await openPostgresBlobStore({ url: opts.storeUrl!, ...(opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {}) }) : undefined;
+  const blobs = pgBlobs ?? openFileBlobStore(objectsDir);
+  const s3Sweeper = startS3Sweeper({ store, blobs, clock, ...(opts.s3MultipartExpiryMs !== undefined ? { multipartExpiryMs: opts.s3MultipartExpiryMs } : {}), onError: (err) => log({ level: 'error', msg: 's3 sweep failed', err: String(err) }) });
   pipeline.s3 = createS3Handler({
     store,
     clock,
-    blobs: pgBlobs ?? openFileBlobStore(objectsDir),
+    blobs,
     signingKeys: pipeline.signingKeys,
     isValidRegion: isKnownRegion,
     resolveCredentials: authz.resolveCredentials,
     ...(opts.enforce === false ? {} : { authorizeOperation: authz.authorizeOperation }),
+    ...(pipeline.auditor ? { auditor: pipeline.auditor } : {}),
     log,
   });
+  // Trails: stored events become log files and digests in the trails' buckets (src/audit/delivery).
+  const trails = startTrailDeliverer({ store, blobs, clock, intervalMs: (opts.trailDeliverySeconds ?? 300) * 1000, flush: () => events.flush(), log });
   const close = async (): Promise<void> => {
+    await trails.stop();
     await sweeper.stop();
+    await s3Sweeper.stop();
     await events.flush();
     await store.close();
     await pgBlobs?.close();
     if (memory) fs.rmSync(objectsDir, { recursive: true, force: true });
   };
   const reset = defaultAccountId ? await snapshotReset(store) : undefined;
-  return { store, clock, pipeline, events, ca, caPath, createdNow, bootstrap, sweepExpiredCredentials: () => sweeper.sweep(), ...(reset ? { reset, defaultAccountId } : {}), close };
+  return { store, clock, pipeline, events, trails, ca, caPath, createdNow, bootstrap, sweepExpiredCredentials: () => sweeper.sweep(), sweepS3: () => s3Sweeper.sweep(), ...(reset ? { reset, defaultAccountId } : {}), close };
 }
 
 /** Captures the store now and returns the function that restores that capture (drop-in mode's reset). */
 async function snapshotReset(store: Store & SnapshotStore): Promise<() => Promise<void>> {
-  if (!store.captureSnapshot || !store.restoreSnapshot) throw new Error('--accept-any-credentials: this store backend cannot be reset (POST /_kamen/reset); use the SQLite store');
+  if (!store.captureSnapshot || !store.restoreSnapshot) throw new Error('--accept-any-credentials: this store backend cannot be reset (POST /_kamen/reset)');
   const snapshot = await store.captureSnapshot();
   // Looked up at each call: the caches wrap the store's write methods so a restore invalidates them.
   return () => store.restoreSnapshot!(snapshot);

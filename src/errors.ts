@@ -46,6 +46,13 @@ export type ErrorCode =
   | 'ERR_REPORT_EXPIRED' // ReportExpired (410)
   | 'ERR_REPORT_IN_PROGRESS' // ReportInProgress (404)
   | 'ERR_POLICY_EVALUATION' // PolicyEvaluation (500): the simulator could not evaluate a policy
+  | 'ERR_IAM_ORGANIZATION_NOT_FOUND' // OrganizationNotFoundException (400): centralized root access, no organization
+  | 'ERR_IAM_ORGANIZATION_NOT_ALL_FEATURES' // OrganizationNotInAllFeaturesModeException (400)
+  | 'ERR_IAM_SERVICE_ACCESS_NOT_ENABLED' // ServiceAccessNotEnabledException (400): trusted access for IAM is off
+  | 'ERR_IAM_NOT_MANAGEMENT_OR_DELEGATED_ADMIN' // AccountNotManagementOrDelegatedAdministratorException (400)
+  | 'ERR_IAM_CALLER_NOT_MANAGEMENT' // CallerIsNotManagementAccountException (400)
+  | 'ERR_FEATURE_ENABLED' // FeatureEnabled (409): outbound web identity federation is already on
+  | 'ERR_FEATURE_DISABLED' // FeatureDisabled (404): outbound web identity federation is off
   // STS
   | 'ERR_PACKED_POLICY_TOO_LARGE' // PackedPolicyTooLarge (400)
   | 'ERR_REGION_DISABLED' // RegionDisabledException (403)
@@ -55,6 +62,10 @@ export type ErrorCode =
   | 'ERR_EXPIRED_TOKEN_EXCEPTION' // ExpiredTokenException (400): a SAML assertion or web identity token past its validity
   | 'ERR_IDP_COMMUNICATION_ERROR' // IDPCommunicationError (400): the OIDC provider's keys could not be fetched
   | 'ERR_THROTTLING' // Throttling (400): "Rate exceeded", a caller's rate of requests is over its limit
+  | 'ERR_OUTBOUND_FEDERATION_DISABLED' // OutboundWebIdentityFederationDisabledException (403): GetWebIdentityToken while the account's feature is off
+  | 'ERR_JWT_PAYLOAD_SIZE_EXCEEDED' // JWTPayloadSizeExceededException (400)
+  | 'ERR_SESSION_DURATION_ESCALATION' // SessionDurationEscalationException (403)
+  | 'ERR_EXPIRED_TRADE_IN_TOKEN' // ExpiredTradeInTokenException (400): GetDelegatedAccessToken with a token that is unknown, used or expired
   // Organizations
   | 'ERR_ORG_ACCOUNT_NOT_FOUND' // AccountNotFoundException (400)
   | 'ERR_ORG_PARENT_NOT_FOUND' // ParentNotFoundException (400)
@@ -101,6 +112,7 @@ export type ErrorCode =
   | 'ERR_EC2_DRY_RUN_OPERATION' // DryRunOperation (412): the request would have succeeded, but DryRun is set
   // S3 (REST-XML)
   | 'ERR_S3_NO_SUCH_BUCKET' // NoSuchBucket (404)
+  | 'ERR_S3_NO_SUCH_VERSION' // NoSuchVersion (404)
   | 'ERR_S3_NO_SUCH_KEY' // NoSuchKey (404)
   | 'ERR_S3_BUCKET_ALREADY_EXISTS' // BucketAlreadyExists (409)
   | 'ERR_S3_BUCKET_ALREADY_OWNED_BY_YOU' // BucketAlreadyOwnedByYou (409)
@@ -128,6 +140,12 @@ export type ErrorCode =
   | 'ERR_S3_MISSING_CONTENT_LENGTH' // MissingContentLength (411)
   | 'ERR_S3_ENTITY_TOO_LARGE' // EntityTooLarge (400)
   | 'ERR_S3_NO_SUCH_PUBLIC_ACCESS_BLOCK' // NoSuchPublicAccessBlockConfiguration (404)
+  | 'ERR_S3_NO_SUCH_TAG_SET' // NoSuchTagSet (404)
+  | 'ERR_S3_INVALID_TAG' // InvalidTag (400)
+  | 'ERR_S3_ACL_NOT_SUPPORTED' // AccessControlListNotSupported (400)
+  | 'ERR_S3_OWNERSHIP_CONTROLS_NOT_FOUND' // OwnershipControlsNotFoundError (404)
+  | 'ERR_S3_INVALID_BUCKET_ACL_WITH_OWNERSHIP' // InvalidBucketAclWithObjectOwnership (400)
+  | 'ERR_S3_MALFORMED_ACL' // MalformedACLError (400)
   | 'ERR_S3_INVALID_TOKEN' // InvalidToken (400)
   | 'ERR_S3_NO_SUCH_UPLOAD' // NoSuchUpload (404)
   | 'ERR_S3_INVALID_PART' // InvalidPart (400)

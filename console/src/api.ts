@@ -24,6 +24,17 @@ export async function api<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pa
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`/console/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  return answer<T>(res);
+}
+
+/** Sends a file as the raw body of a PUT (S3 uploads), with the CSRF token. */
+export async function upload<T = any>(path: string, file: Blob): Promise<T> {
+  const headers: Record<string, string> = { 'x-kamen-console': '1', 'content-type': file.type || 'application/octet-stream' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  return answer<T>(await fetch(`/console/api${path}`, { method: 'PUT', headers, body: file, credentials: 'same-origin' }));
+}
+
+async function answer<T>(res: Response): Promise<T> {
   const text = await res.text();
   let json: any = {};
   try {

@@ -57,6 +57,8 @@ export function Layout(props: { session: SessionView; reload: () => Promise<void
           <Link to="/iam/policies">Policies</Link>
           <Link to="/policy-generator">Policy generator</Link>
           <Link to="/policy-simulator">Policy simulator</Link>
+          <Link to="/s3/buckets">S3 buckets</Link>
+          <Link to="/cloudtrail/events">Event history</Link>
           {s.managementAccount && <Link to="/organizations">Organizations</Link>}
         </nav>
         <div class="account-menu" ref={menuRef}>

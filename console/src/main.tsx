@@ -16,6 +16,8 @@ import { Policies, PolicyDetail, CreatePolicy } from './pages/policies';
 import { PolicyGenerator } from './pages/generator';
 import { PolicySimulator } from './pages/simulator';
 import { Organizations } from './pages/organizations';
+import { EventDetail, EventHistory } from './pages/events';
+import { Buckets, BucketDetail } from './pages/s3';
 import './styles.css';
 
 function App() {
@@ -68,6 +70,10 @@ function page(path: string, search: URLSearchParams, session: SessionView, reloa
   if (match('/policy-generator', path)) return <PolicyGenerator />;
   if (match('/policy-simulator', path)) return <PolicySimulator search={search} />;
   if (match('/organizations', path)) return <Organizations />;
+  if (match('/cloudtrail/events', path)) return <EventHistory key={search.toString()} search={search} />;
+  if ((p = match('/cloudtrail/events/:id', path))) return <EventDetail id={p['id']!} />;
+  if (match('/s3/buckets', path)) return <Buckets />;
+  if ((p = match('/s3/buckets/:bucket', path))) return <BucketDetail bucket={p['bucket']!} search={search} />;
   if (match('/account', path)) return <AccountPage />;
   return <Home session={session} />;
 }

@@ -7,7 +7,7 @@
 import { KamenError } from '../errors.js';
 import { wireError, type WireProtocol } from '../protocol/wire-errors.js';
 import type { Store } from '../store/store.js';
-import { buildEvents, changesState } from './record.js';
+import { buildEvents, changesState, createIdentityCache } from './record.js';
 import type { EventSink } from './sink.js';
 import type { AuditEvent, CallFacts } from './types.js';
 
@@ -30,11 +30,14 @@ export function errorFacts(err: unknown, protocol: WireProtocol): { code: string
 
 /** Builds the auditor over a store and its sink. */
 export function createAuditor(store: Store, sink: EventSink): Auditor {
+  // Each caller's userIdentity is written once and reused for every event it makes (the credential cache keeps the
+  // caller object while the key is unchanged).
+  const identities = createIdentityCache();
   const failed = (facts: CallFacts, protocol: WireProtocol, err: unknown): void => {
     if (facts.recorded) return;
     facts.recorded = true;
     facts.error = errorFacts(err, protocol);
-    sink.enqueue(buildEvents(facts));
+    sink.enqueue(buildEvents(facts, identities));
   };
   return {
     sink,
@@ -51,7 +54,7 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
         facts.recorded = true;
         // Reads, and STS calls that issue credentials (read-only in CloudTrail), are stored in the next group-committed
         // batch: waiting for the disk here would double the latency of every AssumeRole.
-        sink.enqueue(buildEvents(facts));
+        sink.enqueue(buildEvents(facts, identities));
         return out;
       }
       let events: AuditEvent[] = [];
@@ -59,7 +62,7 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
         const out = await store.transaction(async () => {
           const o = await run();
           facts.output = o;
-          events = buildEvents(facts);
+          events = buildEvents(facts, identities);
           await sink.write(events);
           return o;
         });
@@ -74,7 +77,7 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
     failed,
     record(facts) {
       facts.recorded = true;
-      sink.enqueue(buildEvents(facts));
+      sink.enqueue(buildEvents(facts, identities));
     },
   };
 }

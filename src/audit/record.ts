@@ -9,6 +9,7 @@ import type { StoredEvent } from '../store/store.js';
 import { requestParameters, responseElements } from './elements.js';
 import { lookupUsername, otherAccountIdentity, userIdentity } from './identity.js';
 import { eventResources } from './resources.js';
+import type { Caller } from '../services/types.js';
 import type { AuditEvent, CallFacts, CloudTrailRecord } from './types.js';
 
 /** CloudTrail's current record format version. */
@@ -62,54 +63,98 @@ function otherAccount(f: CallFacts): string | undefined {
   return account && account !== f.caller.accountId ? account : undefined;
 }
 
-/** The record(s) of one call, each with the row it is stored as. */
-export function buildEvents(f: CallFacts): AuditEvent[] {
+/** The identity parts of a record, computed once per caller object (the credential cache hands out the same one). */
+export interface IdentityCache {
+  get(caller: Caller): { json: string; username: string | undefined };
+}
+
+/** A cache of each caller's userIdentity JSON and LookupEvents user name, held by the auditor (weakly, per caller). */
+export function createIdentityCache(): IdentityCache {
+  const cache = new WeakMap<Caller, { json: string; username: string | undefined }>();
+  return {
+    get(caller) {
+      let hit = cache.get(caller);
+      if (!hit) cache.set(caller, (hit = identityParts(caller)));
+      return hit;
+    },
+  };
+}
+
+function identityParts(caller: Caller): { json: string; username: string | undefined } {
+  return { json: JSON.stringify(userIdentity(caller)), username: lookupUsername(caller) };
+}
+
+const q = JSON.stringify;
+
+/** One record's JSON text, written field by field in CloudTrail's order (what JSON.stringify of the record object gives). */
+function recordJson(f: CallFacts, identityJson: string, r: { eventTime: string; eventSource: string; readOnly: boolean; requestParameters: unknown; responseElements: unknown; eventId: string; account: string; sharedEventId?: string }): string {
+  let s = `{"eventVersion":"${EVENT_VERSION}","userIdentity":${identityJson},"eventTime":"${r.eventTime}","eventSource":${q(r.eventSource)},"eventName":${q(f.operation)},"awsRegion":${q(f.region)},"sourceIPAddress":${q(f.sourceIp)},"userAgent":${q(f.userAgent)}`;
+  if (f.error) {
+    if (f.error.code) s += `,"errorCode":${q(f.error.code)}`;
+    s += `,"errorMessage":${q(f.error.message)}`;
+  }
+  s += `,"requestParameters":${q(r.requestParameters)},"responseElements":${q(r.responseElements)}`;
+  if (f.additionalEventData) s += `,"additionalEventData":${q(f.additionalEventData)}`;
+  s += `,"requestID":${q(f.requestId)},"eventID":"${r.eventId}","readOnly":${r.readOnly}`;
+  if (f.resources) s += `,"resources":${q(f.resources)}`;
+  s += `,"eventType":${q(f.eventType ?? 'AwsApiCall')},"managementEvent":true,"recipientAccountId":${q(r.account)},"eventCategory":"Management"`;
+  if (f.secureTransport) s += `,"tlsDetails":${q({ ...(f.tlsVersion ? { tlsVersion: f.tlsVersion } : {}), ...(f.tlsCipher ? { cipherSuite: f.tlsCipher } : {}), ...(f.tlsHost ? { clientProvidedHostHeader: f.tlsHost } : {}) })}`;
+  if (r.sharedEventId !== undefined) s += `,"sharedEventID":"${r.sharedEventId}"`;
+  return s + '}';
+}
+
+/**
+ * The record(s) of one call, each with the row it is stored as. The row's JSON text is written directly (the identity
+ * part cached per caller when `identities` is given); the record object is parsed from it only when someone reads it.
+ */
+export function buildEvents(f: CallFacts, identities?: IdentityCache): AuditEvent[] {
   const readOnly = isReadOnly(f.service, f.operation);
-  const identity = userIdentity(f.caller);
-  const base: CloudTrailRecord = {
-    eventVersion: EVENT_VERSION,
-    userIdentity: identity,
+  const identity = identities ? identities.get(f.caller) : identityParts(f.caller);
+  const parts = {
     eventTime: isoSeconds(f.eventTimeMs),
     eventSource: eventSource(f.service),
-    eventName: f.operation,
-    awsRegion: f.region,
-    sourceIPAddress: f.sourceIp,
-    userAgent: f.userAgent,
-    ...(f.error ? { ...(f.error.code ? { errorCode: f.error.code } : {}), errorMessage: f.error.message } : {}),
-    requestParameters: requestParameters(f.input),
-    responseElements: f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly)),
-    ...(f.additionalEventData ? { additionalEventData: f.additionalEventData } : {}),
-    requestID: f.requestId,
-    eventID: newEventId(f.eventTimeMs),
     readOnly,
-    eventType: f.eventType ?? 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: f.caller.accountId,
-    eventCategory: 'Management',
-    ...(f.secureTransport ? { tlsDetails: { ...(f.tlsVersion ? { tlsVersion: f.tlsVersion } : {}), ...(f.tlsCipher ? { cipherSuite: f.tlsCipher } : {}), ...(f.tlsHost ? { clientProvidedHostHeader: f.tlsHost } : {}) } } : {}),
+    requestParameters: f.requestParameters ?? requestParameters(f.input),
+    responseElements: f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly)),
+    eventId: newEventId(f.eventTimeMs),
+    account: f.caller.accountId,
   };
   const resources = eventResources(f.input, f.error ? undefined : f.output);
   const other = otherAccount(f);
-  if (!other) return [toEvent(base, f, resources)];
+  if (!other) return [toEvent(recordJson(f, identity.json, parts), parts, f, resources, identity.username)];
   const shared = randomUUID();
-  const mine: CloudTrailRecord = { ...base, sharedEventID: shared };
-  const theirs: CloudTrailRecord = { ...base, userIdentity: otherAccountIdentity(f.caller), eventID: newEventId(f.eventTimeMs), recipientAccountId: other, sharedEventID: shared };
-  return [toEvent(mine, f, resources), toEvent(theirs, f, resources)];
+  const mine = { ...parts, sharedEventId: shared };
+  const theirs = { ...parts, eventId: newEventId(f.eventTimeMs), account: other, sharedEventId: shared };
+  return [toEvent(recordJson(f, identity.json, mine), mine, f, resources, identity.username), toEvent(recordJson(f, q(otherAccountIdentity(f.caller)), theirs), theirs, f, resources, identity.username)];
 }
 
-function toEvent(record: CloudTrailRecord, f: CallFacts, resources: StoredEvent['resources']): AuditEvent {
+function toEvent(json: string, r: { eventId: string; eventSource: string; readOnly: boolean; account: string }, f: CallFacts, resources: StoredEvent['resources'], username: string | undefined): AuditEvent {
   const stored: StoredEvent = {
-    accountId: record.recipientAccountId,
-    eventId: record.eventID,
+    accountId: r.account,
+    eventId: r.eventId,
     eventTime: new Date(f.eventTimeMs - (f.eventTimeMs % 1000)),
-    eventName: record.eventName,
-    eventSource: record.eventSource,
-    readOnly: record.readOnly,
+    eventName: f.operation,
+    eventSource: r.eventSource,
+    readOnly: r.readOnly,
     resources,
-    record: JSON.stringify(record),
+    record: json,
   };
-  const username = lookupUsername(f.caller);
   if (username !== undefined) stored.username = username;
   if (f.caller.accessKeyId) stored.accessKeyId = f.caller.accessKeyId;
-  return { record, stored };
+  return new RecordedEvent(stored);
+}
+
+/**
+ * An event whose record object is parsed from its stored JSON text on first read (most events are only stored). A
+ * class: an object literal with a getter costs a fresh hidden class per event, which made it the costliest step.
+ */
+class RecordedEvent implements AuditEvent {
+  readonly stored: StoredEvent;
+  #record: CloudTrailRecord | undefined;
+  constructor(stored: StoredEvent) {
+    this.stored = stored;
+  }
+  get record(): CloudTrailRecord {
+    return (this.#record ??= JSON.parse(this.stored.record) as CloudTrailRecord);
+  }
 }

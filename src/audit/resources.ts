@@ -16,6 +16,7 @@ const MEMBER_TYPES: ReadonlyArray<[string, string]> = [
   ['OpenIDConnectProviderArn', 'AWS::IAM::OidcProvider'],
   ['AccountId', 'AWS::Organizations::Account'],
   ['PolicyId', 'AWS::Organizations::Policy'],
+  ['Bucket', 'AWS::S3::Bucket'],
 ];
 
 /** The resources an event names (deduplicated), from the call's input and output. */

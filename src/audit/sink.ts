@@ -1,7 +1,9 @@
 /**
  * Where audit events go: the store (append-only), and then every subscriber (a trail delivery worker reads from
- * here). Events of calls that changed nothing are queued and written together, one group-committed transaction per
- * turn of the event loop, so a read-only call never waits for the disk.
+ * here). Events of calls that changed nothing are queued and written together in one transaction: by the store's
+ * detached append where it has one (SQLite file: a writer thread, so the inserts and their indexes cost the event loop
+ * nothing), else on the serving connection; one batch per turn of the event loop, the next gathering while one is
+ * written. A read-only call never waits for the disk, and flush() (called at shutdown) stores everything queued.
  */
 import type { Store } from '../store/store.js';
 import type { AuditEvent } from './types.js';
@@ -35,11 +37,16 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
     }
   };
   const drain = async (): Promise<void> => {
+    // One batch per turn of the event loop, and while a batch is being written the next one gathers: under load the
+    // batches grow by themselves, and events stay in the order of the calls that made them.
     await new Promise<void>((r) => setImmediate(r));
     const batch = queue;
     queue = [];
     try {
-      await store.transaction(() => store.appendEvents(batch.map((e) => e.stored)));
+      const rows = batch.map((e) => e.stored);
+      // Off the event loop where the store can (a SQLite file's writer thread), else one group-committed transaction.
+      if (store.appendEventsDetached) await store.appendEventsDetached(rows);
+      else await store.transaction(() => store.appendEvents(rows));
       published(batch);
     } catch (err) {
       onError(err);

@@ -72,6 +72,10 @@ export interface CallFacts {
   additionalEventData?: Record<string, unknown>;
   /** Set once the call's event is written, so it is never written twice. */
   recorded?: boolean;
+  /** requestParameters as the service records them, when not derived from `input` (S3's bucketName / Host). */
+  requestParameters?: Record<string, unknown>;
+  /** The record's resources element (S3 events name their bucket). */
+  resources?: CloudTrailRecord['resources'];
 }
 
 /** A record together with the row it is stored as. */

@@ -115,8 +115,11 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
       }
       return built;
     };
+    // Organizations names its resources (handshakes, accounts, OUs, policies) in the management account, yet decides a
+    // member's call on the caller's identity side alone (the service itself checks the caller is a party): not cross-account.
+    const self = service === 'organizations' ? caller.accountId : undefined;
     for (const resource of target.resources) {
-      const facts = { principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions };
+      const facts = { principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions, ...(self ? { resourceAccount: self } : {}) };
       const decision = owner ? decide({ ...facts, resourceAccount: owner.account, ...(rcps ? { rcps } : {}) }, p, resourcePolicy, undefined, caller) : memo.decide(facts, p, caller);
       if (decision.decision !== 'Allow') throw denial(service, caller, target.action, resource, decision, conditions());
     }

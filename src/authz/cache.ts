@@ -15,10 +15,10 @@ export interface CacheRelevance {
 }
 
 /** S3 bucket and object data writes: identity policies and credentials never depend on them. */
-const S3_DATA_WRITES = ['createS3Bucket', 'deleteS3Bucket', 'putS3Object', 'deleteS3Object', 'createS3Upload', 'putS3Part', 'deleteS3Upload'] as const;
+const S3_DATA_WRITES = ['createS3Bucket', 'deleteS3Bucket', 'putS3Object', 'deleteS3Object', 'createS3Upload', 'putS3Part', 'deleteS3Upload', 'putS3ObjectVersion', 'deleteS3ObjectVersion', 'setS3BucketVersioning'] as const;
 
 /** CloudTrail events appended for every call: nothing cached depends on them. */
-const AUDIT_WRITES = ['appendEvents'] as const;
+const AUDIT_WRITES = ['appendEvents', 'appendEventsDetached'] as const;
 
 /** Store methods whose writes never change what policies say (everything else that writes invalidates). */
 const NEUTRAL_WRITES: ReadonlySet<string> = new Set([

@@ -71,11 +71,21 @@ export function inputConditionKeys(service: string, operation: string, input: Re
     if (operation === 'CreateServiceLinkedRole' && typeof input['AWSServiceName'] === 'string') into['iam:AWSServiceName'] = input['AWSServiceName'];
     if (operation === 'GenerateOrganizationsAccessReport' && typeof input['OrganizationsPolicyId'] === 'string') into['iam:OrganizationsPolicyId'] = input['OrganizationsPolicyId'];
   }
+  if (service === 'sts' && operation === 'GetWebIdentityToken') {
+    if (Array.isArray(input['Audience'])) into['sts:IdentityTokenAudience'] = (input['Audience'] as unknown[]).filter((a) => typeof a === 'string') as string[];
+    into['sts:DurationSeconds'] = String(typeof input['DurationSeconds'] === 'number' ? input['DurationSeconds'] : 300);
+    if (typeof input['SigningAlgorithm'] === 'string') into['sts:SigningAlgorithm'] = input['SigningAlgorithm'];
+  }
   if (service === 's3') s3ConditionKeys(input, into);
 }
 
+/** The input member under which the S3 front passes keys it resolved from stored state (object and bucket tags). */
+export const S3_RESOLVED_CONDITION_KEYS = 'x-kamen-s3-condition-keys';
+
 /** S3's request keys from the parsed input: listing parameters and the upload's encryption and ACL headers. */
 function s3ConditionKeys(input: Record<string, unknown>, into: ConditionValues): void {
+  const resolved = input[S3_RESOLVED_CONDITION_KEYS];
+  if (resolved && typeof resolved === 'object') Object.assign(into, resolved as ConditionValues);
   if (typeof input['Prefix'] === 'string') into['s3:prefix'] = input['Prefix'];
   if (typeof input['Delimiter'] === 'string') into['s3:delimiter'] = input['Delimiter'];
   if (typeof input['MaxKeys'] === 'number') into['s3:max-keys'] = String(input['MaxKeys']);

@@ -10,8 +10,11 @@
  * exist, the ARN built from the input with path "/"); ${NewUserArn} ${NewGroupArn} (the ARN a rename or move
  * produces: NewPath else the current path, NewUserName / NewGroupName else the current name), ${NewServerCertificateArn}
  * (likewise with NewServerCertificateName); ${Org.Id}
- * ${Org.ManagementAccountId}; ${OrgTarget.Input.X} (an r-/ou-/account ID → its Organizations ARN) and
- * ${OrgPolicy.Input.X} (a p- ID → its policy ARN, whose type it holds); ${AccessKeyOwnerArn} (the stored ARN of the
+ * ${Org.ManagementAccountId}; ${TrailArn.Input.X} (a CloudTrail trail name → its ARN in the caller's account and region; a trail
+ * ARN as given); ${OrgTarget.Input.X} (an r-/ou-/account ID → its Organizations ARN) and
+ * ${OrgPolicy.Input.X} (a p- ID → its policy ARN, whose type it holds); ${OrgHandshake.Input.X} (an h- ID → the
+ * handshake's stored ARN, `…:handshake/<org>/<type>/<id>`; a handshake kamen does not hold is named with `*` as its
+ * type, and the operation then answers HandshakeNotFoundException); ${AccessKeyOwnerArn} (the stored ARN of the
  * user owning the access key AccessKeyId — the account's root ARN for a root key —, else `access key <id>` for a key
  * unknown in the caller's account); ${ServiceLinkedRoleArn} (the role CreateServiceLinkedRole would create, from
  * AWSServiceName and CustomSuffix).
@@ -29,6 +32,7 @@ import { serviceLinkedRoleArn } from '../services/iam/service-linked-role-catalo
 import type { Caller } from '../services/types.js';
 import { POLICY_RELEVANCE, type CacheRelevance, type GenerationCache } from './cache.js';
 import type { Store, Organization } from '../store/store.js';
+import { STATE_KEYS, readState, type HandshakeRecord } from '../services/organizations/state.js';
 
 /** How an operation is checked: by the generic authorizer, inside the operation itself, or never. */
 export type TargetCheck = 'standard' | 'in-operation' | 'none';
@@ -51,11 +55,12 @@ type Part =
   | { t: 'lit'; v: string }
   | { t: 'account' | 'region' | 'partition' | 'operation' | 'callerUser' | 'orgId' | 'orgMgmt' }
   | { t: 'input'; name: string; fallback?: string; fallbackCaller?: boolean }
+  | { t: 'trail'; name: string }
   | { t: 'entity'; kind: EntityKind }
   | { t: 'keyOwner' }
   | { t: 'serviceLinkedRole' }
   | { t: 'renamed'; kind: 'user' | 'group' | 'server-certificate' }
-  | { t: 'orgTarget' | 'orgPolicy'; name: string };
+  | { t: 'orgTarget' | 'orgPolicy' | 'orgHandshake'; name: string };
 
 type EntityKind = 'user' | 'group' | 'role' | 'instance-profile' | 'mfa' | 'server-certificate';
 
@@ -75,6 +80,8 @@ interface CompiledEntry {
   entityKinds: EntityKind[];
   /** Whether a template names the owner of the access key AccessKeyId (looked up once, before filling). */
   keyOwner: boolean;
+  /** The input member naming an Organizations handshake, looked up once for its stored ARN (which holds its type). */
+  orgHandshakeField: string | undefined;
 }
 
 /** The resolved target of one request. */
@@ -109,6 +116,8 @@ function compileTemplate(tpl: string): Part[] {
     else if (tok === 'NewServerCertificateArn') parts.push({ t: 'renamed', kind: 'server-certificate' });
     else if (tok.startsWith('OrgTarget.Input.')) parts.push({ t: 'orgTarget', name: tok.slice(16) });
     else if (tok.startsWith('OrgPolicy.Input.')) parts.push({ t: 'orgPolicy', name: tok.slice(16) });
+    else if (tok.startsWith('OrgHandshake.Input.')) parts.push({ t: 'orgHandshake', name: tok.slice(19) });
+    else if (tok.startsWith('TrailArn.Input.')) parts.push({ t: 'trail', name: tok.slice(15) });
     else if (tok.startsWith('Input.')) {
       const [name, fb] = tok.slice(6).split('|') as [string, string | undefined];
       if (fb === 'Caller.UserName') parts.push({ t: 'input', name, fallbackCaller: true });
@@ -122,10 +131,17 @@ function compileTemplate(tpl: string): Part[] {
 function compileEntry(e: TableEntry): CompiledEntry {
   const resources = e.resources.map(compileTemplate);
   const action = compileTemplate(e.action);
-  const needsOrg = resources.some((r) => r.some((p) => p.t === 'orgId' || p.t === 'orgMgmt' || p.t === 'orgTarget' || p.t === 'orgPolicy'));
+  const needsOrg = resources.some((r) => r.some((p) => p.t === 'orgId' || p.t === 'orgMgmt' || p.t === 'orgTarget' || p.t === 'orgPolicy' || p.t === 'orgHandshake'));
   const entityKinds = [...new Set([action, ...resources].flat().flatMap((p) => (p.t === 'entity' || p.t === 'renamed' ? [p.kind] : [])))];
   const orgPolicy = resources.flat().find((p) => p.t === 'orgPolicy');
-  return { action, resources, check: e.check ?? 'standard', needsOrg, orgPolicyField: orgPolicy?.t === 'orgPolicy' ? orgPolicy.name : undefined, entityKinds, keyOwner: resources.flat().some((p) => p.t === 'keyOwner') };
+  const orgHandshake = resources.flat().find((p) => p.t === 'orgHandshake');
+  return {
+    action, resources, check: e.check ?? 'standard', needsOrg,
+    orgPolicyField: orgPolicy?.t === 'orgPolicy' ? orgPolicy.name : undefined,
+    entityKinds,
+    keyOwner: resources.flat().some((p) => p.t === 'keyOwner'),
+    orgHandshakeField: orgHandshake?.t === 'orgHandshake' ? orgHandshake.name : undefined,
+  };
 }
 
 interface CompiledTable {
@@ -201,6 +217,8 @@ export async function operationTarget(store: Store, service: string, operation: 
   if (entry.needsOrg) org = await store.getOrganization();
   const policyId = entry.orgPolicyField === undefined ? undefined : str(input[entry.orgPolicyField]);
   const orgPolicy = policyId === undefined ? undefined : await store.getOrgPolicy(policyId);
+  const handshakeId = entry.orgHandshakeField === undefined ? undefined : str(input[entry.orgHandshakeField]);
+  const handshake = handshakeId === undefined ? undefined : (await readState<HandshakeRecord[]>(store, STATE_KEYS.handshakes, [])).find((h) => h.id === handshakeId);
   // The named entities are the only store reads; looked up first (usually from the cache) so the templates fill synchronously.
   const facts: Partial<Record<EntityKind, EntityFacts>> = {};
   for (const kind of entry.entityKinds) {
@@ -251,6 +269,12 @@ export async function operationTarget(store: Store, service: string, operation: 
         }
         case 'orgId': if (!org) return undefined; out += org.id; break;
         case 'orgMgmt': if (!org) return undefined; out += org.managementAccountId; break;
+        case 'trail': {
+          // CloudTrail's Name members take a trail name or a trail ARN: an ARN is the resource as given.
+          const v = str(input[p.name]) ?? '*';
+          out += v.startsWith('arn:') ? v : `arn:aws:cloudtrail:${region}:${caller.accountId}:trail/${v}`;
+          break;
+        }
         case 'orgTarget': {
           const id = str(input[p.name]);
           if (!org || !id) return undefined;
@@ -261,6 +285,12 @@ export async function operationTarget(store: Store, service: string, operation: 
           const id = str(input[p.name]);
           if (!org || !id) return undefined;
           out += orgPolicy?.id === id ? orgPolicy.arn : orgPolicyArn(org, id);
+          break;
+        }
+        case 'orgHandshake': {
+          const id = str(input[p.name]);
+          if (!org || !id) return undefined;
+          out += handshake?.id === id ? handshake.arn : `arn:aws:organizations::${org.managementAccountId}:handshake/${org.id}/*/${id}`;
           break;
         }
       }

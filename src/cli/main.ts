@@ -17,6 +17,7 @@ import { CliError } from './cli-error.js';
 import { bootstrapSummaryPending, checkDataDir, checkMasterKeyPresent, holdsKamenState, lockDataDir, markBootstrapSummaryShown, readServeRecord } from './data-dir.js';
 import { reportError } from './operator-errors.js';
 import { registerSso } from './sso.js';
+import { registerStoreLoad } from './store-load.js';
 import { bindApi, bindConsole, parsePort } from './ports.js';
 import { drain, onShutdownSignals } from './shutdown.js';
 import { consoleStartOptions, packageVersion } from './console-options.js';
@@ -70,7 +71,9 @@ export async function main(rawArgv: string[]): Promise<void> {
     .option('--accept-any-credentials', 'drop-in mode for suites written for other emulators: an unknown access key acts as the default account\'s root user (its signature is NOT verified) and POST /_kamen/reset restores the bootstrapped store')
     .option('--default-account <id>', 'drop-in mode: the 12-digit account unknown access keys act in (default: the first account)')
     .option('--log <file|->', "write one JSON line per API request (request ID, account, principal, operation, decision, status, latency) to a file, or '-' for standard output")
-    .action(async (o: { log?: string; host: string; port: string; consolePort: string; console: boolean; consoleTls?: boolean; dataDir: string; quiet?: boolean; store?: string; poolSize: string; objectStore: string; temporaryCredentialRetention: string; stsIssueRate: string; maxConnections: string; organization: boolean; acceptAnyCredentials?: boolean; defaultAccount?: string }, cmd: Command) => {
+    .option('--trail-delivery-seconds <n>', 'seconds between CloudTrail trail deliveries (log files and, with log file validation, digest files)', '300')
+    .option('--s3-multipart-expiry-days <n>', 'days after which an S3 multipart upload that was neither completed nor aborted is aborted and its parts deleted', '7')
+    .action(async (o: { log?: string; trailDeliverySeconds: string; s3MultipartExpiryDays: string; host: string; port: string; consolePort: string; console: boolean; consoleTls?: boolean; dataDir: string; quiet?: boolean; store?: string; poolSize: string; objectStore: string; temporaryCredentialRetention: string; stsIssueRate: string; maxConnections: string; organization: boolean; acceptAnyCredentials?: boolean; defaultAccount?: string }, cmd: Command) => {
       if (o.objectStore !== 'files' && o.objectStore !== 'postgres') throw new CliError("--object-store must be 'files' or 'postgres'");
       const objectStore: 'files' | 'postgres' = o.objectStore;
       const dataDir = path.resolve(o.dataDir);
@@ -80,6 +83,10 @@ export async function main(rawArgv: string[]): Promise<void> {
       const temporaryCredentialRetentionMs = parseRetentionHours(o.temporaryCredentialRetention);
       const stsIssueRate = o.stsIssueRate.trim() === 'off' ? undefined : parseIssueRate(o.stsIssueRate);
       const maxConnections = Number(o.maxConnections);
+      const trailDeliverySeconds = Number(o.trailDeliverySeconds);
+      const s3MultipartExpiryDays = Number(o.s3MultipartExpiryDays);
+      if (!Number.isFinite(s3MultipartExpiryDays) || s3MultipartExpiryDays <= 0 || s3MultipartExpiryDays > 36_500) throw new CliError('--s3-multipart-expiry-days must be a number of days greater than 0');
+      if (!Number.isInteger(trailDeliverySeconds) || trailDeliverySeconds < 1 || trailDeliverySeconds > 86_400) throw new CliError('--trail-delivery-seconds must be an integer from 1 to 86400');
       if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new CliError('--max-connections must be a positive integer');
       if (o.defaultAccount !== undefined && !o.acceptAnyCredentials) throw new CliError('--default-account needs --accept-any-credentials');
       if (o.defaultAccount !== undefined && !/^[1-9]\d{11}$/.test(o.defaultAccount)) throw new CliError('--default-account must be 12 digits, not starting with 0');
@@ -93,7 +100,7 @@ export async function main(rawArgv: string[]): Promise<void> {
       let running: Awaited<ReturnType<typeof startServer>> | undefined;
       let web: Awaited<ReturnType<typeof startConsole>> | undefined;
       try {
-        kamen = await openKamen({ dataDir, masterKey: process.env.KAMEN_MASTER_KEY, ...storeOpts, objectStore, temporaryCredentialRetentionMs, ...(stsIssueRate ? { stsIssueRate } : {}), organization: o.organization, ...dropIn, ...(requestLog ? { requestLog: requestLog.write } : {}) });
+        kamen = await openKamen({ dataDir, masterKey: process.env.KAMEN_MASTER_KEY, ...storeOpts, objectStore, temporaryCredentialRetentionMs, trailDeliverySeconds, s3MultipartExpiryMs: Math.round(s3MultipartExpiryDays * 86_400_000), ...(stsIssueRate ? { stsIssueRate } : {}), organization: o.organization, ...dropIn, ...(requestLog ? { requestLog: requestLog.write } : {}) });
         const k = kamen;
         running = await bindApi((p) => startServer({ host: o.host, port: p, pipeline: k.pipeline, ca: k.ca, limits: { maxConnections }, ...(k.reset ? { reset: k.reset } : {}) }), o.host, port);
         const extra = o.console ? await consoleStartOptions(k, dataDir, o.consoleTls === true) : {};
@@ -201,13 +208,22 @@ export async function main(rawArgv: string[]): Promise<void> {
     .description('copy a SQLite data dir\'s store into an empty PostgreSQL schema, then verify counts and a sample of reads')
     .requiredOption('--from <dir>', 'the SQLite data dir (kamen.db and master.key)')
     .requiredOption('--to <url>', 'postgres://user:pass@host:port/db[?schema=name]')
-    .action(async (o: { from: string; to: string }) => {
+    .option('--object-store <files|postgres>', "S3 object bytes: 'postgres' copies them into the target database (for serve --object-store postgres); 'files' leaves them in <from>/objects", 'files')
+    .action(async (o: { from: string; to: string; objectStore: string }) => {
       if (!isPostgresUrl(o.to)) throw new Error('--to must be a postgres:// URL');
+      if (o.objectStore !== 'files' && o.objectStore !== 'postgres') throw new CliError("--object-store must be 'files' or 'postgres'");
       const masterKey = process.env.KAMEN_MASTER_KEY ? parseMasterKeyText(process.env.KAMEN_MASTER_KEY) : undefined;
-      const report = await copySqliteToPostgres({ fromDataDir: path.resolve(o.from), toUrl: o.to, ...(masterKey ? { masterKey } : {}) });
+      const report = await copySqliteToPostgres({ fromDataDir: path.resolve(o.from), toUrl: o.to, objectStore: o.objectStore, ...(masterKey ? { masterKey } : {}) });
       for (const [table, n] of Object.entries(report.tables)) console.log(`${table}: ${n} rows`);
       console.log(`kamen: copied ${Object.values(report.tables).reduce((a, b) => a + b, 0)} rows; counts match; ${report.sampled} sampled reads agree`);
+      const ob = report.objects;
+      console.log(
+        ob.where === 'postgres'
+          ? `kamen: copied ${ob.blobs} S3 objects' bytes (${ob.bytes} bytes) into PostgreSQL; count matches; ${ob.sampled} sampled objects read back identical (serve with --object-store postgres)`
+          : `kamen: ${ob.blobs} S3 objects' bytes (${ob.bytes} bytes) stay in ${ob.where}: serve with --object-store files and that directory mounted as <data-dir>/objects on every node, or copy again with --object-store postgres`,
+      );
     });
+  registerStoreLoad(storeCmd);
 
   try {
     await program.parseAsync(argv);

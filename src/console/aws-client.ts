@@ -10,7 +10,7 @@ import { signRequest, type SigningCredentials } from './sigv4-sign.js';
 import { child, fromXml, parseXml } from './xml-read.js';
 
 /** The services the console talks to. */
-export type ConsoleService = 'iam' | 'sts' | 'organizations';
+export type ConsoleService = 'iam' | 'sts' | 'organizations' | 'cloudtrail';
 
 /** An AWS error answer: its wire code, message and HTTP status, as the CLI would print them. */
 export class ApiError extends Error {
@@ -29,7 +29,7 @@ export interface ApiClient {
   call<T = Record<string, any>>(creds: SigningCredentials, service: ConsoleService, operation: string, params: Record<string, unknown>, conn: ConnectionFacts): Promise<T>;
 }
 
-const HOSTS: Record<ConsoleService, string> = { iam: 'iam.amazonaws.com', sts: 'sts.amazonaws.com', organizations: 'organizations.us-east-1.amazonaws.com' };
+const HOSTS: Record<ConsoleService, string> = { iam: 'iam.amazonaws.com', sts: 'sts.amazonaws.com', organizations: 'organizations.us-east-1.amazonaws.com', cloudtrail: 'cloudtrail.us-east-1.amazonaws.com' };
 
 /** Flattens model-shaped input into Query parameters (`Tags.member.1.Key=…`). */
 export function queryParams(params: Record<string, unknown>, prefix = '', out: Array<[string, string]> = []): Array<[string, string]> {
@@ -54,7 +54,7 @@ function formEncode(pairs: Array<[string, string]>): string {
 
 /** Builds the API client over a pipeline (models are loaded once here). */
 export function createApiClient(pipeline: PipelineDeps): ApiClient {
-  const models: Record<ConsoleService, ServiceModel> = { iam: loadServiceModel('iam'), sts: loadServiceModel('sts'), organizations: loadServiceModel('organizations') };
+  const models: Record<ConsoleService, ServiceModel> = { iam: loadServiceModel('iam'), sts: loadServiceModel('sts'), organizations: loadServiceModel('organizations'), cloudtrail: loadServiceModel('cloudtrail') };
   return {
     async call(creds, service, operation, params, conn) {
       const model = models[service];

@@ -1,10 +1,13 @@
 /** The console API's small HTTP layer: routes, the per-request context (session, CSRF, API calls), JSON replies. */
 import type { CallFacts } from '../audit/types.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionFacts } from '../http/pipeline.js';
 import type { ActionCatalog } from '../policy/index.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { ApiError, type ApiClient, type ConsoleService } from './aws-client.js';
+import type { S3Answer, S3Client, S3Request } from './s3-client.js';
+import type { XmlNode } from './xml-read.js';
 import type { ConsoleSession, SessionStore } from './session.js';
 import type { SignInService } from './signin.js';
 
@@ -27,6 +30,8 @@ export interface ConsoleDeps {
   sessions: SessionStore;
   signIn: SignInService;
   api: ApiClient;
+  /** S3 requests (REST) through kamen's S3 front door. */
+  s3?: S3Client;
   /** The action catalog, loaded on first use. */
   catalog(): Promise<ActionCatalog>;
   /** True when the console is served over TLS (cookies get Secure). */
@@ -50,6 +55,12 @@ export interface RouteContext {
   replyHeaders: Record<string, string>;
   /** Calls an AWS API operation as the session's current identity (the switched role's after a switch). */
   api<T = Record<string, any>>(service: ConsoleService, operation: string, params?: Record<string, unknown>): Promise<T>;
+  /** An S3 request as the session's current identity: its XML answer; S3 errors become ConsoleErrors. */
+  s3(req: S3Request): Promise<XmlNode | null>;
+  /** An S3 request as the session's current identity: the raw answer, any status (the body still to read). */
+  s3Raw(req: S3Request): Promise<S3Answer>;
+  /** A streaming route's request and response (its body unread; it writes its own reply), and the security headers. */
+  raw?: { req: IncomingMessage; res: ServerResponse; headers: Record<string, string> };
   /** The session, or a 401 when signed out. */
   requireSession(): ConsoleSession;
 }
@@ -59,6 +70,8 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   auth: boolean;
+  /** The body is not read as JSON: the handler gets `ctx.raw` and may write its own reply (uploads, downloads). */
+  stream?: true;
   handler(ctx: RouteContext): Promise<unknown>;
 }
 
@@ -100,6 +113,29 @@ export function apiCaller(deps: ConsoleDeps, session: ConsoleSession | undefined
       if (err instanceof ApiError) throw new ConsoleError(err.status >= 400 && err.status < 600 ? err.status : 400, err.code, err.message);
       throw err;
     }
+  };
+}
+
+/** The context's `s3` and `s3Raw`: signed as the session's current identity; S3 errors become ConsoleErrors. */
+export function s3Caller(deps: ConsoleDeps, session: ConsoleSession | undefined, conn: ConnectionFacts): Pick<RouteContext, 's3' | 's3Raw'> {
+  const client = (): S3Client => {
+    if (!deps.s3) throw new ConsoleError(501, 'NotImplemented', 'S3 is not served by this console.');
+    return deps.s3;
+  };
+  const creds = () => {
+    if (!session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
+    return deps.sessions.activeCredentials(session);
+  };
+  return {
+    async s3(req) {
+      try {
+        return await client().call(creds(), req, conn);
+      } catch (err) {
+        if (err instanceof ApiError) throw new ConsoleError(err.status >= 400 && err.status < 600 ? err.status : 400, err.code, err.message);
+        throw err;
+      }
+    },
+    s3Raw: (req) => client().send(creds(), req, conn),
   };
 }
 

@@ -11,17 +11,20 @@ import type { PipelineDeps } from '../http/pipeline.js';
 import { loadActionCatalog, type ActionCatalog } from '../policy/index.js';
 import type { Store } from '../store/store.js';
 import { createApiClient } from './aws-client.js';
-import { apiCaller, ConsoleError, createRouter, type ConsoleDeps, type Route, type RouteContext } from './http.js';
+import { apiCaller, s3Caller, ConsoleError, createRouter, type ConsoleDeps, type Route, type RouteContext } from './http.js';
 import { createLockout, type LockoutPolicy } from './lockout.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { eventRoutes } from './routes/events.js';
 import { iamManageRoutes } from './routes/iam-manage.js';
 import { iamRoutes } from './routes/iam.js';
 import { organizationsRoutes } from './routes/organizations.js';
 import { policyToolRoutes } from './routes/policy-tools.js';
+import { s3Routes } from './routes/s3.js';
 import { samlHandler } from './routes/saml.js';
 import { switchRoleRoutes } from './routes/switch-role.js';
 import { checkCsrf, createSessionStore, serializeSession, type SessionStore } from './session.js';
+import { createS3Client } from './s3-client.js';
 import { createSignIn } from './signin.js';
 import { createStaticFiles, defaultAssetsDir } from './static.js';
 
@@ -77,12 +80,13 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
     sessions: opts.sessions ?? createSessionStore({ clock, ...(opts.cookieSecret ? { secret: opts.cookieSecret } : {}) }),
     signIn: createSignIn({ store, clock, lockout: createLockout(clock, opts.lockout) }),
     api: createApiClient(opts.pipeline),
+    ...(opts.pipeline.s3 ? { s3: createS3Client(opts.pipeline) } : {}),
     ...(opts.pipeline.auditor ? { recordEvent: opts.pipeline.auditor.record } : {}),
     catalog: () => (catalog ??= loadActionCatalog()),
     secure: opts.tls !== undefined,
     origin: (host) => `${opts.tls ? 'https' : 'http'}://${host ?? `${opts.host}:${opts.port}`}`,
   };
-  const routes: Route[] = [...authRoutes(deps), ...switchRoleRoutes(deps), ...iamRoutes(deps), ...policyToolRoutes(deps), ...organizationsRoutes(deps), ...dashboardRoutes(deps), ...iamManageRoutes(deps)];
+  const routes: Route[] = [...authRoutes(deps), ...switchRoleRoutes(deps), ...iamRoutes(deps), ...policyToolRoutes(deps), ...organizationsRoutes(deps), ...dashboardRoutes(deps), ...iamManageRoutes(deps), ...eventRoutes(deps), ...s3Routes(deps)];
   const route = createRouter(routes);
   // SAML sign-in (POST /saml, the role chooser, /saml/metadata.xml); its ACS URL is this server's own, once bound.
   let acsUrl = '';
@@ -142,7 +146,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       return sendJson(res, 401, { code: 'SignedOut', message: 'Your session has ended. Sign in again.' });
     }
     let body: Record<string, unknown> = {};
-    if (changing) {
+    if (changing && !found.route.stream) {
       const raw = await readBody(req);
       if (raw === undefined) return sendJson(res, 413, { code: 'RequestTooLarge', message: 'The request body is too large.' });
       if (raw.length) {
@@ -169,6 +173,8 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       session,
       replyHeaders: {},
       api: apiCaller(deps, session, conn),
+      ...s3Caller(deps, session, conn),
+      ...(found.route.stream ? { raw: { req, res, headers: SECURITY_HEADERS } } : {}),
       requireSession() {
         if (!ctx.session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
         return ctx.session;
@@ -179,8 +185,11 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       const out = await found.route.handler(ctx);
       // A changing request may have changed its session (switch role, back): keep the stored copy current.
       if (changing && ctx.session && (ctx.session !== session || serializeSession(ctx.session) !== before)) await deps.sessions.save(ctx.session);
+      // A streaming route may have written its own reply (a download).
+      if (res.headersSent) return;
       sendJson(res, 200, out ?? {}, ctx.replyHeaders);
     } catch (err) {
+      if (res.headersSent) throw err;
       if (err instanceof ConsoleError) return sendJson(res, err.status, { code: err.code, message: err.message }, ctx.replyHeaders);
       throw err;
     }

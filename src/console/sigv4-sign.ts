@@ -1,4 +1,4 @@
-/** A tiny SigV4 signer (node:crypto) for the console's own API calls: POST to "/" with a body, no query string. */
+/** A tiny SigV4 signer (node:crypto) for the console's own API calls: POST to "/" with a body, or any method, path and query (S3). */
 import { createHash, createHmac } from 'node:crypto';
 
 /** The credentials a console request is signed with (temporary: with a session token). */
@@ -16,6 +16,14 @@ export interface SignInput {
   body: string;
   headers: Record<string, string>;
   nowMs: number;
+  /** The method (default POST). */
+  method?: string;
+  /** The canonical (already URI-encoded) path (default "/"). */
+  path?: string;
+  /** The canonical query string: encoded `name=value` pairs, sorted, joined by `&` (default none). */
+  query?: string;
+  /** The payload hash to sign instead of the body's SHA-256 (S3's `UNSIGNED-PAYLOAD` for streamed uploads). */
+  payloadHash?: string;
 }
 
 function sha256Hex(s: string): string {
@@ -35,14 +43,14 @@ export function amzDate(nowMs: number): string {
 export function signRequest(input: SignInput, creds: SigningCredentials): Record<string, string> {
   const date = amzDate(input.nowMs);
   const day = date.slice(0, 8);
-  const payloadHash = sha256Hex(input.body);
+  const payloadHash = input.payloadHash ?? sha256Hex(input.body);
   const headers: Record<string, string> = { host: input.host, 'x-amz-date': date, 'x-amz-content-sha256': payloadHash };
   for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = v;
   if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
   const names = Object.keys(headers).sort();
   const canonicalHeaders = names.map((n) => `${n}:${headers[n]!.trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonicalRequest = ['POST', '/', '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
+  const canonicalRequest = [input.method ?? 'POST', input.path ?? '/', input.query ?? '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
   const scope = `${day}/${input.region}/${input.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope, sha256Hex(canonicalRequest)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), input.region), input.service), 'aws4_request');

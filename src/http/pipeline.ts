@@ -51,6 +51,11 @@ export interface PipelineDeps {
   requestLog?(entry: RequestLogEntry): void;
   /** The S3 front door: S3 requests (route.ts isS3Request) are handed over with their body unread, as a stream. */
   s3?(req: IncomingMessage, res: ServerResponse, conn: ConnectionFacts): void;
+  /**
+   * Public documents for GET /.well-known/* on the hosts `claims` accepts (outbound federation issuers' discovery and
+   * JWKS): `document` answers one (undefined: 404). Requests for other hosts (S3 buckets' `.well-known/` keys) pass on.
+   */
+  wellKnown?: { claims(host: string | undefined): boolean; document(host: string | undefined, path: string): Promise<Record<string, unknown> | undefined> };
 }
 
 /** Facts about the connection a request came in on. */

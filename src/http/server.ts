@@ -147,6 +147,7 @@ function onRequest(deps: PipelineDeps, req: http.IncomingMessage, res: http.Serv
   const path = q < 0 ? url : url.slice(0, q);
   const query = q < 0 ? '' : url.slice(q + 1);
   const headers = req.headers;
+  if (deps.wellKnown && req.method === 'GET' && path.startsWith('/.well-known/') && deps.wellKnown.claims(headers.host)) return onWellKnown(deps, req, res, path);
   if (deps.s3 && isS3Request(headers.host, headers.authorization, query)) {
     deps.s3(req, res, facts.get(req.socket) ?? { sourceIp: normalizeIp(req.socket.remoteAddress ?? ''), secureTransport: false });
     return;
@@ -188,6 +189,22 @@ function onRequest(deps: PipelineDeps, req: http.IncomingMessage, res: http.Serv
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** GET /.well-known/… on a claimed host: the document (200, JSON), else 404; never reaches the API pipeline. */
+function onWellKnown(deps: PipelineDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
+  req.resume();
+  const reply = (status: number, body: string): void => {
+    res.writeHead(status, { 'content-type': status === 200 ? 'application/json' : 'text/plain', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  deps.wellKnown!.document(req.headers.host, path).then(
+    (doc) => (doc ? reply(200, JSON.stringify(doc)) : reply(404, 'Not Found\n')),
+    (err: unknown) => {
+      deps.log?.({ level: 'error', msg: 'well-known document failed', err: String(err) });
+      reply(500, 'Internal Server Error\n');
+    },
+  );
+}
 
 /** Runs a request's pipeline call; one per server (createTurnBatcher). */
 type Schedule = (task: () => void) => void;

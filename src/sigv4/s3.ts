@@ -1,8 +1,8 @@
 /**
  * SigV4 for S3: the payload hash is whatever `x-amz-content-sha256` declares (a hex hash verified against the body as
  * it streams, UNSIGNED-PAYLOAD, or a STREAMING-* marker), and `aws-chunked` bodies are decoded here: every chunk
- * signature of STREAMING-AWS4-HMAC-SHA256-PAYLOAD is checked, and the trailer of STREAMING-UNSIGNED-PAYLOAD-TRAILER
- * is read (its checksum is verified by the caller).
+ * signature of STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] is checked, the trailer of the -TRAILER forms is read (its
+ * checksum is verified by the caller), and a signed trailer's `x-amz-trailer-signature` is checked.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { KamenError } from '../errors.js';
@@ -63,11 +63,24 @@ function badChunk(): KamenError {
   return new KamenError('ERR_S3_INVALID_ARGUMENT', 'Invalid chunk encoding.');
 }
 
+/** The signature of a signed trailer: AWS4-HMAC-SHA256-TRAILER over the final chunk's signature and the canonical trailers. */
+export function trailerSignature(seed: S3SignatureSeed, previousSignature: string, trailers: ReadonlyMap<string, string>): string {
+  const canonical = [...trailers.entries()]
+    .filter(([name]) => name !== 'x-amz-trailer-signature')
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([name, value]) => `${name}:${value}\n`)
+    .join('');
+  const sts = `AWS4-HMAC-SHA256-TRAILER\n${seed.amzDate}\n${seed.scope}\n${previousSignature}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  return createHmac('sha256', seed.signingKey).update(sts).digest('hex');
+}
+
 /**
  * Decodes an `aws-chunked` body into its data. With `seed` every chunk's signature is checked (a wrong one is
- * SignatureDoesNotMatch); `trailers` receives the trailing headers (lower-case names). Yields data as it arrives.
+ * SignatureDoesNotMatch); `trailers` receives the trailing headers (lower-case names). With `signedTrailer`
+ * (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER) the trailer must carry a valid `x-amz-trailer-signature`. Yields data
+ * as it arrives.
  */
-export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, seed: S3SignatureSeed | undefined, trailers: Map<string, string>): AsyncGenerator<Buffer> {
+export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, seed: S3SignatureSeed | undefined, trailers: Map<string, string>, signedTrailer = false): AsyncGenerator<Buffer> {
   let buf: Buffer = Buffer.alloc(0);
   let state: 'head' | 'data' | 'crlf' | 'trailer' | 'done' = 'head';
   let remaining = 0;
@@ -96,6 +109,11 @@ export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, seed: S3S
         buf = buf.subarray(nl + 2);
         if (state === 'trailer') {
           if (line === '') {
+            if (seed && signedTrailer) {
+              const provided = trailers.get('x-amz-trailer-signature') ?? '';
+              const expected = trailerSignature(seed, prevSig, trailers);
+              if (provided.length !== expected.length || !timingSafeEqual(Buffer.from(provided, 'latin1'), Buffer.from(expected, 'latin1'))) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
+            }
             state = 'done';
             continue;
           }

@@ -4,6 +4,7 @@
  * secrets (access key secrets, MFA seeds, session secrets) are plaintext here and encrypted at rest by the backend.
  * "Not found" is `undefined`, never an exception; uniqueness violations throw KamenError('ERR_ENTITY_ALREADY_EXISTS').
  */
+import type { MarkerCodec } from './markers.js';
 
 export interface Tag {
   Key: string;
@@ -54,7 +55,7 @@ export interface OrgPolicy {
   arn: string;
   name: string;
   description: string;
-  type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+  type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY' | 'TAG_POLICY' | 'BACKUP_POLICY' | 'AISERVICES_OPT_OUT_POLICY' | 'CHATBOT_POLICY' | 'DECLARATIVE_POLICY_EC2' | 'SECURITYHUB_POLICY';
   awsManaged: boolean;
   content: string;
 }
@@ -139,6 +140,26 @@ export interface PolicyAttachment {
   kind: PrincipalKind;
   principalName: string;
   policyArn: string; // customer managed or arn:aws:iam::aws:policy/...
+}
+
+/** How often one managed policy is used in one account: principals it is attached to, users and roles it bounds. */
+export interface PolicyUsageCount {
+  attachments: number;
+  boundaries: number;
+}
+
+/** A user, group or role that uses a managed policy (attached to it, or as its permissions boundary). */
+export interface PolicyEntity {
+  kind: PrincipalKind;
+  name: string;
+  id: string;
+}
+
+/** Which principals and which uses `listPolicyEntities` lists. */
+export interface PolicyEntityFilter {
+  kinds: readonly PrincipalKind[];
+  attached: boolean;
+  boundary: boolean;
 }
 
 export interface AccessKey {
@@ -309,6 +330,15 @@ export interface IdentityStore {
   listAttachedPolicies(accountId: string, kind: PrincipalKind, principalName: string): Promise<string[]>; // policy ARNs
   listPolicyAttachments(accountId: string, policyArn: string): Promise<PolicyAttachment[]>; // who has it, in that account
   countPolicyAttachments(policyArn: string): Promise<number>;
+  /**
+   * Customer managed policies of an account sorting after `after` in (case-folded name, ARN) order (all when null),
+   * at most `limit`, in that order: an index seek, for listings that merge them with AWS managed policies.
+   */
+  listPoliciesAfter(accountId: string, after: { name: string; arn: string } | null, limit: number, pathPrefix?: string): Promise<ManagedPolicy[]>;
+  /** For each ARN used in the account: attachments and permissions boundary uses there (unused ARNs are absent). */
+  countPolicyUsage(accountId: string, arns: readonly string[]): Promise<Map<string, PolicyUsageCount>>;
+  /** The principals of an account that use a policy, keyset-paged in (kind, case-folded name) order; PathPrefix filters their paths. */
+  listPolicyEntities(accountId: string, policyArn: string, filter: PolicyEntityFilter, opts?: ListOptions): Promise<Page<PolicyEntity>>;
 
   // access keys
   createAccessKey(key: AccessKey): Promise<void>;
@@ -446,6 +476,10 @@ export interface SnapshotStore {
 export interface SettingsStore {
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
+  /** A secret setting (e.g. private signing keys): plaintext here, encrypted under the master key at rest. */
+  getSecretSetting(key: string): Promise<string | undefined>;
+  /** Sets a secret setting; the backend stores it encrypted under the master key. */
+  setSecretSetting(key: string, value: string): Promise<void>;
 }
 
 /** The kinds of credentials an IAM user holds besides access keys, passwords and MFA devices. */
@@ -510,6 +544,14 @@ export interface S3BucketRecord {
   policy?: string;
   /** The bucket's Block Public Access settings (JSON of PublicAccessBlockConfiguration), when set. */
   publicAccessBlock?: string;
+  /** The ObjectOwnership rule (BucketOwnerEnforced, BucketOwnerPreferred, ObjectWriter); absent = BucketOwnerEnforced. */
+  ownership?: string;
+  /** The bucket's tag set; absent = none (NoSuchTagSet). */
+  tags?: Tag[];
+  /** The bucket's ACL grants (JSON of S3 Grant[]); absent = the owner's FULL_CONTROL. */
+  acl?: string;
+  /** The versioning state (migration 012); absent = never enabled. */
+  versioning?: 'Enabled' | 'Suspended';
 }
 
 /** An S3 object's metadata; its bytes live in the blob store under `blobId`. */
@@ -527,6 +569,48 @@ export interface S3ObjectRecord {
   headers: Record<string, string>;
   /** Stored checksums by algorithm (CRC32, CRC32C, SHA1, SHA256), base64. */
   checksums: Record<string, string>;
+  /** The version ID (migration 012); absent = the `null` version. */
+  versionId?: string;
+}
+
+/** One version of an S3 object, or a delete marker (size 0, no blob), with its place in the key's history. */
+export interface S3VersionRecord extends S3ObjectRecord {
+  versionId: string;
+  deleteMarker: boolean;
+  /** True for the key's newest version (the current object, or the newest delete marker when the key is deleted). */
+  isLatest: boolean;
+}
+
+/**
+ * S3 versioning and the multipart sweep (migration 012). The current version of a key is what getS3Object answers;
+ * noncurrent versions and delete markers are kept beside it. Writers resolve with the records whose blobs are no longer
+ * referenced (the caller deletes those blobs).
+ */
+export interface S3VersionStore {
+  /** Sets the bucket's versioning state; false when the bucket is gone. */
+  setS3BucketVersioning(name: string, status: 'Enabled' | 'Suspended'): Promise<boolean>;
+  /**
+   * Makes `rec` (an object, or a delete marker when `deleteMarker`) the key's newest version in one transaction: the
+   * current version becomes noncurrent, and any version with the same ID (the `null` version) is replaced.
+   */
+  putS3ObjectVersion(rec: S3ObjectRecord & { versionId: string; deleteMarker: boolean }): Promise<S3ObjectRecord[]>;
+  /** One version (or delete marker) of a key by version ID ('null' for the null version). */
+  getS3ObjectVersion(bucket: string, key: string, versionId: string): Promise<S3VersionRecord | undefined>;
+  /** The key's newest version: the current object, else its newest delete marker. */
+  getS3LatestVersion(bucket: string, key: string): Promise<S3VersionRecord | undefined>;
+  /** Removes one version; when it was the newest, the next newest object version becomes current. Resolves with it. */
+  deleteS3ObjectVersion(bucket: string, key: string, versionId: string): Promise<S3VersionRecord | undefined>;
+  /**
+   * Up to `limit` versions and delete markers of keys under `prefix`, by key (byte order) then newest first, starting
+   * after (`afterKey`, `afterSeq`): `afterSeq` is the position of a version of `afterKey` (-1: after all its versions).
+   */
+  listS3ObjectVersions(bucket: string, opts: { prefix: string; afterKey: string; afterSeq: number; limit: number }): Promise<Array<S3VersionRecord & { seq: number }>>;
+  /** The position of a version in its key's history (for list markers). */
+  getS3VersionSeq(bucket: string, key: string, versionId: string): Promise<number | undefined>;
+  /** Up to `limit` multipart uploads initiated before `before`, oldest first (the sweep's candidates). */
+  listS3UploadsInitiatedBefore(before: Date, limit: number): Promise<S3UploadRecord[]>;
+  /** Those of `blobIds` that an object, a version or a part still references. */
+  findS3BlobReferences(blobIds: string[]): Promise<string[]>;
 }
 
 /** S3 bucket and object metadata (object bytes live in a BlobStore). */
@@ -558,6 +642,23 @@ export interface S3Store {
   listS3Parts(uploadId: string): Promise<S3PartRecord[]>;
   /** Removes the upload and its parts; resolves with the parts (whose blobs the caller deletes). */
   deleteS3Upload(uploadId: string): Promise<S3PartRecord[]>;
+}
+
+/**
+ * S3 configuration (migration 011): bucket ownership, tags and ACL (kept on the bucket row), object tags and ACL
+ * (kept in the object's stored headers, `x-amz-tagging` / `x-amz-acl`), and account-level Block Public Access.
+ */
+export interface S3ConfigStore {
+  /** Sets (or with undefined removes) the bucket's ownership rule / tag set / ACL; false when the bucket is gone. */
+  setS3BucketOwnership(name: string, ownership: string | undefined): Promise<boolean>;
+  setS3BucketTags(name: string, tags: Tag[] | undefined): Promise<boolean>;
+  setS3BucketAcl(name: string, acl: string | undefined): Promise<boolean>;
+  /** Sets (or with undefined removes) one stored header of an object, in one transaction; false when the object is gone. */
+  setS3ObjectHeader(bucket: string, key: string, header: 'x-amz-tagging' | 'x-amz-acl', value: string | undefined): Promise<boolean>;
+  /** The account's Block Public Access settings (JSON of PublicAccessBlockConfiguration), when set. */
+  getS3AccountPublicAccessBlock(accountId: string): Promise<string | undefined>;
+  /** Sets (or with undefined removes) the account's Block Public Access settings. */
+  setS3AccountPublicAccessBlock(accountId: string, config: string | undefined): Promise<void>;
 }
 
 /** A multipart upload in progress: where it will land and the metadata the object will carry. */
@@ -658,14 +759,131 @@ export interface EventQuery {
 export interface EventStore {
   /** Appends events; inside an open store transaction they commit with it. */
   appendEvents(events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * Appends events that need not commit with any change (reads, failures), outside every transaction, off the event
+   * loop where the backend can (SQLite file: a writer thread); resolves once committed. Absent: use appendEvents.
+   */
+  appendEventsDetached?(events: readonly StoredEvent[]): Promise<void>;
   /** One page of events with their position (`seq`) for the next page's `after`. */
   lookupEvents(q: EventQuery): Promise<Array<StoredEvent & { seq: number }>>;
 }
 
-export interface Store extends OrganizationStore, IdentityStore, SettingsStore, PrincipalBindingStore, FederationStore, UserCredentialStore, ServerCertificateStore, ConsoleSessionStore, S3Store, EventStore {
+/** The last digest file of one (account, region) digest chain of a trail: what the next digest points back to. */
+export interface TrailDigestLink {
+  bucket: string;
+  key: string;
+  /** Hex signature of that digest (the next digest's previousDigestSignature). */
+  signature: string;
+  /** Hex SHA-256 of its uncompressed content. */
+  hash: string;
+  /** Its digestEndTime, epoch ms (the next digest starts there). */
+  endMs: number;
+}
+
+/** Where a trail's delivery stands: the CloudTrail status fields and the digest chains (by `<account>/<region>`). */
+export interface TrailDelivery {
+  lastDeliveryTime?: Date;
+  lastDeliveryError?: string;
+  lastDigestDeliveryTime?: Date;
+  lastDigestDeliveryError?: string;
+  chains: Record<string, TrailDigestLink>;
+}
+
+/** A CloudTrail trail, unique by (account, home region, name). */
+export interface TrailRecord {
+  accountId: string;
+  homeRegion: string;
+  name: string;
+  arn: string; // arn:aws:cloudtrail:<region>:<account>:trail/<name>
+  s3BucketName: string;
+  s3KeyPrefix?: string;
+  snsTopicName?: string;
+  includeGlobalServiceEvents: boolean;
+  isMultiRegionTrail: boolean;
+  isOrganizationTrail: boolean;
+  logFileValidationEnabled: boolean;
+  isLogging: boolean;
+  startLoggingTime?: Date;
+  stopLoggingTime?: Date;
+  /** PutEventSelectors' selectors (JSON text), when set. */
+  eventSelectors?: string;
+  createdAt: Date;
+  /** The largest event position (EventStore seq) already delivered; a new trail starts at the newest event. */
+  position: number;
+  delivery: TrailDelivery;
+}
+
+/** One region's digest signing key pair (the private key is encrypted at rest). */
+export interface TrailSigningKey {
+  region: string;
+  /** Hex MD5 of the DER public key. */
+  fingerprint: string;
+  /** The public key: base64 of its DER PKCS#1 RSAPublicKey. */
+  publicKey: string;
+  /** The private key, PEM (plaintext here). */
+  privateKey: string;
+  validFrom: Date;
+  validTo: Date;
+}
+
+/** CloudTrail trails, their signing keys, and the read of stored events by position that delivery makes. */
+export interface TrailStore {
+  /** Adds a trail; one already stored under (account, home region, name) is ERR_ENTITY_ALREADY_EXISTS. */
+  createTrail(trail: TrailRecord): Promise<void>;
+  getTrail(accountId: string, homeRegion: string, name: string): Promise<TrailRecord | undefined>;
+  /** Replaces a stored trail's fields (configuration, logging state, position, delivery); false when it is gone. */
+  putTrail(trail: TrailRecord): Promise<boolean>;
+  /** Deletes a trail; false when there was none. */
+  deleteTrail(accountId: string, homeRegion: string, name: string): Promise<boolean>;
+  /** One account's trails (every trail when undefined), by account, home region, then name. */
+  listTrails(accountId?: string): Promise<TrailRecord[]>;
+  /** Adds a signing key. */
+  putTrailSigningKey(key: TrailSigningKey): Promise<void>;
+  /** A region's signing keys, oldest first. */
+  listTrailSigningKeys(region: string): Promise<TrailSigningKey[]>;
+  /** Up to `limit` stored events with a position (seq) after `afterSeq`, in position order. */
+  readEventsAfter(afterSeq: number, limit: number): Promise<Array<StoredEvent & { seq: number }>>;
+  /** The newest stored event's position (0 when there is none). */
+  lastEventPosition(): Promise<number>;
+}
+
+/**
+ * One IAM delegation request as stored: the columns the store filters on, and `data`, the request's other fields
+ * (JSON, opaque to the store). `tokenHash` is the SHA-256 (hex) of its trade-in token once one was issued.
+ */
+export interface DelegationRequestRow {
+  id: string;
+  requestorAccountId: string;
+  ownerAccountId?: string;
+  ownerId?: string;
+  state: string;
+  createdAt: Date;
+  tokenHash?: string;
+  data: string;
+}
+
+/** IAM delegation requests (CreateDelegationRequest … SendDelegationToken, sts:GetDelegatedAccessToken). */
+export interface DelegationStore {
+  /** Adds a request; one with the same ID (or the same token hash) is ERR_ENTITY_ALREADY_EXISTS. */
+  createDelegationRequest(row: DelegationRequestRow): Promise<void>;
+  getDelegationRequest(id: string): Promise<DelegationRequestRow | undefined>;
+  /** The request whose trade-in token hashes to `tokenHash`. */
+  getDelegationRequestByTokenHash(tokenHash: string): Promise<DelegationRequestRow | undefined>;
+  /** Replaces a stored request's fields (by ID); false when it is gone. */
+  putDelegationRequest(row: DelegationRequestRow): Promise<boolean>;
+  /**
+   * Up to `limit` requests visible to `accountId` with an ID after `afterId`, by ID: those it made, and those it owns
+   * (an owner ID is set); with `ownerId`, only the requests of that owner.
+   */
+  listDelegationRequests(q: { accountId: string; ownerId?: string; afterId?: string; limit: number }): Promise<DelegationRequestRow[]>;
+}
+
+export interface Store extends OrganizationStore, IdentityStore, SettingsStore, PrincipalBindingStore, FederationStore, UserCredentialStore, ServerCertificateStore, ConsoleSessionStore, S3Store, S3ConfigStore, S3VersionStore, EventStore, TrailStore, DelegationStore {
   /** Runs `fn` so that all its writes land together or not at all. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The codec this store signs its listing markers with, for listings a service merges from several sources. */
+  readonly markers: MarkerCodec;
   /**
    * Backends shared by several nodes (PostgreSQL): calls `listener` for every write another node commits and for gaps
    * in that feed, so caches built on this node stay exact; returns the unsubscribe function. Absent: no other writer.

@@ -7,22 +7,19 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type TestBrowser } from './chromium.js';
 import { repoRoot } from '../helpers/paths.js';
 import { consoleWorld, MEMBER, PASSWORD, type ConsoleWorld } from './world.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = path.join(repoRoot, 'test-artifacts', 'console');
-// Skipped only outside CI when Debian's chromium is missing; CI (.ci/run) installs it, so there a missing browser fails.
-const skip = fs.existsSync(CHROMIUM) || process.env['CI'] ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = skipWithoutChromium;
 
 let w: ConsoleWorld;
 let ctx: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser;
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -60,15 +57,13 @@ describe('web console in Chromium', { skip }, () => {
   before(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     w = await consoleWorld();
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    ctx = browser.ctx;
+    page = browser.page;
   });
   after(async () => {
-    await ctx?.close();
+    await browser?.close();
     await w?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test('sign in to the bastion account as an IAM user', async () => {

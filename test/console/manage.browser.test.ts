@@ -6,22 +6,18 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type TestBrowser } from './chromium.js';
 import { totpCodeAt, totpStepAt } from '../../src/services/iam/totp.js';
 import { consoleClient, consoleWorld, PASSWORD, type ConsoleWorld } from './world.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = fs.existsSync(CHROMIUM) || process.env['CI'] ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = skipWithoutChromium;
 const DOC = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] });
 
 let w: ConsoleWorld;
 let ctx: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser;
 
 async function signIn(userName: string, password = PASSWORD): Promise<void> {
   await ctx.clearCookies();
@@ -63,15 +59,13 @@ describe('managing IAM in the console (Chromium)', { skip }, () => {
     await w.asRoot('mgmt', 'iam', 'CreateUser', { UserName: 'admin01' });
     await w.asRoot('mgmt', 'iam', 'CreateLoginProfile', { UserName: 'admin01', Password: PASSWORD });
     await w.asRoot('mgmt', 'iam', 'AttachUserPolicy', { UserName: 'admin01', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+    ctx = browser.ctx;
+    page = browser.page;
   });
   after(async () => {
-    await ctx?.close();
+    await browser?.close();
     await w?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test('"Users must create a new password at next sign-in" attaches IAMUserChangePassword, so the change completes', async () => {

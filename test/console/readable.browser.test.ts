@@ -5,21 +5,17 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type TestBrowser } from './chromium.js';
 import { consoleWorld, MEMBER, PASSWORD, type ConsoleWorld } from './world.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = fs.existsSync(CHROMIUM) || process.env['CI'] ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = skipWithoutChromium;
 const DAY = 24 * 60 * 60 * 1000;
 
 let w: ConsoleWorld;
 let ctx: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser;
 let oldKey: string;
 
 function nav(name: string) {
@@ -32,10 +28,9 @@ describe('a readable console (Chromium)', { skip }, () => {
     await w.asRoot('mgmt', 'iam', 'AttachUserPolicy', { UserName: 'user01', PolicyArn: 'arn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess' });
     oldKey = (await w.asRoot('mgmt', 'iam', 'CreateAccessKey', { UserName: 'user01' }))['AccessKey']['AccessKeyId'];
     w.clock.advance(91 * DAY);
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser({ viewport: { width: 1280, height: 900 } });
+    ctx = browser.ctx;
+    page = browser.page;
     await page.goto(w.console.url);
     await page.getByLabel('Account ID (12 digits) or account alias').fill('bastion');
     await page.getByLabel('IAM user name').fill('user01');
@@ -44,9 +39,8 @@ describe('a readable console (Chromium)', { skip }, () => {
     await page.getByTestId('identity-label').waitFor();
   });
   after(async () => {
-    await ctx?.close();
+    await browser?.close();
     await w?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test('the dashboard shows resource counts and security recommendations', async () => {

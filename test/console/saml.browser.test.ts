@@ -5,21 +5,17 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type TestBrowser } from './chromium.js';
 import { consoleWorld, MEMBER, type ConsoleWorld } from './world.js';
 import { samlifyIdp, type SamlifyIdp } from '../federation/samlify-idp.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = fs.existsSync(CHROMIUM) || process.env['CI'] ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = skipWithoutChromium;
 
 let w: ConsoleWorld;
 let ctx: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser;
 let idp: SamlifyIdp;
 let origin: string;
 let providerArn: string;
@@ -46,15 +42,13 @@ describe('SAML sign-in to the console (Chromium, samlify IdP)', { skip }, () => 
     bastionRole = (await w.asRoot('mgmt', 'iam', 'CreateRole', { RoleName: 'ima-role', AssumeRolePolicyDocument: trust, MaxSessionDuration: 43200 }))['Role']['Arn'];
     readOnlyRole = (await w.asRoot('mgmt', 'iam', 'CreateRole', { RoleName: 'read-only', AssumeRolePolicyDocument: trust }))['Role']['Arn'];
     await w.asRoot('mgmt', 'iam', 'PutRolePolicy', { RoleName: 'ima-role', PolicyName: 'switch', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${MEMBER}:role/Admin` }] }) });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser({ viewport: { width: 1280, height: 900 } });
+    ctx = browser.ctx;
+    page = browser.page;
   });
   after(async () => {
-    await ctx?.close();
+    await browser?.close();
     await w?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test('the SP metadata names urn:amazon:webservices and this console\'s ACS URL', async () => {

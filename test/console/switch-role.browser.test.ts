@@ -5,20 +5,16 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, skipWithoutChromium, type TestBrowser } from './chromium.js';
 import { consoleWorld, MEMBER, PASSWORD, type ConsoleWorld } from './world.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = fs.existsSync(CHROMIUM) || process.env['CI'] ? false : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const skip = skipWithoutChromium;
 
 let w: ConsoleWorld;
 let ctx: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser;
 
 async function fillSignIn(userName: string): Promise<void> {
   await page.getByLabel('Account ID (12 digits) or account alias').fill('bastion');
@@ -39,15 +35,13 @@ describe('switch role as AWS (console in Chromium)', { skip }, () => {
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${w.mgmt}:root` }, Action: 'sts:AssumeRole' }] });
     await w.asRoot('member', 'iam', 'CreateRole', { RoleName: 'PathAdmin', Path: '/team/ops/', AssumeRolePolicyDocument: trust });
     await w.asRoot('member', 'iam', 'AttachRolePolicy', { RoleName: 'PathAdmin', PolicyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' });
-    profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowser({ viewport: { width: 1280, height: 900 } });
+    ctx = browser.ctx;
+    page = browser.page;
   });
   after(async () => {
-    await ctx?.close();
+    await browser?.close();
     await w?.close();
-    if (profile) fs.rmSync(profile, { recursive: true, force: true });
   });
 
   test('the /switchrole link opened while signed out: sign-in not pre-filled, then the form pre-filled; a role with a path', async () => {

@@ -14,7 +14,14 @@ import { serverCertificatesContract } from './sections/server-certificates.js';
 import { federationContract } from './sections/federation.js';
 import { consoleSessionsContract } from './sections/console-sessions.js';
 import { s3Contract, s3MultipartContract } from './sections/s3.js';
+import { s3ConfigContract } from './sections/s3-config.js';
+import { s3VersionsContract } from './sections/s3-versions.js';
 import { paginationContract } from './sections/pagination.js';
+import { policyPaginationContract } from './sections/policy-pagination.js';
+import { snapshotContract } from './sections/snapshot.js';
+import { secretSettingsContract } from './sections/secret-settings.js';
+import { delegationsContract } from './sections/delegations.js';
+import { trailsContract } from './sections/trails.js';
 
 /** Registers the whole contract for the backend `name`; `makeStore` must return a fresh, empty store each call. */
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
@@ -33,6 +40,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     consoleSessionsContract(makeStore);
     s3Contract(makeStore);
     s3MultipartContract(makeStore);
+    s3ConfigContract(makeStore);
+    s3VersionsContract(makeStore);
     paginationContract(makeStore);
+    policyPaginationContract(makeStore);
+    snapshotContract(makeStore);
+    secretSettingsContract(makeStore);
+    delegationsContract(makeStore);
+    trailsContract(makeStore);
   });
 }

@@ -15,7 +15,7 @@ export interface Problem {
 }
 
 /** The editor; `onValidity` reports whether the document has no errors. */
-export function PolicyEditor(props: { label: string; value: string; onInput: (v: string) => void; kind?: 'identity' | 'trust'; onValidity?: (ok: boolean) => void }) {
+export function PolicyEditor(props: { label: string; value: string; onInput: (v: string) => void; kind?: 'identity' | 'trust' | 'resource'; onValidity?: (ok: boolean) => void }) {
   const id = useId('policy');
   const [errors, setErrors] = useState<Problem[]>([]);
   const [warnings, setWarnings] = useState<Problem[]>([]);

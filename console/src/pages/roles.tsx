@@ -5,6 +5,7 @@ import { Link, navigate } from '../router';
 import { Alert, CopyButton, PageHeader, useAction, when } from '../ui';
 import { AttachedPolicies } from './attached';
 import { PolicyEditor } from './editor';
+import { eventsLink } from './events';
 import { DeleteEntity, InlinePolicies } from './manage';
 
 /** Pretty-prints JSON text (or returns it unchanged when it does not parse). */
@@ -98,6 +99,12 @@ export function RoleDetail(props: { name: string }) {
         <dt>Link to switch roles in console</dt>
         <dd>
           <code data-testid="switch-link">{d.switchRoleLink}</code> <CopyButton text={d.switchRoleLink} label="Copy switch-role link" />
+        </dd>
+        <dt>Activity</dt>
+        <dd>
+          <Link to={eventsLink('ResourceName', d.role.RoleName)}>View events for {d.role.RoleName} in Event history</Link>
+          {' · '}
+          <Link to={eventsLink('ResourceName', d.role.Arn)}>View AssumeRole events (by role ARN)</Link>
         </dd>
       </dl>
       <section aria-labelledby="trust-title">

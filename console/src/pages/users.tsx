@@ -4,6 +4,7 @@ import { api, download } from '../api';
 import { Link, navigate } from '../router';
 import { Alert, Checkbox, PageHeader, TextField, useAction, when } from '../ui';
 import { AttachedPolicies, PolicyPicker } from './attached';
+import { eventsLink } from './events';
 import { ConsoleAccess, DeleteEntity, InlinePolicies, MfaDevices } from './manage';
 
 /** The user list. */
@@ -157,6 +158,10 @@ export function UserDetail(props: { name: string }) {
         <dd>{d.mfaDevices.length ? d.mfaDevices.map((m: any) => m.SerialNumber).join(', ') : 'Not assigned'}</dd>
         <dt>Groups</dt>
         <dd>{d.groups.map((g: any) => g.GroupName).join(', ') || '—'}</dd>
+        <dt>Activity</dt>
+        <dd>
+          <Link to={eventsLink('Username', d.user.UserName)}>View events by {d.user.UserName} in Event history</Link>
+        </dd>
       </dl>
       <AttachedPolicies kind="users" name={d.user.UserName} policies={d.attachedPolicies} reload={load} />
       <InlinePolicies kind="users" name={d.user.UserName} />

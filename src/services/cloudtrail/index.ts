@@ -1,6 +1,11 @@
-/** The CloudTrail service (AWS JSON 1.1): the account's event history (LookupEvents). */
+/** The CloudTrail service (AWS JSON 1.1): the account's event history (LookupEvents), trails and their public keys. */
 import type { ServiceDefinition, ServiceDeps } from '../types.js';
 import { lookupEvents } from './lookup-events.js';
+import { createTrail, deleteTrail, updateTrail } from './trails.js';
+import { describeTrails, getTrail, listTrails } from './trail-queries.js';
+import { getTrailStatus, startLogging, stopLogging } from './logging.js';
+import { listPublicKeys } from './public-keys.js';
+import { getEventSelectors, putEventSelectors } from './event-selectors.js';
 
 export { HISTORY_DAYS } from './lookup-events.js';
 
@@ -11,6 +16,18 @@ export function createCloudTrailService(_deps: ServiceDeps = {}): ServiceDefinit
     protocol: 'json',
     operations: {
       LookupEvents: lookupEvents(),
+      CreateTrail: createTrail(),
+      UpdateTrail: updateTrail(),
+      DeleteTrail: deleteTrail(),
+      DescribeTrails: describeTrails(),
+      GetTrail: getTrail(),
+      ListTrails: listTrails(),
+      GetTrailStatus: getTrailStatus(),
+      StartLogging: startLogging(),
+      StopLogging: stopLogging(),
+      ListPublicKeys: listPublicKeys(),
+      PutEventSelectors: putEventSelectors(),
+      GetEventSelectors: getEventSelectors(),
     },
   };
 }

@@ -1,10 +1,8 @@
 /** Account-level IAM: account aliases, GetAccountSummary, GetAccountAuthorizationDetails. */
 import { KamenError } from '../../errors.js';
 import type { Operation, OperationContext } from '../types.js';
-import { policyNameOfArn } from './attachments.js';
-import { account, catalogOf, encodeDoc, groupOut, listAll, paginate, roleOut, userOut, instanceProfileOut, profileRoles, type IamDeps, type Input } from './common.js';
-import { accountPolicyUsage, awsPolicyOut, localPolicyOut } from './policies.js';
-import { versionOut } from './policy-versions.js';
+import { account, listAll, type IamDeps, type Input } from './common.js';
+import { authorizationDetails } from './authorization-details.js';
 import { globalEndpointTokenVersion } from './sts-preferences.js';
 
 /** IAM's default quotas as GetAccountSummary reports them. */
@@ -30,10 +28,6 @@ export const SUMMARY_QUOTAS: Record<string, number> = {
   AssumeRolePolicySizeQuota: 2048,
   GlobalEndpointTokenVersion: 1,
 };
-
-function attachedList(arns: string[]): Input[] {
-  return arns.map((arn) => ({ PolicyName: policyNameOfArn(arn).name, PolicyArn: arn }));
-}
 
 async function summary(ctx: OperationContext): Promise<Record<string, number>> {
   const acct = account(ctx);
@@ -99,102 +93,6 @@ export function accountOperations(deps: IamDeps): Record<string, Operation> {
 
     GetAccountSummary: async (ctx) => ({ SummaryMap: await summary(ctx) }),
 
-    GetAccountAuthorizationDetails: async (ctx, input: Input) => {
-      const acct = account(ctx);
-      const s = ctx.store;
-      const filter: string[] | undefined = Array.isArray(input['Filter']) && input['Filter'].length > 0 ? input['Filter'] : undefined;
-      const want = (k: string) => !filter || filter.includes(k);
-      type Row = { list: string; build: () => Promise<Input> };
-      const rows: Row[] = [];
-      if (want('User')) {
-        for (const u of await listAll((o) => s.listUsers(acct, o))) {
-          rows.push({
-            list: 'UserDetailList',
-            build: async () => {
-              const base = userOut(u, true);
-              const o: Input = { Path: base['Path'], UserName: u.userName, UserId: u.userId, Arn: u.arn, CreateDate: u.createDate };
-              const inline = await s.listInlinePolicies(acct, 'user', u.userName);
-              if (inline.length > 0) o['UserPolicyList'] = inline.map((p) => ({ PolicyName: p.policyName, PolicyDocument: encodeDoc(p.document) }));
-              o['GroupList'] = (await listAll((x) => s.listGroupsForUser(acct, u.userName, x))).map((g) => g.groupName);
-              o['AttachedManagedPolicies'] = attachedList(await s.listAttachedPolicies(acct, 'user', u.userName));
-              if (base['PermissionsBoundary']) o['PermissionsBoundary'] = base['PermissionsBoundary'];
-              if (base['Tags']) o['Tags'] = base['Tags'];
-              return o;
-            },
-          });
-        }
-      }
-      if (want('Group')) {
-        for (const g of await listAll((o) => s.listGroups(acct, o))) {
-          rows.push({
-            list: 'GroupDetailList',
-            build: async () => {
-              const o: Input = groupOut(g);
-              o['GroupPolicyList'] = (await s.listInlinePolicies(acct, 'group', g.groupName)).map((p) => ({ PolicyName: p.policyName, PolicyDocument: encodeDoc(p.document) }));
-              o['AttachedManagedPolicies'] = attachedList(await s.listAttachedPolicies(acct, 'group', g.groupName));
-              return o;
-            },
-          });
-        }
-      }
-      if (want('Role')) {
-        for (const r of await listAll((o) => s.listRoles(acct, o))) {
-          rows.push({
-            list: 'RoleDetailList',
-            build: async () => {
-              const base = roleOut(r, true);
-              const o: Input = { Path: r.path, RoleName: r.roleName, RoleId: r.roleId, Arn: r.arn, CreateDate: r.createDate, AssumeRolePolicyDocument: base['AssumeRolePolicyDocument'] };
-              const profiles = await s.listInstanceProfilesForRole(acct, r.roleName);
-              const list: Input[] = [];
-              for (const p of profiles) list.push(instanceProfileOut(p, await profileRoles(ctx, p)));
-              o['InstanceProfileList'] = list;
-              o['RolePolicyList'] = (await s.listInlinePolicies(acct, 'role', r.roleName)).map((p) => ({ PolicyName: p.policyName, PolicyDocument: encodeDoc(p.document) }));
-              o['AttachedManagedPolicies'] = attachedList(await s.listAttachedPolicies(acct, 'role', r.roleName));
-              if (base['PermissionsBoundary']) o['PermissionsBoundary'] = base['PermissionsBoundary'];
-              if (base['Tags']) o['Tags'] = base['Tags'];
-              o['RoleLastUsed'] = base['RoleLastUsed'];
-              return o;
-            },
-          });
-        }
-      }
-      if (want('LocalManagedPolicy') || want('AWSManagedPolicy')) {
-        const usage = await accountPolicyUsage(ctx);
-        if (want('LocalManagedPolicy')) {
-          for (const p of await listAll((o) => s.listPolicies(acct, o))) {
-            rows.push({
-              list: 'Policies',
-              build: async () => {
-                const o = localPolicyOut(p, usage.get(p.arn), { description: true });
-                o['PolicyVersionList'] = (await s.listPolicyVersions(p.arn)).map((v) => versionOut(v, true));
-                return o;
-              },
-            });
-          }
-        }
-        if (want('AWSManagedPolicy')) {
-          // AWS lists the AWS managed policies in use in the account (attached or used as a boundary).
-          const catalog = catalogOf(deps, ctx);
-          for (const [arn] of usage) {
-            const e = arn.startsWith('arn:aws:iam::aws:policy/') ? catalog.get(arn) : undefined;
-            if (!e) continue;
-            rows.push({
-              list: 'Policies',
-              build: async () => {
-                const o = awsPolicyOut(e, usage.get(arn));
-                o['PolicyVersionList'] = [versionOut({ versionId: e.defaultVersionId, document: e.document, isDefaultVersion: true, createDate: e.updateDate }, true)];
-                return o;
-              },
-            });
-          }
-        }
-      }
-      const page = paginate(rows, input);
-      const out: Input = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
-      for (const r of page.items) (out[r.list] as Input[]).push(await r.build());
-      out['IsTruncated'] = page.IsTruncated;
-      if (page.Marker) out['Marker'] = page.Marker;
-      return out;
-    },
+    GetAccountAuthorizationDetails: (ctx, input: Input) => authorizationDetails(deps, ctx, input),
   };
 }

@@ -31,6 +31,9 @@ import { policiesGrantingAccessOperations } from './policies-granting-access.js'
 import { contextKeyOperations } from './simulate-context-keys.js';
 import { simulateOperations } from './simulate.js';
 import { stsPreferenceOperations } from './sts-preferences.js';
+import { organizationsRootAccessOperations } from './organizations-root-access.js';
+import { outboundFederationOperations } from './outbound-federation.js';
+import { delegationRequestOperations } from './delegation-requests.js';
 
 export type { IamDeps } from './common.js';
 export { loadManagedPolicyCatalog, type ManagedPolicyCatalog, type ManagedCatalogEntry, type ManagedCatalogVersion } from './managed-catalog.js';
@@ -72,6 +75,9 @@ export function createIamService(deps: Partial<IamDeps> & { [k: string]: unknown
       ...contextKeyOperations(full),
       ...policiesGrantingAccessOperations(full),
       ...stsPreferenceOperations(),
+      ...organizationsRootAccessOperations(),
+      ...outboundFederationOperations(),
+      ...delegationRequestOperations(),
       ...serviceLinkedRoleOperations(full),
       ...sshKeyOperations(),
       ...signingCertificateOperations(),

@@ -1,7 +1,8 @@
 /** Managed policies: Create/Get/Delete/ListPolicies, policy tags, ListEntitiesForPolicy (AWS managed ones from the catalog). */
 import { KamenError } from '../../errors.js';
 import { uniqueId } from '../../ids.js';
-import type { ManagedPolicy, PolicyAttachment } from '../../store/store.js';
+import type { ManagedPolicy, PolicyUsageCount } from '../../store/store.js';
+import { pageRequest, toPage } from '../../store/markers.js';
 import type { Operation, OperationContext } from '../types.js';
 import {
   account,
@@ -9,9 +10,9 @@ import {
   createTags,
   iamArn,
   isAwsManagedArn,
-  listAll,
   noPolicy,
-  paginate,
+  listOpts,
+  pageFields,
   pathOf,
   validateDoc,
   type IamDeps,
@@ -19,59 +20,24 @@ import {
 } from './common.js';
 import { tagOperations } from './tagging.js';
 import type { ManagedCatalogEntry } from './managed-catalog.js';
+import { walkPolicies } from './policy-walk.js';
 
-/** How a policy is used in one account. */
-export interface PolicyUsage {
-  attachments: PolicyAttachment[];
-  boundaryUsers: string[];
-  boundaryRoles: string[];
-}
-
-/** Scans the account's users, groups and roles once: attachments and boundary uses per policy ARN. */
-export async function accountPolicyUsage(ctx: OperationContext): Promise<Map<string, PolicyUsage>> {
-  const acct = account(ctx);
-  const s = ctx.store;
-  const map = new Map<string, PolicyUsage>();
-  const at = (arn: string): PolicyUsage => {
-    let u = map.get(arn);
-    if (!u) map.set(arn, (u = { attachments: [], boundaryUsers: [], boundaryRoles: [] }));
-    return u;
-  };
-  for (const u of await listAll((o) => s.listUsers(acct, o))) {
-    for (const arn of await s.listAttachedPolicies(acct, 'user', u.userName)) at(arn).attachments.push({ accountId: acct, kind: 'user', principalName: u.userName, policyArn: arn });
-    if (u.permissionsBoundaryArn) at(u.permissionsBoundaryArn).boundaryUsers.push(u.userName);
-  }
-  for (const g of await listAll((o) => s.listGroups(acct, o))) {
-    for (const arn of await s.listAttachedPolicies(acct, 'group', g.groupName)) at(arn).attachments.push({ accountId: acct, kind: 'group', principalName: g.groupName, policyArn: arn });
-  }
-  for (const r of await listAll((o) => s.listRoles(acct, o))) {
-    for (const arn of await s.listAttachedPolicies(acct, 'role', r.roleName)) at(arn).attachments.push({ accountId: acct, kind: 'role', principalName: r.roleName, policyArn: arn });
-    if (r.permissionsBoundaryArn) at(r.permissionsBoundaryArn).boundaryRoles.push(r.roleName);
-  }
-  return map;
-}
-
-/** How one policy is used in the account (one attachment query plus a scan of users' and roles' boundaries). */
-export async function policyUsageFor(ctx: OperationContext, arn: string): Promise<PolicyUsage> {
-  const acct = account(ctx);
-  const s = ctx.store;
-  const attachments = await s.listPolicyAttachments(acct, arn);
-  const boundaryUsers = (await listAll((o) => s.listUsers(acct, o))).filter((u) => u.permissionsBoundaryArn === arn).map((u) => u.userName);
-  const boundaryRoles = (await listAll((o) => s.listRoles(acct, o))).filter((r) => r.permissionsBoundaryArn === arn).map((r) => r.roleName);
-  return { attachments, boundaryUsers, boundaryRoles };
+/** How one policy is used in the caller's account: two indexed counts (attachments, permissions boundary uses). */
+export async function policyUsageFor(ctx: OperationContext, arn: string): Promise<PolicyUsageCount | undefined> {
+  return (await ctx.store.countPolicyUsage(account(ctx), [arn])).get(arn);
 }
 
 /** AttachmentCount, PermissionsBoundaryUsageCount and IsAttachable of a policy's Policy shape. */
-function usageCounts(usage: PolicyUsage | undefined): { AttachmentCount: number; PermissionsBoundaryUsageCount: number; IsAttachable: true } {
+function usageCounts(usage: PolicyUsageCount | undefined): { AttachmentCount: number; PermissionsBoundaryUsageCount: number; IsAttachable: true } {
   return {
-    AttachmentCount: usage?.attachments.length ?? 0,
-    PermissionsBoundaryUsageCount: (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0),
+    AttachmentCount: usage?.attachments ?? 0,
+    PermissionsBoundaryUsageCount: usage?.boundaries ?? 0,
     IsAttachable: true,
   };
 }
 
 /** The Policy shape for a customer managed policy. */
-export function localPolicyOut(p: ManagedPolicy, usage: PolicyUsage | undefined, opts: { description?: boolean; tags?: boolean } = {}): Input {
+export function localPolicyOut(p: ManagedPolicy, usage: PolicyUsageCount | undefined, opts: { description?: boolean; tags?: boolean } = {}): Input {
   const o: Input = {
     PolicyName: p.policyName,
     PolicyId: p.policyId,
@@ -88,7 +54,7 @@ export function localPolicyOut(p: ManagedPolicy, usage: PolicyUsage | undefined,
 }
 
 /** The Policy shape for an AWS managed policy. */
-export function awsPolicyOut(e: ManagedCatalogEntry, usage: PolicyUsage | undefined): Input {
+export function awsPolicyOut(e: ManagedCatalogEntry, usage: PolicyUsageCount | undefined): Input {
   return {
     PolicyName: e.name,
     PolicyId: e.policyId,
@@ -108,11 +74,12 @@ export async function mustLocalPolicy(ctx: OperationContext, arn: string): Promi
   return p;
 }
 
-function usageOf(u: PolicyUsage | undefined, filter: unknown): number {
+/** The uses PolicyUsageFilter counts (both when absent). */
+function usageOf(u: PolicyUsageCount | undefined, filter: unknown): number {
   if (!u) return 0;
-  if (filter === 'PermissionsPolicy') return u.attachments.length;
-  if (filter === 'PermissionsBoundary') return u.boundaryUsers.length + u.boundaryRoles.length;
-  return u.attachments.length + u.boundaryUsers.length + u.boundaryRoles.length;
+  if (filter === 'PermissionsPolicy') return u.attachments;
+  if (filter === 'PermissionsBoundary') return u.boundaries;
+  return u.attachments + u.boundaries;
 }
 
 /** The managed policy operations. */
@@ -130,8 +97,8 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       const policy: ManagedPolicy = { accountId: acct, policyId: uniqueId('ANPA'), policyName: name, path, arn, defaultVersionId: 'v1', createDate: now, updateDate: now, tags };
       if (input['Description'] !== undefined) policy.description = String(input['Description']);
       await ctx.store.transaction(async () => {
-        const existing = await listAll((o) => ctx.store.listPolicies(acct, o));
-        if (existing.some((p) => p.policyName.toLowerCase() === name.toLowerCase())) {
+        const [next] = await ctx.store.listPoliciesAfter(acct, { name: name.toLowerCase(), arn: '' }, 1);
+        if (next && next.policyName.toLowerCase() === name.toLowerCase()) {
           throw new KamenError('ERR_ENTITY_ALREADY_EXISTS', `A policy called ${name} already exists. Duplicate names are not allowed.`);
         }
         await ctx.store.createPolicy(policy, { policyArn: arn, versionId: 'v1', document: doc, isDefaultVersion: true, createDate: now });
@@ -160,8 +127,7 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       await ctx.store.transaction(async () => {
         const p = await mustLocalPolicy(ctx, arn);
         // A policy in use as a permissions boundary counts as attached.
-        const usage = await policyUsageFor(ctx, arn);
-        const boundaryUses = (usage?.boundaryUsers.length ?? 0) + (usage?.boundaryRoles.length ?? 0);
+        const boundaryUses = (await policyUsageFor(ctx, arn))?.boundaries ?? 0;
         if ((await ctx.store.countPolicyAttachments(arn)) > 0 || boundaryUses > 0) {
           throw new KamenError('ERR_DELETE_CONFLICT', 'Cannot delete a policy attached to entities.');
         }
@@ -179,26 +145,25 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
     ListPolicies: async (ctx, input: Input) => {
       const acct = account(ctx);
       const scope = (input['Scope'] as string | undefined) ?? 'All';
-      const prefix = input['PathPrefix'] !== undefined ? String(input['PathPrefix']) : '/';
       const onlyAttached = input['OnlyAttached'] === true || input['OnlyAttached'] === 'true';
       const filter = input['PolicyUsageFilter'];
-      const usage = await accountPolicyUsage(ctx);
-      const rows: Array<{ name: string; out: () => Input; arn: string }> = [];
-      if (scope === 'All' || scope === 'AWS') {
-        for (const e of catalogOf(deps, ctx).list()) {
-          if (e.path.startsWith(prefix)) rows.push({ name: e.name, arn: e.arn, out: () => awsPolicyOut(e, usage.get(e.arn)) });
-        }
-      }
-      if (scope === 'All' || scope === 'Local') {
-        for (const p of await listAll((o) => ctx.store.listPolicies(acct, o), prefix)) {
-          rows.push({ name: p.policyName, arn: p.arn, out: () => localPolicyOut(p, usage.get(p.arn)) });
-        }
-      }
-      const kept = rows
-        .filter((r) => (onlyAttached ? usageOf(usage.get(r.arn), filter) > 0 : true))
-        .sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : a.arn < b.arn ? -1 : 1));
-      const page = paginate(kept, input);
-      return { Policies: page.items.map((r) => r.out()), IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+      const p = pageRequest(
+        ctx.store,
+        ['iam:list-policies', acct, String(scope), onlyAttached ? `attached:${String(filter ?? '')}` : ''],
+        listOpts(input),
+        ['string', 'string'],
+      );
+      const walked = await walkPolicies(ctx.store, catalogOf(deps, ctx), {
+        accountId: acct,
+        aws: scope === 'All' || scope === 'AWS',
+        local: scope === 'All' || scope === 'Local',
+        after: p.after ? { name: String(p.after[0]), arn: String(p.after[1]) } : null,
+        limit: p.limit,
+        pathPrefix: p.pathPrefix,
+        ...(onlyAttached ? { keep: (u: PolicyUsageCount | undefined) => usageOf(u, filter) > 0 } : {}),
+      });
+      const page = toPage(ctx.store, p, walked, (w) => (w.aws ? awsPolicyOut(w.aws, w.usage) : localPolicyOut(w.local!, w.usage)), (w) => [w.name, w.arn]);
+      return { Policies: page.items, ...pageFields(page) };
     },
 
     ...tagOperations({ tag: 'TagPolicy', untag: 'UntagPolicy', list: 'ListPolicyTags' }, (ctx, input) => mustLocalPolicy(ctx, String(input['PolicyArn'])), (ctx, p, tags) => ctx.store.updatePolicy(p.arn, { tags }), 'sensitive'),
@@ -209,40 +174,22 @@ export function policyOperations(deps: IamDeps): Record<string, Operation> {
       if (isAwsManagedArn(arn)) {
         if (!catalogOf(deps, ctx).get(arn)) throw noPolicy(arn);
       } else await mustLocalPolicy(ctx, arn);
-      const u = await policyUsageFor(ctx, arn);
       const filter = input['EntityFilter'] as string | undefined;
       const usageFilter = input['PolicyUsageFilter'] as string | undefined;
-      const prefix = input['PathPrefix'] !== undefined ? String(input['PathPrefix']) : '/';
-      const entries: Array<{ kind: 'user' | 'group' | 'role'; name: string }> = [];
-      if (usageFilter !== 'PermissionsBoundary') for (const a of u.attachments) entries.push({ kind: a.kind, name: a.principalName });
-      if (usageFilter !== 'PermissionsPolicy') {
-        for (const n of u.boundaryUsers) entries.push({ kind: 'user', name: n });
-        for (const n of u.boundaryRoles) entries.push({ kind: 'role', name: n });
-      }
-      const wanted = entries.filter((e) => !filter || filter.toLowerCase() === e.kind);
+      const kinds = (['user', 'group', 'role'] as const).filter((k) => !filter || filter.toLowerCase() === k);
+      const page = await ctx.store.listPolicyEntities(
+        acct,
+        arn,
+        { kinds, attached: usageFilter !== 'PermissionsBoundary', boundary: usageFilter !== 'PermissionsPolicy' },
+        listOpts(input),
+      );
       const out: Input = { PolicyGroups: [], PolicyUsers: [], PolicyRoles: [] };
-      const rows: Array<{ list: string; item: Input }> = [];
-      const seen = new Set<string>();
-      for (const e of wanted) {
-        const key = `${e.kind}:${e.name.toLowerCase()}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (e.kind === 'user') {
-          const x = await ctx.store.getUser(acct, e.name);
-          if (x && x.path.startsWith(prefix)) rows.push({ list: 'PolicyUsers', item: { UserName: x.userName, UserId: x.userId } });
-        } else if (e.kind === 'group') {
-          const x = await ctx.store.getGroup(acct, e.name);
-          if (x && x.path.startsWith(prefix)) rows.push({ list: 'PolicyGroups', item: { GroupName: x.groupName, GroupId: x.groupId } });
-        } else {
-          const x = await ctx.store.getRole(acct, e.name);
-          if (x && x.path.startsWith(prefix)) rows.push({ list: 'PolicyRoles', item: { RoleName: x.roleName, RoleId: x.roleId } });
-        }
+      for (const e of page.items) {
+        if (e.kind === 'user') (out['PolicyUsers'] as Input[]).push({ UserName: e.name, UserId: e.id });
+        else if (e.kind === 'group') (out['PolicyGroups'] as Input[]).push({ GroupName: e.name, GroupId: e.id });
+        else (out['PolicyRoles'] as Input[]).push({ RoleName: e.name, RoleId: e.id });
       }
-      const page = paginate(rows, input);
-      for (const r of page.items) (out[r.list] as Input[]).push(r.item);
-      out['IsTruncated'] = page.IsTruncated;
-      if (page.Marker) out['Marker'] = page.Marker;
-      return out;
+      return { ...out, ...pageFields(page) };
     },
   };
 }

@@ -5,7 +5,7 @@
  * the bound identity lives under it, so the engine matches ARNs exactly as written: deleting the identity rewrites
  * the ARN to the unique ID (which no later identity can have), renaming a user rewrites it to the new ARN (the trust
  * follows the user, as IAM updates policies naming a renamed user as a principal). Every rewrite runs inside the
- * store transaction of the write that causes it.
+ * store transaction of the write that causes it. S3 bucket policies are bound the same way (policy ID = bucket ARN).
  */
 import { KamenError } from '../../errors.js';
 import type { PrincipalBinding, Store } from '../../store/store.js';
@@ -180,6 +180,14 @@ export async function saveTrustBindings(store: Store, roleId: string, bound: Bou
 /** Rewrites, in every trust policy bound to `principalId`, the bound ARN with `to(arn)`. */
 async function rewriteBoundPolicies(store: Store, principalId: string, to: (arn: string) => string): Promise<void> {
   for (const b of await store.listPrincipalBindings(principalId)) {
+    // An S3 bucket policy (bound by the bucket's ARN) is rewritten the same way.
+    if (b.policyId.startsWith('arn:aws:s3:::')) {
+      const bucket = await store.getS3Bucket(b.policyId.slice('arn:aws:s3:::'.length));
+      if (!bucket?.policy) continue;
+      const text = rewriteTokens(bucket.policy, awsPrincipalTokens(bucket.policy), (v) => (v === b.principalArn ? to(v) : undefined));
+      if (text !== bucket.policy) await store.setS3BucketPolicy(bucket.name, text);
+      continue;
+    }
     const role = await store.getRoleById(b.policyId);
     if (!role) continue;
     const text = rewriteTokens(role.assumeRolePolicyDocument, awsPrincipalTokens(role.assumeRolePolicyDocument), (v) => (v === b.principalArn ? to(v) : undefined));

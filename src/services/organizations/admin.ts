@@ -3,7 +3,9 @@ import { KamenError } from '../../errors.js';
 import { randomLowerAlnum } from '../../ids.js';
 import type { Organization, Tag } from '../../store/store.js';
 import type { Operation, OperationContext } from '../types.js';
-import { MSG, accountShape, managementOnly, pageArray, requireMember } from './common.js';
+import { MSG, accountShape, managementOnly, orgPathForAccount, pageArray, requireMember } from './common.js';
+import { effectivePolicy } from './effective-policy.js';
+import { MANAGEMENT_POLICY_TYPES } from './policy-types.js';
 import { STATE_KEYS, readState, writeState, type DelegatedAdminRecord } from './state.js';
 
 const ADMIN_MSG = {
@@ -237,18 +239,25 @@ export const deleteResourcePolicy = (): Operation => managementOnly(async (ctx) 
   return {};
 });
 
-/** The policy types DescribeEffectivePolicy answers for (AWS: the management policy types, not SCPs or RCPs). */
-const EFFECTIVE_TYPES = new Set(['TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY', 'DECLARATIVE_POLICY_EC2', 'SECURITYHUB_POLICY']);
-
 /**
- * DescribeEffectivePolicy: kamen holds no management policies (tag, backup, AI opt-out), so every account's effective
- * policy of those types is absent (EffectivePolicyNotFoundException); other types are InvalidInputException.
+ * DescribeEffectivePolicy: a management policy type's effective policy for an account (the caller's own, or any account
+ * for the management account), merged from the policies of that type attached to the root, each OU on the account's
+ * path and the account (effective-policy.ts); EffectivePolicyNotFoundException when none applies (and for a root or
+ * OU, which AWS does not compute); other types are InvalidInputException.
  */
 export const describeEffectivePolicy = (): Operation => async (ctx, input: { PolicyType: string; TargetId?: string }) => {
   const org = await requireMember(ctx);
-  if (!EFFECTIVE_TYPES.has(input.PolicyType)) throw new KamenError('ERR_ORG_INVALID_INPUT', ADMIN_MSG.invalidType, { Reason: 'INVALID_ENUM_POLICY_TYPE' });
+  if (!MANAGEMENT_POLICY_TYPES.has(input.PolicyType)) throw new KamenError('ERR_ORG_INVALID_INPUT', ADMIN_MSG.invalidType, { Reason: 'INVALID_ENUM_POLICY_TYPE' });
   const target = input.TargetId ?? ctx.caller.accountId;
   if (target !== ctx.caller.accountId && ctx.caller.accountId !== org.managementAccountId) throw new KamenError('ERR_ORG_ACCESS_DENIED', MSG.accessDenied);
   if (!(await resourceExists(ctx, org, target)) || target.startsWith('p-')) throw new KamenError('ERR_ORG_TARGET_NOT_FOUND', MSG.targetNotFound);
-  throw new KamenError('ERR_ORG_EFFECTIVE_POLICY_NOT_FOUND', ADMIN_MSG.effectiveNotFound);
+  const notFound = () => new KamenError('ERR_ORG_EFFECTIVE_POLICY_NOT_FOUND', ADMIN_MSG.effectiveNotFound);
+  if (!/^\d{12}$/.test(target)) throw notFound();
+  const levels: string[][] = [];
+  for (const node of await orgPathForAccount(ctx.store, target)) {
+    levels.push((await ctx.store.listOrgPoliciesForTarget(node)).filter((p) => p.type === input.PolicyType).map((p) => p.content));
+  }
+  const content = levels.some((l) => l.length) ? effectivePolicy(levels) : undefined;
+  if (content === undefined) throw notFound();
+  return { EffectivePolicy: { PolicyContent: content, TargetId: target, PolicyType: input.PolicyType } };
 };

@@ -10,7 +10,8 @@ import type { Operation } from '../types.js';
 import { rootArn } from '../accounts/index.js';
 import { MSG, managementOnly, pageArray, policySummary } from './common.js';
 import { dropResourceTags, setResourceTags } from './admin.js';
-import { RCP, RCP_FULL_AWS_ACCESS_ID, TYPE_MSG, awsManagedPolicies, enabledPolicyTypes, requireFilterType, requirePolicyType, type OrgPolicyType } from './policy-types.js';
+import { checkManagementPolicy } from './effective-policy.js';
+import { MANAGEMENT_POLICY_TYPES, RCP, RCP_FULL_AWS_ACCESS_ID, SCP, TYPE_MSG, awsManagedPolicies, enabledPolicyTypes, requireFilterType, requirePolicyType, type OrgPolicyType } from './policy-types.js';
 
 /** SCP and RCP documents may be at most 5,120 characters. */
 const MAX_SCP_SIZE = 5120;
@@ -19,8 +20,9 @@ function tooBig(): KamenError {
   return new KamenError('ERR_ORG_CONSTRAINT_VIOLATION', 'You attempted to exceed the maximum size of a policy.', { Reason: 'POLICY_CONTENT_LIMIT_EXCEEDED' });
 }
 
-/** Checks a document against its type's grammar (RCPs: the RCP syntax, Deny only, Principal "*", supported services). */
+/** Checks a document against its type's grammar (RCPs: the RCP syntax, Deny only, Principal "*", supported services; management types: effective-policy.ts). */
 function checkContent(content: string, type: OrgPolicyType): void {
+  if (MANAGEMENT_POLICY_TYPES.has(type)) return checkManagementPolicy(content);
   if (type === RCP) {
     const { errors } = validatePolicy(content, 'rcp');
     if (errors.some((e) => e.code === 'LimitExceeded')) throw tooBig();
@@ -91,7 +93,7 @@ async function requireTarget(store: Store, org: Organization, id: string): Promi
   return t;
 }
 
-/** CreatePolicy (SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY; a type need not be enabled to create one). */
+/** CreatePolicy of any type kamen serves (SCP, RCP, the management types); a type need not be enabled to create one. */
 export const createPolicy = (): Operation => managementOnly(async (ctx, input: { Content: string; Description: string; Name: string; Type: string; Tags?: Tag[] }, org) => {
   const type = requirePolicyType(input.Type);
   checkContent(input.Content, type);
@@ -168,14 +170,14 @@ export const attachPolicy = (): Operation => managementOnly(async (ctx, input: {
   });
 });
 
-/** DetachPolicy; a target keeps at least one SCP, as AWS requires, and RCPFullAWSAccess is never detached. */
+/** DetachPolicy; a target keeps at least one SCP (and RCP), as AWS requires, and RCPFullAWSAccess is never detached; management policies have no minimum. */
 export const detachPolicy = (): Operation => managementOnly(async (ctx, input: { PolicyId: string; TargetId: string }, org) => {
   return ctx.store.transaction(async () => {
     const p = await requirePolicy(ctx.store, input.PolicyId);
     await requireTarget(ctx.store, org, input.TargetId);
     const attached = await ctx.store.listOrgPoliciesForTarget(input.TargetId);
     if (!attached.some((a) => a.id === p.id)) throw new KamenError('ERR_ORG_POLICY_NOT_ATTACHED', MSG.policyNotAttached);
-    if (p.id === RCP_FULL_AWS_ACCESS_ID || attached.filter((a) => a.type === p.type).length <= 1) {
+    if (p.id === RCP_FULL_AWS_ACCESS_ID || ((p.type === SCP || p.type === RCP) && attached.filter((a) => a.type === p.type).length <= 1)) {
       throw new KamenError('ERR_ORG_CONSTRAINT_VIOLATION', MSG.minPolicies, { Reason: 'MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED' });
     }
     await ctx.store.detachOrgPolicy(p.id, input.TargetId);

@@ -9,9 +9,11 @@ import { managementOnly } from './common.js';
 export type OrgPolicyType = OrgPolicy['type'];
 export const SCP: OrgPolicyType = 'SERVICE_CONTROL_POLICY';
 export const RCP: OrgPolicyType = 'RESOURCE_CONTROL_POLICY';
-const SUPPORTED: ReadonlySet<string> = new Set([SCP, RCP]);
-/** The types Enable/DisablePolicyType accept: kamen's two plus the management policy types (enabled, holding no policies). */
-const ENABLEABLE: ReadonlySet<string> = new Set([SCP, RCP, 'TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY']);
+/** The management policy types: JSON documents with inheritance operators, combined by DescribeEffectivePolicy. */
+export const MANAGEMENT_POLICY_TYPES: ReadonlySet<string> = new Set(['TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY', 'DECLARATIVE_POLICY_EC2', 'SECURITYHUB_POLICY']);
+const SUPPORTED: ReadonlySet<string> = new Set([SCP, RCP, ...MANAGEMENT_POLICY_TYPES]);
+/** The types Enable/DisablePolicyType accept: the authorization policies and the management policy types. */
+const ENABLEABLE: ReadonlySet<string> = SUPPORTED;
 
 /** Settings key holding the enabled policy types (absent: SCPs only, as every kamen organization starts). */
 const ENABLED_KEY = 'organizations.enabledPolicyTypes';
@@ -54,7 +56,7 @@ export function awsManagedPolicies(): OrgPolicy[] {
 /** The policy type an input names, or InvalidInputException for a type kamen does not serve. */
 export function requirePolicyType(t: unknown): OrgPolicyType {
   if (typeof t !== 'string' || !SUPPORTED.has(t)) {
-    throw new KamenError('ERR_ORG_INVALID_INPUT', `kamen supports only ${SCP} and ${RCP} policies.`, { Reason: 'INVALID_ENUM_POLICY_TYPE' });
+    throw new KamenError('ERR_ORG_INVALID_INPUT', 'You specified an invalid policy type.', { Reason: 'INVALID_ENUM_POLICY_TYPE' });
   }
   return t as OrgPolicyType;
 }

@@ -49,12 +49,12 @@ export function uploadBody(req: http.IncomingMessage, payload: string | undefine
   let source: AsyncIterable<Buffer> = req;
   let trailer: { algorithm: ChecksumAlgorithm; value: () => string | undefined } | undefined;
   if (payload !== undefined && payload.startsWith('STREAMING-')) {
-    if (payload === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER') throw new KamenError('ERR_S3_NOT_IMPLEMENTED', 'A header you provided implies functionality that is not implemented');
-    source = decodeAwsChunked(req, payload === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' ? seed : undefined, trailers);
+    const signedChunks = payload === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || payload === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+    source = decodeAwsChunked(req, signedChunks ? seed : undefined, trailers, payload === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER');
     const named = header(req, 'x-amz-trailer');
     if (named !== undefined) {
       const alg = named.trim().toLowerCase().replace(/^x-amz-checksum-/, '') as ChecksumAlgorithm;
-      if (!CHECKSUM_ALGORITHMS.includes(alg)) throw new KamenError('ERR_S3_INVALID_REQUEST', `The value specified in the x-amz-trailer header is not supported`);
+      if (!CHECKSUM_ALGORITHMS.includes(alg)) throw new KamenError('ERR_S3_INVALID_REQUEST', 'The value specified in the x-amz-trailer header is not supported');
       trailer = { algorithm: alg, value: () => trailers.get(`x-amz-checksum-${alg}`) };
     }
   }

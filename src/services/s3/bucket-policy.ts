@@ -5,8 +5,16 @@
  */
 import { KamenError } from '../../errors.js';
 import { validatePolicy } from '../../policy/index.js';
+import { bindTrustPrincipals } from '../iam/principal-binding.js';
 import type { S3Context, S3Operation } from './context.js';
 import { bucketOf } from './buckets.js';
+import { effectivePublicAccessBlock } from './public-access-block.js';
+import { isPublicPolicy } from './public-policy.js';
+
+/** The principal-binding policy ID of a bucket's policy (its ARN; role trust policies use the role ID). */
+export function bucketPolicyId(bucket: string): string {
+  return `arn:aws:s3:::${bucket}`;
+}
 
 /** Throws MethodNotAllowed unless the caller belongs to the bucket owner's account. */
 function ownerOnly(ctx: S3Context): void {
@@ -51,12 +59,30 @@ export function checkBucketPolicy(text: string, bucket: string): void {
   for (const r of resourcesOf(doc)) if (!namesBucket(r, bucket)) throw malformedPolicy('Policy has invalid resource');
 }
 
-/** PutBucketPolicy: 204. */
+/**
+ * PutBucketPolicy: 204. The principals are bound as trust policies bind theirs (a user or role ARN must name an existing
+ * identity and is bound to its unique ID; a bare account ID is stored as the account's root ARN), and a public policy
+ * is refused while BlockPublicPolicy is on for the bucket or its account.
+ */
 export const putBucketPolicy: S3Operation = async (ctx, input: { Bucket: string; Policy?: string }) => {
   ownerOnly(ctx);
   if (input.Policy === undefined || input.Policy.trim() === '') throw malformedPolicy("Policies must be valid JSON and the first byte must be '{'");
   checkBucketPolicy(input.Policy, input.Bucket);
-  if (!(await ctx.store.setS3BucketPolicy(input.Bucket, input.Policy))) throw new KamenError('ERR_S3_NO_SUCH_BUCKET', 'The specified bucket does not exist', { BucketName: input.Bucket });
+  const bucket = bucketOf(ctx);
+  await ctx.store.transaction(async () => {
+    let bound: Awaited<ReturnType<typeof bindTrustPrincipals>>;
+    try {
+      bound = await bindTrustPrincipals(ctx.store, input.Policy!);
+    } catch (err) {
+      if (err instanceof KamenError && err.code === 'ERR_MALFORMED_POLICY_DOCUMENT') throw malformedPolicy(err.message.startsWith('Invalid principal') ? 'Invalid principal in policy' : err.message);
+      throw err;
+    }
+    if (isPublicPolicy(bound.text) && (await effectivePublicAccessBlock(ctx.store, bucket)).BlockPublicPolicy) {
+      throw new KamenError('ERR_ACCESS_DENIED', `User: ${ctx.caller.arn} is not authorized to perform: s3:PutBucketPolicy on resource: "arn:aws:s3:::${bucket.name}" because public policies are blocked by the BlockPublicPolicy block public access setting.`);
+    }
+    if (!(await ctx.store.setS3BucketPolicy(input.Bucket, bound.text))) throw new KamenError('ERR_S3_NO_SUCH_BUCKET', 'The specified bucket does not exist', { BucketName: input.Bucket });
+    await ctx.store.setPrincipalBindings(bucketPolicyId(input.Bucket), bound.bindings);
+  });
   return { StatusCode: 204 };
 };
 
@@ -71,28 +97,18 @@ export const getBucketPolicy: S3Operation = async (ctx) => {
 /** DeleteBucketPolicy: 204 whether or not a policy was set. */
 export const deleteBucketPolicy: S3Operation = async (ctx, input: { Bucket: string }) => {
   ownerOnly(ctx);
-  await ctx.store.setS3BucketPolicy(input.Bucket, undefined);
+  await ctx.store.transaction(async () => {
+    await ctx.store.setS3BucketPolicy(input.Bucket, undefined);
+    await ctx.store.setPrincipalBindings(bucketPolicyId(input.Bucket), []);
+  });
   return undefined;
 };
 
-/** True when a statement allows everyone without a condition (S3's "public" test, simplified to unconditional grants). */
-export function isPublicPolicy(text: string): boolean {
-  const doc = JSON.parse(text) as { Statement?: unknown };
-  const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  return list.some((st) => {
-    const s = st as { Effect?: string; Principal?: unknown; Condition?: unknown };
-    if (s.Effect !== 'Allow' || s.Condition !== undefined) return false;
-    const p = s.Principal;
-    if (p === '*') return true;
-    const aws = (p as { AWS?: unknown } | undefined)?.AWS;
-    return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
-  });
-}
-
-/** GetBucketPolicyStatus: IsPublic. */
+/** GetBucketPolicyStatus: IsPublic (S3's definition of a public policy). */
 export const getBucketPolicyStatus: S3Operation = async (ctx) => {
   ownerOnly(ctx);
   const policy = bucketOf(ctx).policy;
   if (policy === undefined) throw new KamenError('ERR_S3_NO_SUCH_BUCKET_POLICY', 'The bucket policy does not exist', { BucketName: bucketOf(ctx).name });
+  // The policy's own status, by the same definition BlockPublicPolicy and RestrictPublicBuckets use.
   return { PolicyStatus: { IsPublic: isPublicPolicy(policy) } };
 };

@@ -4,6 +4,8 @@ import { isKnownRegion } from '../ec2/index.js';
 import type { S3Context, S3Operation } from './context.js';
 import { owner } from './context.js';
 import { checkBucketName } from './names.js';
+import { applyBucketCreateConfig, bucketCreateConfig } from './acl.js';
+import { bucketPolicyId } from './bucket-policy.js';
 
 const US_EAST_1 = 'us-east-1';
 
@@ -20,10 +22,16 @@ export function bucketRegion(endpointRegion: string, constraint: string | undefi
 }
 
 /** CreateBucket: global names; BucketAlreadyOwnedByYou / BucketAlreadyExists (us-east-1 re-creation by the owner is a no-op). */
-export const createBucket: S3Operation = async (ctx, input: { Bucket: string; CreateBucketConfiguration?: { LocationConstraint?: string } }) => {
+export const createBucket: S3Operation = async (ctx, input: { Bucket: string; CreateBucketConfiguration?: { LocationConstraint?: string }; ObjectOwnership?: string }) => {
   checkBucketName(input.Bucket);
   const region = bucketRegion(ctx.region, input.CreateBucketConfiguration?.LocationConstraint);
-  const existing = await ctx.store.createS3Bucket({ name: input.Bucket, accountId: ctx.caller.accountId, region, createdAt: new Date(ctx.clock.now()) });
+  // Object Ownership and the ACL (acl.ts), stored with the new bucket in one transaction.
+  const config = await bucketCreateConfig(ctx, input);
+  const existing = await ctx.store.transaction(async () => {
+    const e = await ctx.store.createS3Bucket({ name: input.Bucket, accountId: ctx.caller.accountId, region, createdAt: new Date(ctx.clock.now()) });
+    if (!e) await applyBucketCreateConfig(ctx, input.Bucket, config);
+    return e;
+  });
   if (existing) {
     if (existing.accountId !== ctx.caller.accountId) {
       throw new KamenError('ERR_S3_BUCKET_ALREADY_EXISTS', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.', { BucketName: input.Bucket });
@@ -40,7 +48,12 @@ export const headBucket: S3Operation = async (ctx) => ({ BucketRegion: bucketOf(
 
 /** DeleteBucket: only an empty bucket (BucketNotEmpty). */
 export const deleteBucket: S3Operation = async (ctx, input: { Bucket: string }) => {
-  const r = await ctx.store.deleteS3Bucket(input.Bucket);
+  // The bucket policy's principal bindings go with the bucket.
+  const r = await ctx.store.transaction(async () => {
+    const d = await ctx.store.deleteS3Bucket(input.Bucket);
+    if (d === 'deleted') await ctx.store.setPrincipalBindings(bucketPolicyId(input.Bucket), []);
+    return d;
+  });
   if (r === 'not-empty') throw new KamenError('ERR_S3_BUCKET_NOT_EMPTY', 'The bucket you tried to delete is not empty', { BucketName: input.Bucket });
   if (r === 'missing') throw noSuchBucket(input.Bucket);
   return undefined;

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { BlobStore } from '../../store/blobs/index.js';
-import type { S3BucketRecord, Store } from '../../store/store.js';
+import type { S3BucketRecord, S3ObjectRecord, Store } from '../../store/store.js';
 import type { Caller } from '../types.js';
 import type { BodyDigests } from './digests.js';
 
@@ -27,6 +27,8 @@ export interface S3Context {
   headers: IncomingHttpHeaders;
   /** The upload body of PutObject / UploadPart (read once). */
   body?: () => UploadBody;
+  /** The current object of the request's key when authorization read it (its tags are condition keys); reused by objectOf. */
+  current?: S3ObjectRecord;
   /** Authorizes a further action of this request against `bucket` (DeleteObjects' keys, CopyObject's source). */
   authorize?(bucket: S3BucketRecord, operation: string, input: Record<string, unknown>): Promise<void>;
 }

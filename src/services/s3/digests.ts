@@ -1,14 +1,58 @@
 /**
  * The digests of an uploaded body, computed as its bytes stream by: MD5 (the ETag, and Content-MD5), the declared
- * x-amz-content-sha256, and x-amz-checksum-* (CRC32, CRC32C, SHA1, SHA256). `finish` throws S3's error before the
- * object becomes visible, so a wrong digest stores nothing.
+ * x-amz-content-sha256, and x-amz-checksum-* (CRC32, CRC32C, CRC64NVME, SHA1, SHA256; any other algorithm is refused).
+ * `finish` throws S3's error before the object becomes visible, so a wrong digest stores nothing.
  */
 import { createHash, type Hash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { KamenError } from '../../errors.js';
 
 /** The checksum algorithms S3 verifies, by header suffix. */
-export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'sha1', 'sha256'] as const;
+export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'] as const;
+
+/** x-amz-checksum-* headers that name no body checksum. */
+const NOT_A_CHECKSUM: ReadonlySet<string> = new Set(['x-amz-checksum-mode', 'x-amz-checksum-type', 'x-amz-checksum-algorithm']);
+
+/** S3's answer to a checksum algorithm kamen does not verify (never accepted unchecked). */
+function unsupportedAlgorithm(): KamenError {
+  return new KamenError('ERR_S3_INVALID_REQUEST', 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]');
+}
+
+/** The reflected CRC-64/NVME polynomial's table, split into 32-bit halves (BigInt only at load). */
+const CRC64_TABLES = (() => {
+  const lo = new Uint32Array(256);
+  const hi = new Uint32Array(256);
+  const poly = 0x9a6c9329ac4bc9b5n;
+  for (let i = 0; i < 256; i++) {
+    let c = BigInt(i);
+    for (let k = 0; k < 8; k++) c = c & 1n ? (c >> 1n) ^ poly : c >> 1n;
+    lo[i] = Number(c & 0xffffffffn);
+    hi[i] = Number(c >> 32n);
+  }
+  return { lo, hi };
+})();
+
+/** CRC-64/NVME of a stream of chunks: `update` each chunk, then `digest` (8 bytes, big-endian). */
+export function crc64nvme(): { update(buf: Buffer): void; digest(): Buffer } {
+  let lo = 0xffffffff;
+  let hi = 0xffffffff;
+  const { lo: TL, hi: TH } = CRC64_TABLES;
+  return {
+    update(buf) {
+      for (let i = 0; i < buf.length; i++) {
+        const idx = (lo ^ buf[i]!) & 0xff;
+        lo = (((lo >>> 8) | (hi << 24)) ^ TL[idx]!) >>> 0;
+        hi = ((hi >>> 8) ^ TH[idx]!) >>> 0;
+      }
+    },
+    digest() {
+      const b = Buffer.alloc(8);
+      b.writeUInt32BE(~hi >>> 0, 0);
+      b.writeUInt32BE(~lo >>> 0, 4);
+      return b;
+    },
+  };
+}
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 const CRC32C_TABLE = (() => {
@@ -49,11 +93,15 @@ export function checksummer(algorithm: ChecksumAlgorithm): Checksummer {
       },
     };
   }
+  if (algorithm === 'crc64nvme') {
+    const c = crc64nvme();
+    return { update: (b) => c.update(b), base64: () => c.digest().toString('base64') };
+  }
   const h: Hash = createHash(algorithm);
   return { update: (c) => h.update(c), base64: () => h.digest('base64') };
 }
 
-const DIGEST_BYTES: Readonly<Record<ChecksumAlgorithm, number>> = { crc32: 4, crc32c: 4, sha1: 20, sha256: 32 };
+const DIGEST_BYTES: Readonly<Record<ChecksumAlgorithm, number>> = { crc32: 4, crc32c: 4, crc64nvme: 8, sha1: 20, sha256: 32 };
 
 /** What the body's digests came to. */
 export interface BodyDigestResult {
@@ -83,6 +131,11 @@ export function bodyDigests(headers: Record<string, string | string[] | undefine
   if (contentMd5 !== undefined && (!/^[A-Za-z0-9+/]{22}==$/.test(contentMd5.trim()))) throw new KamenError('ERR_S3_INVALID_DIGEST', 'The Content-MD5 you specified was invalid.', { 'Content-MD5': contentMd5 });
   const sha = contentSha256 ? createHash('sha256') : undefined;
   const declared: Array<{ algorithm: ChecksumAlgorithm; expected: string | (() => string | undefined); sum: Checksummer }> = [];
+  for (const name of Object.keys(headers)) {
+    if (name.startsWith('x-amz-checksum-') && !NOT_A_CHECKSUM.has(name) && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(name.slice(15))) throw unsupportedAlgorithm();
+  }
+  const sdkAlgorithm = header(headers, 'x-amz-sdk-checksum-algorithm');
+  if (sdkAlgorithm !== undefined && !(CHECKSUM_ALGORITHMS as readonly string[]).includes(sdkAlgorithm.toLowerCase())) throw unsupportedAlgorithm();
   for (const a of CHECKSUM_ALGORITHMS) {
     const v = header(headers, `x-amz-checksum-${a}`);
     if (v === undefined) continue;

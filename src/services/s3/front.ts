@@ -22,6 +22,12 @@ import { authenticateS3, uploadBody, readSmallBody } from './auth.js';
 import { noSuchBucket } from './buckets.js';
 import type { S3Context, S3Operation } from './context.js';
 import { ROOT_NAMES, STREAMING_OPERATIONS } from './wire.js';
+import { authorizationOperation } from './versioning.js';
+import type { Auditor } from '../../audit/auditor.js';
+import type { CallFacts } from '../../audit/types.js';
+import { isManagementEvent, s3CallFacts, s3RequestParameters } from './audit.js';
+import { bucketResourceOwner, withTagConditionKeys } from './front-config.js';
+import { runControl, s3ControlRequest, type S3ControlRequest } from './s3-control.js';
 
 /** Facts about the connection a request came in on. */
 export interface S3ConnectionFacts {
@@ -47,6 +53,8 @@ export interface S3FrontDeps {
    */
   authorizeOperation?(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>, resource?: ResourceOwner): Promise<void>;
   log?(entry: Record<string, unknown>): void;
+  /** Audit (src/audit): S3 management calls are recorded as CloudTrail records them; absent = no events. */
+  auditor?: Auditor;
 }
 
 /** The caller of an unsigned request. */
@@ -62,7 +70,14 @@ export async function handleS3Request(deps: S3FrontDeps, req: http.IncomingMessa
   const rawPath = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
   let resource = rawPath;
+  let call: CallFacts | undefined;
   try {
+    // S3 Control (account-level Block Public Access) signs as s3 and arrives here.
+    const control = s3ControlRequest(method, rawPath, req.headers);
+    if (control) {
+      await handleControl(deps, req, res, conn, control, requestId, hostId);
+      return;
+    }
     const host = s3Host(req.headers.host);
     const target = s3Target(rawPath, host?.bucket);
     if (!target) throw new KamenError('ERR_S3_INVALID_ARGUMENT', 'Invalid URI');
@@ -78,6 +93,9 @@ export async function handleS3Request(deps: S3FrontDeps, req: http.IncomingMessa
     const authn = auth ? await authenticateS3(deps, signed, auth, nowMs) : undefined;
     const caller = authn?.caller ?? ANONYMOUS;
     const region = auth?.region ?? host?.region ?? 'us-east-1';
+    if (deps.auditor && caller.kind !== 'anonymous' && isManagementEvent(operation)) {
+      call = s3CallFacts({ requestId, hostId, nowMs, operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.headers.host, presigned: rawQuery.includes('X-Amz-Algorithm=') });
+    }
     // the bucket (global names: it may belong to another account)
     const bucket = target.bucket !== undefined && operation !== 'CreateBucket' ? await deps.store.getS3Bucket(target.bucket) : undefined;
     if (target.bucket !== undefined && operation !== 'CreateBucket' && !bucket) throw noSuchBucket(target.bucket);
@@ -85,23 +103,66 @@ export async function handleS3Request(deps: S3FrontDeps, req: http.IncomingMessa
     const streaming = STREAMING_OPERATIONS.has(operation);
     const body = streaming ? undefined : await readSmallBody(req, authn?.payload, authn?.seed);
     const input = parseRestInput(deps.model, operation, { bucket: target.bucket, key: target.key, query, headers: req.headers, ...(body ? { body } : {}) });
+    if (call) {
+      call.input = input;
+      call.requestParameters = s3RequestParameters(input, req.headers.host);
+      if (target.bucket !== undefined) call.resources = [{ accountId: bucket?.accountId ?? caller.accountId, type: 'AWS::S3::Bucket', ARN: `arn:aws:s3:::${target.bucket}` }];
+    }
     const ctx: S3Context = { requestId, caller, region, store: deps.store, blobs: deps.blobs, clock: deps.clock, headers: req.headers };
     if (bucket) ctx.bucket = bucket;
     // authorize
-    await authorize(deps, ctx, conn, operation, input);
+    await authorize(deps, ctx, conn, authorizationOperation(operation, input), input);
     ctx.authorize = (other, op2, input2) => authorize(deps, { ...ctx, bucket: other }, conn, op2, input2);
     if (streaming) ctx.body = () => uploadBody(req, authn?.payload, authn?.seed);
     // invoke, render
-    const output = await op(ctx, input);
+    const output = call ? await deps.auditor!.invoke(call, 'query', () => op(ctx, input)) : await op(ctx, input);
     const rendered = render(deps.model, operation, output);
     await send(req, res, rendered, requestId, hostId);
   } catch (err) {
     if (!(err instanceof KamenError)) deps.log?.({ level: 'error', requestId, msg: 'internal error', err: String((err as Error)?.stack ?? err) });
+    if (call) deps.auditor!.failed(call, 'query', err);
     await send(req, res, renderError(err, method, resource, rawQuery.includes('X-Amz-Algorithm=')), requestId, hostId).catch(() => res.destroy());
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * One S3 Control request (account-level Block Public Access): authenticated as S3 requests are, authorized without a
+ * bucket (resource `*`), audited as a management call, answered with S3 Control's documents; failures are recorded
+ * and rethrown for the front door to answer.
+ */
+async function handleControl(deps: S3FrontDeps, req: http.IncomingMessage, res: http.ServerResponse, conn: S3ConnectionFacts, control: S3ControlRequest, requestId: string, hostId: string): Promise<void> {
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const signed = { method, path: q < 0 ? url : url.slice(0, q), query: q < 0 ? '' : url.slice(q + 1), headers: req.headers, body: EMPTY };
+  const nowMs = deps.clock.now();
+  const auth = parseSigV4(signed, { service: 's3', regionAllowed: control.region ? (r) => r === control.region && deps.isValidRegion(r) : deps.isValidRegion });
+  const authn = auth ? await authenticateS3(deps, signed, auth, nowMs) : undefined;
+  const caller = authn?.caller ?? ANONYMOUS;
+  const region = auth?.region ?? control.region ?? 'us-east-1';
+  const call = deps.auditor && caller.kind !== 'anonymous'
+    ? s3CallFacts({ requestId, hostId, nowMs, operation: control.operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.headers.host, presigned: signed.query.includes('X-Amz-Algorithm=') })
+    : undefined;
+  const run = async (): Promise<void> => {
+    const body = await readSmallBody(req, authn?.payload, authn?.seed);
+    if (call) {
+      call.input = { AccountId: control.accountId };
+      call.requestParameters = { ...(req.headers.host ? { Host: req.headers.host } : {}) };
+    }
+    const ctx: S3Context = { requestId, caller, region, store: deps.store, blobs: deps.blobs, clock: deps.clock, headers: req.headers };
+    await authorize(deps, ctx, conn, control.operation, {});
+    const answer = call ? await deps.auditor!.invoke(call, 'query', () => runControl(ctx, control, body)) : await runControl(ctx, control, body);
+    await send(req, res, answer, requestId, hostId);
+  };
+  try {
+    await run();
+  } catch (err) {
+    if (call) deps.auditor!.failed(call, 'query', err);
+    throw err;
+  }
+}
 
 /**
  * Authorization as S3 does it, through the policy engine: the caller's identity side (SCPs, boundaries, session
@@ -122,8 +183,10 @@ async function authorize(deps: S3FrontDeps, ctx: S3Context, conn: S3ConnectionFa
   };
   const b = ctx.bucket;
   if (deps.authorizeOperation) {
-    const owner: ResourceOwner | undefined = b ? { account: b.accountId, policyId: `s3-bucket-policy:${b.name}`, ...(b.policy !== undefined ? { policy: b.policy } : {}) } : undefined;
-    await deps.authorizeOperation(opCtx, 's3', operation, input, owner);
+    const resolved = await withTagConditionKeys(ctx.store, b, operation, input);
+    if (resolved.existing) ctx.current = resolved.existing;
+    const owner: ResourceOwner | undefined = b ? await bucketResourceOwner(ctx.store, b, ctx.caller, resolved.existing) : undefined;
+    await deps.authorizeOperation(opCtx, 's3', operation, resolved.input, owner);
     return;
   }
   if (ctx.caller.kind === 'anonymous') throw new KamenError('ERR_ACCESS_DENIED', 'Access Denied');
@@ -194,10 +257,15 @@ export function renderError(err: unknown, method: string, resource: string, pres
     return { status: 304, headers: { etag: err.extra?.['ETag'] ?? '', 'last-modified': err.extra?.['Last-Modified'] ?? '' } };
   }
   const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(err.extra ?? {})) if (k !== 'wireCode' && k !== 'encodedMessage') fields[k] = v;
+  const headers: Record<string, string> = { ...xml };
+  for (const [k, v] of Object.entries(err.extra ?? {})) {
+    // x-amz-* (and Last-Modified) extras are response headers (a delete marker's x-amz-delete-marker / x-amz-version-id).
+    if (k.startsWith('x-amz-') || k === 'Last-Modified') headers[k.toLowerCase()] = v;
+    else if (k !== 'wireCode' && k !== 'encodedMessage') fields[k] = v;
+  }
   if (!('BucketName' in fields) && !('Key' in fields)) fields['Resource'] = resource;
   if (err.code === 'ERR_INVALID_CLIENT_TOKEN_ID') delete fields['Resource'];
-  return method === 'HEAD' ? { status, headers: xml } : { status, headers: xml, error: { code, message, fields } };
+  return method === 'HEAD' ? { status, headers } : { status, headers, error: { code, message, fields } };
 }
 
 /** Writes an answer: one head and a string body, or a streamed body (backpressure honoured); never throws. */

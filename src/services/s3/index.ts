@@ -7,8 +7,13 @@ import { deleteObject, getObject, headObject, putObject } from './objects.js';
 import { listObjects, listObjectsV2 } from './list-objects.js';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart } from './multipart.js';
 import { deleteObjects } from './delete-objects.js';
-import { getBucketAcl, getBucketOwnershipControls, getObjectAcl } from './acl.js';
+import { getBucketAcl, getObjectAcl, putBucketAcl, putObjectAcl } from './acl.js';
+import { deleteBucketOwnershipControls, getBucketOwnershipControls, putBucketOwnershipControls } from './ownership.js';
+import { deletePublicAccessBlock, getPublicAccessBlock, putPublicAccessBlock } from './public-access-block.js';
+import { deleteBucketTagging, deleteObjectTagging, getBucketTagging, getObjectTagging, putBucketTagging, putObjectTagging } from './tagging.js';
 import { copyObject } from './copy-object.js';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.js';
+import { uploadPartCopy } from './upload-part-copy.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './bucket-policy.js';
 import { handleS3Request, type S3ConnectionFacts, type S3FrontDeps } from './front.js';
 
@@ -37,12 +42,30 @@ export const S3_OPERATIONS: Readonly<Record<string, S3Operation>> = {
   GetBucketAcl: getBucketAcl,
   GetObjectAcl: getObjectAcl,
   GetBucketOwnershipControls: getBucketOwnershipControls,
+  // bucket configuration: Block Public Access, ownership and ACLs, tagging
+  PutBucketOwnershipControls: putBucketOwnershipControls,
+  DeleteBucketOwnershipControls: deleteBucketOwnershipControls,
+  PutBucketAcl: putBucketAcl,
+  PutObjectAcl: putObjectAcl,
+  GetPublicAccessBlock: getPublicAccessBlock,
+  PutPublicAccessBlock: putPublicAccessBlock,
+  DeletePublicAccessBlock: deletePublicAccessBlock,
+  GetBucketTagging: getBucketTagging,
+  PutBucketTagging: putBucketTagging,
+  DeleteBucketTagging: deleteBucketTagging,
+  GetObjectTagging: getObjectTagging,
+  PutObjectTagging: putObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
   CreateMultipartUpload: createMultipartUpload,
   UploadPart: uploadPart,
   CompleteMultipartUpload: completeMultipartUpload,
   AbortMultipartUpload: abortMultipartUpload,
   ListParts: listParts,
   ListMultipartUploads: listMultipartUploads,
+  UploadPartCopy: uploadPartCopy,
+  GetBucketVersioning: getBucketVersioning,
+  PutBucketVersioning: putBucketVersioning,
+  ListObjectVersions: listObjectVersions,
 };
 
 /** Handles one S3 request end to end (the body is read from `req` as the operation needs it). */

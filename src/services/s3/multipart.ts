@@ -10,18 +10,20 @@ import type { S3Context, S3Operation } from './context.js';
 import { owner } from './context.js';
 import { bucketOf } from './buckets.js';
 import { checkKey } from './names.js';
-import { commitObject, storedHeaders } from './objects.js';
+import { checksumOutput, commitObject, storedHeaders } from './objects.js';
+import { objectWriteHeaders } from './write-config.js';
 
 /** The smallest part S3 accepts, except the last (5 MiB). */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 const MAX_PART_NUMBER = 10_000;
 
-function noSuchUpload(uploadId: string): KamenError {
+/** S3's NoSuchUpload. */
+export function noSuchUpload(uploadId: string): KamenError {
   return new KamenError('ERR_S3_NO_SUCH_UPLOAD', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
 }
 
 /** The upload `uploadId` of this bucket and key, or NoSuchUpload. */
-async function uploadOf(ctx: S3Context, uploadId: string | undefined, key: string): Promise<S3UploadRecord> {
+export async function uploadOf(ctx: S3Context, uploadId: string | undefined, key: string): Promise<S3UploadRecord> {
   const u = uploadId ? await ctx.store.getS3Upload(uploadId) : undefined;
   if (!u || u.bucket !== bucketOf(ctx).name || u.key !== key) throw noSuchUpload(uploadId ?? '');
   return u;
@@ -33,28 +35,60 @@ export const createMultipartUpload: S3Operation = async (ctx, input: { Bucket: s
   const uploadId = randomBytes(24).toString('base64url');
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
-  await ctx.store.createS3Upload({ uploadId, bucket: bucketOf(ctx).name, key: input.Key, initiated: new Date(ctx.clock.now()), initiatorArn: ctx.caller.arn, metadata, headers: storedHeaders(ctx.headers) });
+  await ctx.store.createS3Upload({ uploadId, bucket: bucketOf(ctx).name, key: input.Key, initiated: new Date(ctx.clock.now()), initiatorArn: ctx.caller.arn, metadata, headers: { ...storedHeaders(ctx.headers), ...(await objectWriteHeaders(ctx, input)) } });
   return { Bucket: input.Bucket, Key: input.Key, UploadId: uploadId };
 };
 
+/** InvalidArgument unless `n` is a part number (1..10000). */
+export function checkPartNumber(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PART_NUMBER) {
+    throw new KamenError('ERR_S3_INVALID_ARGUMENT', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: String(n) });
+  }
+}
+
+/**
+ * Records a written part blob (replacing an earlier part of that number, whose blob goes). When the upload was
+ * completed or aborted meanwhile the blob is deleted and the answer is NoSuchUpload: no part blob outlives its upload.
+ */
+export async function storePart(ctx: S3Context, part: S3PartRecord): Promise<void> {
+  if (!(await ctx.store.getS3Upload(part.uploadId))) {
+    await ctx.blobs.delete(part.blobId).catch(() => undefined);
+    throw noSuchUpload(part.uploadId);
+  }
+  let old: S3PartRecord | undefined;
+  try {
+    old = await ctx.store.putS3Part(part);
+  } catch (err) {
+    await ctx.blobs.delete(part.blobId).catch(() => undefined);
+    throw err;
+  }
+  if (old) await ctx.blobs.delete(old.blobId).catch(() => undefined);
+  // An Abort or Complete that ran between the check and the write has already listed the parts: drop this one too.
+  if (!(await ctx.store.getS3Upload(part.uploadId))) {
+    for (const p of await ctx.store.deleteS3Upload(part.uploadId)) await ctx.blobs.delete(p.blobId).catch(() => undefined);
+    await ctx.blobs.delete(part.blobId).catch(() => undefined);
+    throw noSuchUpload(part.uploadId);
+  }
+}
+
 /** UploadPart: part numbers 1..10000; the body streams to a blob, digests checked, the part stored (a re-upload replaces it). */
 export const uploadPart: S3Operation = async (ctx, input: { Key: string; UploadId: string; PartNumber: number }) => {
-  if (!Number.isInteger(input.PartNumber) || input.PartNumber < 1 || input.PartNumber > MAX_PART_NUMBER) {
-    throw new KamenError('ERR_S3_INVALID_ARGUMENT', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: String(input.PartNumber) });
-  }
+  checkPartNumber(input.PartNumber);
   await uploadOf(ctx, input.UploadId, input.Key);
   const body = ctx.body!();
   let md5 = '';
-  const written = await ctx.blobs.write(body.source, { onChunk: (c) => body.digests.update(c), beforeCommit: () => { md5 = body.digests.finish().md5Hex; } });
+  let checksums: Record<string, string> = {};
+  const written = await ctx.blobs.write(body.source, {
+    onChunk: (c) => body.digests.update(c),
+    beforeCommit: () => {
+      const d = body.digests.finish();
+      md5 = d.md5Hex;
+      checksums = d.checksums;
+    },
+  });
   const part: S3PartRecord = { uploadId: input.UploadId, partNumber: input.PartNumber, size: written.size, etag: `"${md5}"`, blobId: written.blobId, lastModified: new Date(ctx.clock.now()) };
-  // The upload may have been completed or aborted meanwhile: then the part is dropped.
-  if (!(await ctx.store.getS3Upload(input.UploadId))) {
-    await ctx.blobs.delete(written.blobId);
-    throw noSuchUpload(input.UploadId);
-  }
-  const old = await ctx.store.putS3Part(part);
-  if (old) await ctx.blobs.delete(old.blobId).catch(() => undefined);
-  return { ETag: part.etag };
+  await storePart(ctx, part);
+  return { ETag: part.etag, ...checksumOutput(checksums) };
 };
 
 const unquote = (e: string): string => e.trim().replace(/^"|"$/g, '');
@@ -94,9 +128,18 @@ export const completeMultipartUpload: S3Operation = async (ctx, input: { Bucket:
   const md5s = createHash('md5');
   for (const p of chosen) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
   const etag = `"${md5s.digest('hex')}-${chosen.length}"`;
-  await commitObject(ctx, { bucket: upload.bucket, key: upload.key, size: written.size, etag, lastModified: new Date(ctx.clock.now()), blobId: written.blobId, metadata: upload.metadata, headers: upload.headers, checksums: {} });
-  for (const p of await ctx.store.deleteS3Upload(upload.uploadId)) await blobs.delete(p.blobId).catch(() => undefined);
-  return { Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`, Bucket: upload.bucket, Key: upload.key, ETag: etag };
+  // The object appears and the upload goes in one store transaction (a crash leaves one or the other); the parts'
+  // blobs are deleted after it (a crash in between leaves them unreferenced, for the sweep).
+  const version = await commitObject(
+    ctx,
+    { bucket: upload.bucket, key: upload.key, size: written.size, etag, lastModified: new Date(ctx.clock.now()), blobId: written.blobId, metadata: upload.metadata, headers: upload.headers, checksums: {} },
+    async () => {
+      const parts = await ctx.store.deleteS3Upload(upload.uploadId);
+      if (parts.length === 0) throw noSuchUpload(upload.uploadId); // aborted meanwhile
+      return parts;
+    },
+  );
+  return { Location: `/${upload.bucket}/${encodeURIComponent(upload.key)}`, Bucket: upload.bucket, Key: upload.key, ETag: etag, ...version };
 };
 
 /** AbortMultipartUpload: the upload and its parts go (204). */

@@ -6,6 +6,9 @@ import { bucketOf } from './buckets.js';
 import { checkKey } from './names.js';
 import { evaluateConditions } from './conditions.js';
 import { parseRange } from './range.js';
+import { objectWriteHeaders } from './write-config.js';
+import { tagCount } from './tagging.js';
+import { commitVersion, deleteKey, readableVersion } from './versioning.js';
 
 /** Request headers kept with an object and answered back (Content-Encoding without the aws-chunked coding). */
 const STORED_HEADERS = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
@@ -28,22 +31,22 @@ export function storedHeaders(headers: S3Context['headers']): Record<string, str
   return out;
 }
 
-/** Stores `rec`, deleting the blob of the object it replaced (or its own blob when the store write fails). */
-export async function commitObject(ctx: S3Context, rec: S3ObjectRecord): Promise<void> {
-  let old: S3ObjectRecord | undefined;
-  try {
-    old = await ctx.store.putS3Object(rec);
-  } catch (err) {
-    await ctx.blobs.delete(rec.blobId).catch(() => undefined);
-    throw err;
-  }
-  if (old && old.blobId !== rec.blobId) await ctx.blobs.delete(old.blobId).catch(() => undefined);
+/**
+ * Stores `rec` as the key's newest version (deleting the blobs it displaced, or its own blob when the store write
+ * fails; `alongside` runs in the same store transaction); resolves with the `VersionId` output member (present when
+ * the bucket has versioning enabled).
+ */
+export async function commitObject(ctx: S3Context, rec: S3ObjectRecord, alongside?: () => Promise<Array<{ blobId: string }>>): Promise<{ VersionId?: string }> {
+  const bucket = bucketOf(ctx);
+  const versionId = await commitVersion(ctx, bucket, rec, alongside);
+  return bucket.versioning === 'Enabled' ? { VersionId: versionId } : {};
 }
 
 /** PutObject: the body streams to a temporary file; digests are checked; only then is the object stored and visible. */
 export const putObject: S3Operation = async (ctx, input: { Bucket: string; Key: string; Metadata?: Record<string, string> }) => {
   checkKey(input.Key);
   const bucket = bucketOf(ctx);
+  const config = await objectWriteHeaders(ctx, input); // ACL and tags (write-config.ts)
   const body = ctx.body!();
   let digest: ReturnType<typeof body.digests.finish> | undefined;
   const written = await ctx.blobs.write(body.source, {
@@ -54,7 +57,7 @@ export const putObject: S3Operation = async (ctx, input: { Bucket: string; Key: 
     },
   });
   const etag = `"${digest!.md5Hex}"`;
-  await commitObject(ctx, {
+  const version = await commitObject(ctx, {
     bucket: bucket.name,
     key: input.Key,
     size: written.size,
@@ -62,10 +65,10 @@ export const putObject: S3Operation = async (ctx, input: { Bucket: string; Key: 
     lastModified: new Date(ctx.clock.now()),
     blobId: written.blobId,
     metadata: lowerKeys(input.Metadata ?? {}),
-    headers: storedHeaders(ctx.headers),
+    headers: { ...storedHeaders(ctx.headers), ...config },
     checksums: digest!.checksums,
   });
-  return { ETag: etag, ...checksumOutput(digest!.checksums) };
+  return { ETag: etag, ...checksumOutput(digest!.checksums), ...version };
 };
 
 /** The Checksum* output members of stored checksums. */
@@ -81,11 +84,11 @@ function lowerKeys(m: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** The stored object `Key` of the request's bucket, or S3's NoSuchKey. */
-export async function objectOf(ctx: S3Context, key: string): Promise<S3ObjectRecord> {
-  const o = await ctx.store.getS3Object(bucketOf(ctx).name, key);
-  if (!o) throw new KamenError('ERR_S3_NO_SUCH_KEY', 'The specified key does not exist.', { Key: key });
-  return o;
+/** The stored object `Key` (its version `versionId`, else the current one) of the request's bucket, or S3's error. */
+export async function objectOf(ctx: S3Context, key: string, versionId?: string, method = 'GET'): Promise<S3ObjectRecord> {
+  // The current object authorization already read for its tags (front-config.ts): the same record, not a second read.
+  if (versionId === undefined && ctx.current?.key === key && ctx.current.bucket === bucketOf(ctx).name) return ctx.current;
+  return readableVersion(ctx, bucketOf(ctx), key, versionId, method);
 }
 
 /** Response members of an object's metadata (GetObject and HeadObject), with the response-* overrides applied. */
@@ -95,6 +98,7 @@ function objectHeaders(o: S3ObjectRecord, input: Record<string, unknown>): Recor
     ETag: o.etag,
     LastModified: o.lastModified,
     AcceptRanges: 'bytes',
+    TagCount: tagCount(o),
     Metadata: o.metadata,
     ContentType: input['ResponseContentType'] ?? h['content-type'],
     CacheControl: input['ResponseCacheControl'] ?? h['cache-control'],
@@ -102,6 +106,7 @@ function objectHeaders(o: S3ObjectRecord, input: Record<string, unknown>): Recor
     ContentEncoding: input['ResponseContentEncoding'] ?? h['content-encoding'],
     ContentLanguage: input['ResponseContentLanguage'] ?? h['content-language'],
   };
+  if (o.versionId !== undefined) out['VersionId'] = o.versionId;
   const expires = input['ResponseExpires'] ?? h['expires'];
   if (expires !== undefined) out['Expires'] = expires;
   if (input['ChecksumMode'] === 'ENABLED') Object.assign(out, checksumOutput(o.checksums));
@@ -110,7 +115,7 @@ function objectHeaders(o: S3ObjectRecord, input: Record<string, unknown>): Recor
 
 /** GetObject: conditionals (304/412), one byte range (206, or InvalidRange 416), the bytes streamed from the blob. */
 export const getObject: S3Operation = async (ctx, input: Record<string, any>) => {
-  const o = await objectOf(ctx, input['Key']);
+  const o = await objectOf(ctx, input['Key'], input['VersionId'], 'GET');
   evaluateConditions(o, input);
   const out = objectHeaders(o, input);
   const range = typeof input['Range'] === 'string' ? parseRange(input['Range'], o.size) : undefined;
@@ -130,7 +135,7 @@ export const getObject: S3Operation = async (ctx, input: Record<string, any>) =>
 
 /** HeadObject: GetObject's headers, no body. */
 export const headObject: S3Operation = async (ctx, input: Record<string, any>) => {
-  const o = await objectOf(ctx, input['Key']);
+  const o = await objectOf(ctx, input['Key'], input['VersionId'], 'HEAD');
   evaluateConditions(o, input);
   const out = objectHeaders(o, input);
   const range = typeof input['Range'] === 'string' ? parseRange(input['Range'], o.size) : undefined;
@@ -142,9 +147,8 @@ export const headObject: S3Operation = async (ctx, input: Record<string, any>) =
   return out;
 };
 
-/** DeleteObject: 204 whether or not the key existed. */
-export const deleteObject: S3Operation = async (ctx, input: { Key: string }) => {
-  const old = await ctx.store.deleteS3Object(bucketOf(ctx).name, input.Key);
-  if (old) await ctx.blobs.delete(old.blobId).catch(() => undefined);
-  return undefined;
+/** DeleteObject: 204 whether or not the key existed; a delete marker in a versioned bucket, one version with versionId. */
+export const deleteObject: S3Operation = async (ctx, input: { Key: string; VersionId?: string }) => {
+  const r = await deleteKey(ctx, bucketOf(ctx), input.Key, input.VersionId);
+  return Object.keys(r).length > 0 ? { ...r } : undefined;
 };

@@ -1,12 +1,14 @@
 /**
  * sts:AssumeRoot: short-term credentials of a member account's root user for one privileged task, issued to a
- * principal of the organization's management account. The session has the root user's access minus what the task
+ * principal of the organization's management account or of IAM's delegated administrator, once centralized root access
+ * (RootSessions, with trusted access for IAM) is enabled. The session has the root user's access minus what the task
  * policy denies (the root-task policies are Deny-only: they deny every action the task does not need), within the
  * member account's SCPs.
  */
 import { decide, deniedMessage } from '../../authz/engine.js';
 import { KamenError } from '../../errors.js';
 import type { Operation, OperationContext, SessionInfo } from '../types.js';
+import { rootSessionsRefusal } from '../iam/organizations-root-access.js';
 import { durationSeconds, isoSeconds, issueCredentials, validationError, type AuthorizerSource } from './common.js';
 
 /** The AWS managed task policies AssumeRoot accepts (STS API reference, TaskPolicyArn). */
@@ -57,7 +59,8 @@ export function assumeRoot(authorizerFor: AuthorizerSource): Operation {
     const org = await ctx.store.getOrganization();
     const denied = (why: string) => new KamenError('ERR_ACCESS_DENIED', `User: ${caller.arn} is not authorized to perform: sts:AssumeRoot on resource: arn:aws:iam::${target}:root ${why}`);
     if (!org || org.featureSet !== 'ALL') throw denied('because the account is not in an organization with all features enabled');
-    if (caller.accountId !== org.managementAccountId) throw denied("because only the organization's management account can start privileged root sessions");
+    const refusal = await rootSessionsRefusal(ctx.store, org, caller.accountId);
+    if (refusal) throw denied(refusal);
     if (target === org.managementAccountId || !(await ctx.store.getAccount(target))) throw denied('because the target is not a member account of the organization');
     const info: SessionInfo = { sourceArn: caller.arn, sourceId: caller.userId, issuedAt: isoSeconds(ctx.clock.now()), mfaAuthenticated: false, sessionPolicyArns: [task], tokenType: 'assume-root' };
     const principal = { kind: 'root' as const, arn: `arn:aws:iam::${target}:root`, userId: target };

@@ -1,4 +1,4 @@
-/** The STS service: AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage. */
+/** The STS service: AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage, GetWebIdentityToken, GetDelegatedAccessToken. */
 import type { JwksCache } from '../../federation/oidc/index.js';
 import type { ServiceDefinition } from '../types.js';
 import { assumeRole } from './assume-role.js';
@@ -11,6 +11,8 @@ import { getAccessKeyInfo } from './get-access-key-info.js';
 import { getCallerIdentity } from './get-caller-identity.js';
 import { getFederationToken } from './get-federation-token.js';
 import { getSessionToken } from './get-session-token.js';
+import { getWebIdentityToken } from './get-web-identity-token.js';
+import { getDelegatedAccessToken } from './get-delegated-access-token.js';
 
 export type { StsDeps } from './common.js';
 
@@ -30,6 +32,8 @@ export function createStsService(deps: Partial<StsDeps> & { [k: string]: unknown
       GetFederationToken: getFederationToken(),
       GetAccessKeyInfo: getAccessKeyInfo(),
       DecodeAuthorizationMessage: decodeAuthorizationMessage(authorizerFor),
+      GetWebIdentityToken: getWebIdentityToken(),
+      GetDelegatedAccessToken: getDelegatedAccessToken(),
     },
   };
 }

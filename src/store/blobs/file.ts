@@ -1,7 +1,7 @@
 /**
  * The file blob store: one file per blob under `<root>/<2 hex>/<id>`. A write streams into `<root>/tmp/`, is fsynced,
  * then renamed into place (and the directory fsynced) before it resolves, so a crash mid-upload leaves at most a
- * temporary file, which the next open removes.
+ * temporary file, which the next open removes. `listOlderThan` feeds the orphan sweep (a blob's age is its mtime).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -76,7 +76,21 @@ export function openFileBlobStore(root: string): BlobStore {
       await fs.promises.rm(fileOf(blobId), { force: true });
     },
     exists: async (blobId) => fs.promises.access(fileOf(blobId)).then(() => true, () => false),
+    listOlderThan: (beforeMs) => listOlderThan(root, beforeMs),
   };
+}
+
+/** The committed blob files under `root` last written before `beforeMs`, one directory at a time. */
+async function* listOlderThan(root: string, beforeMs: number): AsyncGenerator<string> {
+  const dirs = (await fs.promises.readdir(root)).filter((d) => /^[0-9a-f]{2}$/.test(d)).sort();
+  for (const d of dirs) {
+    const names = await fs.promises.readdir(path.join(root, d)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!ID.test(name)) continue;
+      const st = await fs.promises.stat(path.join(root, d, name)).catch(() => undefined);
+      if (st && st.mtimeMs < beforeMs) yield name;
+    }
+  }
 }
 
 /** fsyncs a directory so a rename into it is durable (best effort where the platform refuses). */

@@ -23,4 +23,9 @@ export interface BlobStore {
   delete(blobId: string): Promise<void>;
   /** True when the blob exists. */
   exists(blobId: string): Promise<boolean>;
+  /**
+   * The ids of committed blobs written before `beforeMs` (ms since the epoch), for the orphan sweep; absent when the
+   * store cannot tell a blob's age.
+   */
+  listOlderThan?(beforeMs: number): AsyncIterable<string>;
 }

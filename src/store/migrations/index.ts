@@ -7,6 +7,11 @@ import { migration as m005 } from './005_console_sessions.js';
 import { migration as m006 } from './006_s3.js';
 import { migration as m007 } from './007_events.js';
 import { migration as m009 } from './009_keyset_indexes.js';
+import { migration as m010 } from './010_trails.js';
+import { migration as m011 } from './011_s3_config.js';
+import { migration as m012 } from './012_s3_versions.js';
+import { migration as m014 } from './014_policy_usage_indexes.js';
+import { migration as m016 } from './016_delegation_requests.js';
 
 /** One numbered schema change: its SQLite text and its PostgreSQL text (each backend runs the one for its dialect). */
 export interface Migration {
@@ -17,4 +22,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it must be applied (versions strictly increasing). */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009, m010, m011, m012, m014, m016];

@@ -12,6 +12,7 @@ import { DB_FILE, loadOrCreateMasterKey, openStore } from '../open.js';
 import type { Store } from '../store.js';
 import { parsePostgresUrl, SESSION_OPTIONS } from './index.js';
 import { quoteIdent } from './migrate.js';
+import { checkBlobFiles, copyBlobsInto, prepareBlobTables, referencedBlobs, verifyBlobs, type BlobCopyReport } from './copy-blobs.js';
 
 export interface CopyOptions {
   /** The SQLite data dir (holding kamen.db and master.key). */
@@ -24,6 +25,11 @@ export interface CopyOptions {
   masterKey?: Buffer;
   /** Rows compared through both stores per entity kind (default 25). */
   sample?: number;
+  /**
+   * Where S3 object bytes go: 'postgres' copies them into the target's blob tables (for `kamen serve --object-store
+   * postgres`); 'files' (default) leaves them in `<fromDataDir>/objects`, which every node must then mount.
+   */
+  objectStore?: 'files' | 'postgres';
 }
 
 export interface CopyReport {
@@ -31,6 +37,8 @@ export interface CopyReport {
   tables: Record<string, number>;
   /** Entities read back through both stores and found equal. */
   sampled: number;
+  /** The S3 object bytes: where they are now, how many, and how many were read back and compared. */
+  objects: BlobCopyReport;
 }
 
 /** Tables kamen manages itself on each side: never copied. */
@@ -49,7 +57,22 @@ export async function copySqliteToPostgres(opts: CopyOptions): Promise<CopyRepor
   const target = await openStore({ url: opts.toUrl, schema, masterKey, poolSize: 2 });
   await target.close();
 
+  const objectStore = opts.objectStore ?? 'files';
+  const objectsDir = path.join(opts.fromDataDir, 'objects');
+  if (objectStore === 'postgres') await prepareBlobTables(opts.toUrl, schema);
+
   const db = new Database(file, { readonly: true, fileMustExist: true });
+  // Every object's bytes must be on disk before anything is copied.
+  let blobIds: string[];
+  let blobBytes: number;
+  try {
+    blobIds = referencedBlobs(db);
+    blobBytes = checkBlobFiles(objectsDir, blobIds);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  let blobsSampled = 0;
   const parsed = parsePostgresUrl(opts.toUrl);
   const client = new pg.Client({ connectionString: parsed.connectionString, options: `${parsed.options} ${SESSION_OPTIONS} -c search_path=${schema}`.trim() });
   await client.connect();
@@ -70,17 +93,23 @@ export async function copySqliteToPostgres(opts: CopyOptions): Promise<CopyRepor
         const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
         if (Number(rows[0]!.n) !== tables[table]) throw new KamenError('ERR_INTERNAL', `Row count mismatch in ${table} after the copy.`);
       }
+      if (objectStore === 'postgres') {
+        const held = await client.query<{ n: string }>('SELECT count(*) AS n FROM s3_blobs');
+        if (Number(held.rows[0]!.n) > 0) throw new KamenError('ERR_INTERNAL', `The target schema ${schema} already holds object bytes (s3_blobs); copy into an empty one.`);
+        await copyBlobsInto(client, objectsDir, blobIds);
+      }
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
     }
+    if (objectStore === 'postgres') blobsSampled = await verifyBlobs(opts.toUrl, schema, client, objectsDir, blobIds, opts.sample ?? 25);
   } finally {
     db.close();
     await client.end();
   }
   const sampled = await verifySample(opts.fromDataDir, opts.toUrl, schema, masterKey, opts.sample ?? 25);
-  return { tables, sampled };
+  return { tables, sampled, objects: { where: objectStore === 'postgres' ? 'postgres' : objectsDir, blobs: blobIds.length, bytes: blobBytes, sampled: blobsSampled } };
 }
 
 /** The tables in an order where every table comes after the ones its foreign keys reference. */

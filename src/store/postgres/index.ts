@@ -18,11 +18,16 @@ import { policiesFamily } from './policies.js';
 import { principalBindingsFamily } from './principal-bindings.js';
 import { eventsFamily } from './events.js';
 import { s3Family } from './s3.js';
+import { s3ConfigFamily } from './s3-config.js';
+import { s3VersionsFamily } from './s3-versions.js';
 import { serverCertificatesFamily } from './server-certificates.js';
 import { userCredentialsFamily } from './user-credentials.js';
 import { consoleSessionsFamily } from './console-sessions.js';
+import { trailsFamily } from './trails.js';
 import { rolesFamily } from './roles.js';
 import { settingsFamily } from './settings.js';
+import { delegationsFamily } from './delegations.js';
+import { snapshotFamily } from './snapshot.js';
 import { usersFamily } from './users.js';
 
 export interface PostgresStoreOptions {
@@ -39,7 +44,7 @@ export interface PostgresStoreOptions {
 }
 
 /** The advisory lock class of the write lock (every write unit and store transaction holds it; see db.ts). */
-const WRITE_LOCK_CLASS = 0x6b6d7772; // 'kmwr'
+export const WRITE_LOCK_CLASS = 0x6b6d7772; // 'kmwr'
 /** libpq startup options every kamen session runs with. */
 export const SESSION_OPTIONS = '-c synchronous_commit=on -c idle_in_transaction_session_timeout=60s';
 const KEY_CHECK = 'master_key_check';
@@ -70,7 +75,7 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 }
 
 /** A 32-bit key naming `schema` inside an advisory lock class. */
-function schemaKey(schema: string): number {
+export function schemaKey(schema: string): number {
   return createHash('sha256').update(schema).digest().readInt32BE(0);
 }
 
@@ -138,11 +143,17 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     ...principalBindingsFamily(ctx),
     ...eventsFamily(ctx),
     ...s3Family(ctx),
+    ...s3ConfigFamily(ctx),
+    ...s3VersionsFamily(ctx),
     ...userCredentialsFamily(ctx),
     ...serverCertificatesFamily(ctx),
     ...federationFamily(ctx),
     ...consoleSessionsFamily(ctx),
+    ...trailsFamily(ctx),
+    ...delegationsFamily(ctx),
+    ...snapshotFamily(ctx),
     transaction: ctx.transaction,
+    markers: ctx.markers,
     close: async () => {
       await changes.close();
       await ctx.close();

@@ -3,6 +3,8 @@ import { KamenError } from '../../errors.js';
 import type { PgContext } from './db.js';
 import { fold, ms, prefixCond, same, setList, tagsConv, tagsJson, nul } from './rows.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
+import { pagePolicyEntities } from '../rows/policy-entities.js';
+import type { PolicyUsageCount, PrincipalKind } from '../store.js';
 import { toAttachment, toInline, toPolicy, toVersion, type AttachmentRow, type InlineRow, type PolicyRow, type VersionRow, type PoliciesMethods } from '../rows/policies.js';
 
 /** The numeric part of a version id (v12 → 12), used to order versions newest first. */
@@ -14,6 +16,30 @@ function versionSeq(versionId: string): number {
 const VERSION_COLUMNS = `v.policy_arn, v.version_id, v.document, v.create_date, (v.version_id = p.default_version_id) AS is_default`;
 const INSERT_VERSION = `INSERT INTO policy_versions (policy_arn, version_id, seq, document, create_date) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT DO NOTHING`;
+
+/** The table, name column and ID column of each principal kind. */
+const PRINCIPAL_TABLES: Record<PrincipalKind, { table: string; name: string; id: string }> = {
+  user: { table: 'iam_users', name: 'user_name', id: 'user_id' },
+  group: { table: 'iam_groups', name: 'group_name', id: 'group_id' },
+  role: { table: 'iam_roles', name: 'role_name', id: 'role_id' },
+};
+
+/** The seek of principals of one kind attached to a policy ($1 account, $2 ARN, $3 folded name after, $4 prefix, $5 limit). */
+function attachedSql(kind: PrincipalKind): string {
+  const t = PRINCIPAL_TABLES[kind];
+  return `SELECT x.${t.name} AS name, x.${t.id} AS id FROM policy_attachments a
+    JOIN ${t.table} x ON x.account_id = a.account_id AND lower(x.${t.name}) = lower(a.principal_name)
+    WHERE a.account_id = $1 AND a.policy_arn = $2 AND a.kind = '${kind}' AND lower(a.principal_name) > $3::text AND ${prefixCond(4)}
+    ORDER BY lower(a.principal_name) LIMIT $5`;
+}
+
+/** The seek of users or roles a policy bounds, with attachedSql's parameters. */
+function boundarySql(kind: PrincipalKind): string {
+  const t = PRINCIPAL_TABLES[kind];
+  return `SELECT ${t.name} AS name, ${t.id} AS id FROM ${t.table}
+    WHERE account_id = $1 AND permissions_boundary_arn IS NOT NULL AND permissions_boundary_arn = $2 AND lower(${t.name}) > $3::text AND ${prefixCond(4)}
+    ORDER BY lower(${t.name}) LIMIT $5`;
+}
 
 /** The policies family's methods over the context. */
 export function policiesFamily(ctx: PgContext & Paging): PoliciesMethods {
@@ -75,6 +101,39 @@ export function policiesFamily(ctx: PgContext & Paging): PoliciesMethods {
       );
       return toPage(ctx, p, rows, toPolicy, (r) => [fold(r.policy_name)]);
     },
+    listPoliciesAfter: async (accountId, after, limit, pathPrefix) => {
+      const rows = await conn().rows<PolicyRow>(
+        `SELECT * FROM policies WHERE account_id = $1 AND lower(policy_name) >= $2::text
+           AND (lower(policy_name) > $2::text OR arn > $3::text) AND ${prefixCond(4)}
+         ORDER BY lower(policy_name) LIMIT $5`,
+        [accountId, after?.name ?? '', after?.arn ?? '', pathPrefix || null, limit],
+      );
+      return rows.map(toPolicy);
+    },
+    countPolicyUsage: async (accountId, arns) => {
+      const out = new Map<string, PolicyUsageCount>();
+      if (arns.length === 0) return out;
+      const rows = await conn().rows<{ arn: string; n: string; boundary: boolean }>(
+        `SELECT policy_arn AS arn, count(*) AS n, false AS boundary FROM policy_attachments
+           WHERE policy_arn = ANY($2::text[]) AND account_id = $1 GROUP BY policy_arn
+         UNION ALL SELECT permissions_boundary_arn, count(*), true FROM iam_users
+           WHERE account_id = $1 AND permissions_boundary_arn IS NOT NULL AND permissions_boundary_arn = ANY($2::text[]) GROUP BY permissions_boundary_arn
+         UNION ALL SELECT permissions_boundary_arn, count(*), true FROM iam_roles
+           WHERE account_id = $1 AND permissions_boundary_arn IS NOT NULL AND permissions_boundary_arn = ANY($2::text[]) GROUP BY permissions_boundary_arn`,
+        [accountId, [...arns]],
+      );
+      for (const r of rows) {
+        let u = out.get(r.arn);
+        if (!u) out.set(r.arn, (u = { attachments: 0, boundaries: 0 }));
+        if (r.boundary) u.boundaries += Number(r.n);
+        else u.attachments += Number(r.n);
+      }
+      return out;
+    },
+    listPolicyEntities: (accountId, policyArn, filter, opts) =>
+      pagePolicyEntities(ctx, accountId, policyArn, filter, opts, (kind, use, after, limit, prefix) =>
+        conn().rows<{ name: string; id: string }>(use === 'attached' ? attachedSql(kind) : boundarySql(kind), [accountId, policyArn, after, prefix, limit]),
+      ),
     createPolicyVersion: (version) =>
       write(async (c) => {
         const n = await c.run(INSERT_VERSION, [version.policyArn, version.versionId, versionSeq(version.versionId), version.document, version.createDate.getTime()]);

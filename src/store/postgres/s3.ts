@@ -37,7 +37,7 @@ export function s3Family(ctx: PgContext): S3Store {
       ctx.write(async (c) => {
         const [b] = await c.rows<{ name: string }>('SELECT name FROM s3_buckets WHERE name = $1 FOR UPDATE', [name]);
         if (!b) return 'missing' as const;
-        const [o] = await c.rows<{ one: number }>('SELECT 1 AS one FROM s3_objects WHERE bucket = $1 LIMIT 1', [name]);
+        const [o] = await c.rows<{ one: number }>('SELECT 1 AS one FROM s3_objects WHERE bucket = $1 UNION ALL SELECT 1 FROM s3_versions WHERE bucket = $1 LIMIT 1', [name]);
         if (o) return 'not-empty' as const;
         await c.run('DELETE FROM s3_buckets WHERE name = $1', [name]);
         return 'deleted' as const;

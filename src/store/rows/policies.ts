@@ -107,4 +107,7 @@ export type PoliciesMethods = Pick<
   | 'listAttachedPolicies'
   | 'listPolicyAttachments'
   | 'countPolicyAttachments'
+  | 'listPoliciesAfter'
+  | 'countPolicyUsage'
+  | 'listPolicyEntities'
 >;

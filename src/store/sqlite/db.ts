@@ -6,6 +6,7 @@ import type { Database as Db } from 'better-sqlite3';
 import { KamenError } from '../../errors.js';
 import type { SecretCipher } from '../crypto.js';
 import { migrations } from '../migrations/index.js';
+import { startCheckpointer } from './checkpointer.js';
 import type { Tag } from '../store.js';
 import { parseTags, tagsJson } from '../rows/tags.js';
 
@@ -61,6 +62,12 @@ export interface SqliteContext {
   commitOne<T>(fn: () => T): Promise<T>;
   /** The clear() of every RowCache built over this context (a wholesale restore of the rows empties them all). */
   rowCaches?: Set<() => void>;
+  /** Runs another connection's write `fn` while this connection holds no write lock (absent: no such connection). */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
+  /** The database file, when the store is a file (another connection, e.g. a writer thread, may open it). */
+  filename?: string;
+  /** Run by close() before the connection closes (families stop their threads' connections here). */
+  beforeClose?: Set<() => Promise<void>>;
 }
 
 /** Opens a connection with kamen's pragmas and applies pending migrations. */
@@ -134,6 +141,12 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
   /** Settles when every batch committed so far is durable (chained, so it also covers earlier syncs). */
   let durable: Promise<void> | undefined;
   const walFd = durability.walFile ? fs.openSync(durability.walFile, 'r') : undefined;
+  /** WAL checkpoints run on a worker thread, off the event loop (checkpointer.ts). */
+  const dbFile = durability.walFile ? durability.walFile.slice(0, -'-wal'.length) : undefined;
+  const checkpointer = dbFile ? startCheckpointer(db, dbFile) : undefined;
+  const beforeClose = new Set<() => Promise<void>>();
+  /** True while exclusive() runs another connection's write (the gate is held, no batch is open). */
+  let exclusiveHeld = false;
   /** fdatasync of the WAL on the thread pool (replaceable in tests). */
   const syncWal = durability.syncFile ?? ((fd: number): Promise<void> => new Promise((res, rej) => fs.fdatasync(fd, (err) => (err ? rej(err) : res()))));
 
@@ -184,29 +197,52 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
   const commitBatch = async (b: NonNullable<typeof batch>): Promise<void> => {
     await gate.lock();
     try {
-      if (batch !== b) return;
-      batch = undefined;
-      try {
-        if (db.inTransaction) batchSql.commit.run();
-      } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        b.reject(err);
-        return;
-      } finally {
-        setSynchronous('FULL');
-      }
-      if (walFd === undefined) {
-        b.resolve();
-        return;
-      }
-      const before = durable;
-      const synced = syncWal(walFd);
-      const now = (durable = before ? Promise.all([before.catch(() => {}), synced]).then(() => {}) : synced);
-      now.then(b.resolve, b.reject);
-      now.catch(() => {}).finally(() => {
-        if (durable === now) durable = undefined;
-      });
+      if (batch === b) commitHeld(b);
     } finally {
+      gate.unlock();
+    }
+  };
+
+  /** Commits the open batch `b` now (the caller holds the gate) and starts making it durable. */
+  const commitHeld = (b: NonNullable<typeof batch>): void => {
+    batch = undefined;
+    try {
+      if (db.inTransaction) batchSql.commit.run();
+    } catch (err) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      b.reject(err);
+      return;
+    } finally {
+      setSynchronous('FULL');
+    }
+    if (walFd === undefined) {
+      b.resolve();
+      return;
+    }
+    const before = durable;
+    const synced = syncWal(walFd);
+    const now = (durable = before ? Promise.all([before.catch(() => {}), synced]).then(() => {}) : synced);
+    now.then(b.resolve, b.reject);
+    now.catch(() => {}).finally(() => {
+      if (durable === now) durable = undefined;
+    });
+  };
+
+  /**
+   * Runs `fn` (work another connection to the same file does, e.g. the event writer thread) while this connection
+   * holds no write lock and opens none: the open batch is committed first, and transactions wait (asynchronously) on
+   * the gate until `fn` settles, so neither connection ever blocks the event loop waiting for the other's lock.
+   */
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await gate.lock();
+    try {
+      if (closed) throw new KamenError('ERR_INTERNAL', 'The store is closed.');
+      checkBatchAlive();
+      if (batch) commitHeld(batch);
+      exclusiveHeld = true;
+      return await fn();
+    } finally {
+      exclusiveHeld = false;
       gate.unlock();
     }
   };
@@ -246,7 +282,9 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     // steady stream of writes starve reads. A later batch holds only finished transactions, never a half-done one.
     const earlier = batch ? batch.committed : durable;
     if (earlier) await earlier.catch(() => {});
-    if (!gate.isLocked) return outside(fn);
+    // While another connection writes (exclusive) no transaction is open here: reads go ahead (a rare outside write
+    // waits for that connection's commit in SQLite's busy handler).
+    if (!gate.isLocked || exclusiveHeld) return outside(fn);
     await gate.lock();
     let pending: T | Promise<T>;
     try {
@@ -353,6 +391,8 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
           }
         }
         await durable?.catch(() => {});
+        await checkpointer?.stop();
+        for (const stop of beforeClose) await stop().catch(() => {});
         db.close();
         if (walFd !== undefined) fs.closeSync(walFd);
       }
@@ -361,7 +401,7 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     }
   };
 
-  return { db, cipher, run, atomic, commitOne, transaction, close, rowCaches: new Set<() => void>() };
+  return { db, cipher, run, atomic, commitOne, transaction, close, exclusive, ...(dbFile ? { filename: dbFile } : {}), beforeClose, rowCaches: new Set<() => void>() };
 }
 
 /** A point-read cache of committed rows; the family that owns the table empties it on every write to that table. */

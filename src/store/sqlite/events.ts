@@ -1,10 +1,9 @@
 /** Audit events family: append-only CloudTrail records and the indexed page reads LookupEvents makes. */
-import type { EventLookupKey, EventStore } from '../store.js';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { EventLookupKey, EventStore, StoredEvent } from '../store.js';
 import type { SqliteContext } from './db.js';
+import { startEventWriter, type EventWriter } from './event-writer.js';
 import { COLUMN, eventFromRow, pageParams, type EventRow } from '../rows/events.js';
-import type { Statement } from 'better-sqlite3';
-
-
 
 /** The index a lookup pages along (attributes with a handful of values page along the account's time index). */
 const INDEX: Readonly<Record<string, string>> = {
@@ -29,16 +28,29 @@ function pageSql(key: EventLookupKey | undefined): string {
   return `SELECT * FROM events INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_account_time'} WHERE account_id = ? ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
 }
 
-
-
-/** Prepares the event statements once for this connection and returns the family's methods. */
-export function eventsFamily(ctx: SqliteContext): EventStore {
-  const { db, run } = ctx;
+/**
+ * Prepares the event inserts on a connection and returns the function that appends events (in the caller's
+ * transaction): the serving connection and the event writer thread (event-writer-worker.ts) share it.
+ */
+export function eventInserter(db: Db): (events: readonly StoredEvent[]) => void {
   const insert = db.prepare(
     `INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertResource = db.prepare('INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name) VALUES (?, ?, ?, ?, ?)');
+  return (events) => {
+    for (const e of events) {
+      const t = e.eventTime.getTime();
+      const seq = insert.run(e.accountId, e.eventId, t, e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record).lastInsertRowid;
+      for (const r of e.resources) insertResource.run(seq, e.accountId, t, r.ResourceType, r.ResourceName);
+    }
+  };
+}
+
+/** Prepares the event statements once for this connection and returns the family's methods. */
+export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Promise<T>): Promise<T> }): EventStore {
+  const { db, run } = ctx;
+  const insertEvents = eventInserter(db);
   const pages = new Map<string, Statement>();
   const page = (key: EventLookupKey | undefined): Statement => {
     const k = key ?? '';
@@ -46,17 +58,38 @@ export function eventsFamily(ctx: SqliteContext): EventStore {
     if (!s) pages.set(k, (s = db.prepare(pageSql(key))));
     return s;
   };
-  return {
-    appendEvents: (events) => run(() => {
+  const appendEvents = (events: readonly StoredEvent[]): Promise<void> =>
+    run(() => {
       if (events.length === 0) return;
-      ctx.atomic(() => {
-        for (const e of events) {
-          const t = e.eventTime.getTime();
-          const seq = insert.run(e.accountId, e.eventId, t, e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record).lastInsertRowid;
-          for (const r of e.resources) insertResource.run(seq, e.accountId, t, r.ResourceType, r.ResourceName);
+      ctx.atomic(() => insertEvents(events));
+    });
+  // A file database appends detached events from a writer thread with its own connection (started on first use);
+  // an in-memory one, or a writer thread that failed, appends them here in a group-committed transaction.
+  let writer: EventWriter | undefined;
+  const writerFor = (): EventWriter | undefined => {
+    if (!ctx.filename || !ctx.exclusive) return undefined;
+    if (!writer) {
+      const w = (writer = startEventWriter(ctx.filename));
+      ctx.beforeClose?.add(() => w.stop());
+    }
+    return writer.failed ? undefined : writer;
+  };
+  return {
+    appendEvents,
+    appendEventsDetached: async (events) => {
+      if (events.length === 0) return;
+      const w = writerFor();
+      if (w) {
+        try {
+          await ctx.exclusive!(() => w.write(events));
+          return;
+        } catch {
+          // The thread's transaction rolled back (or the thread is gone, or the batch could not be sent): nothing of
+          // this batch is stored, so it is written here instead.
         }
-      });
-    }),
+      }
+      await ctx.transaction(() => appendEvents(events));
+    },
     lookupEvents: (q) => run(() => (page(q.attribute?.key).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
   };
 }

@@ -13,11 +13,15 @@ import { policiesFamily } from './policies.js';
 import { principalBindingsFamily } from './principal-bindings.js';
 import { eventsFamily } from './events.js';
 import { s3Family } from './s3.js';
+import { s3ConfigFamily } from './s3-config.js';
+import { s3VersionsFamily } from './s3-versions.js';
 import { serverCertificatesFamily } from './server-certificates.js';
 import { userCredentialsFamily } from './user-credentials.js';
 import { consoleSessionsFamily } from './console-sessions.js';
+import { trailsFamily } from './trails.js';
 import { rolesFamily } from './roles.js';
 import { settingsFamily } from './settings.js';
+import { delegationsFamily } from './delegations.js';
 import { snapshotFamily } from './snapshot.js';
 import { usersFamily } from './users.js';
 import type { Database as Db } from 'better-sqlite3';
@@ -57,12 +61,17 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     ...principalBindingsFamily(ctx),
     ...eventsFamily(ctx),
     ...s3Family(ctx),
+    ...s3ConfigFamily(ctx),
+    ...s3VersionsFamily(ctx),
     ...userCredentialsFamily(ctx),
     ...serverCertificatesFamily(ctx),
     ...federationFamily(ctx),
     ...consoleSessionsFamily(ctx),
+    ...trailsFamily(ctx),
+    ...delegationsFamily(ctx),
     ...snapshotFamily(ctx),
     transaction: ctx.transaction,
+    markers: ctx.markers,
     close: ctx.close,
   };
   return store;

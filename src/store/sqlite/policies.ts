@@ -12,12 +12,37 @@ import {
   type SqliteContext,
 } from './db.js';
 import { pageRequest, toPage, type Paging } from '../markers.js';
+import { pagePolicyEntities, type PolicyUse } from '../rows/policy-entities.js';
+import type { PolicyUsageCount, PrincipalKind } from '../store.js';
 import { toAttachment, toInline, toPolicy, toVersion, type AttachmentRow, type InlineRow, type PolicyRow, type VersionRow, type PoliciesMethods } from '../rows/policies.js';
 
 /** The numeric part of a version id (v12 → 12), used to order versions newest first. */
 function versionSeq(versionId: string): number {
   const m = /^v(\d+)$/.exec(versionId);
   return m ? Number(m[1]) : 0;
+}
+
+/** The table, name column and ID column of each principal kind. */
+const PRINCIPAL_TABLES: Record<PrincipalKind, { table: string; name: string; id: string }> = {
+  user: { table: 'iam_users', name: 'user_name', id: 'user_id' },
+  group: { table: 'iam_groups', name: 'group_name', id: 'group_id' },
+  role: { table: 'iam_roles', name: 'role_name', id: 'role_id' },
+};
+
+const PREFIX = '(@prefix IS NULL OR substr(x.path, 1, length(@prefix)) = @prefix)';
+
+/** The seek of principals of one kind using a policy one way (migration 014's indexes), prepared once. */
+function entitySeek(db: SqliteContext['db'], kind: PrincipalKind, use: PolicyUse): ReturnType<SqliteContext['db']['prepare']> {
+  const t = PRINCIPAL_TABLES[kind];
+  if (use === 'attached') {
+    return db.prepare(`SELECT x.${t.name} AS name, x.${t.id} AS id FROM policy_attachments a
+      JOIN ${t.table} x ON x.account_id = a.account_id AND x.${t.name} = a.principal_name
+      WHERE a.account_id = @account_id AND a.policy_arn = @arn AND a.kind = '${kind}' AND a.principal_name > @after AND ${PREFIX}
+      ORDER BY a.principal_name LIMIT @limit`);
+  }
+  return db.prepare(`SELECT x.${t.name} AS name, x.${t.id} AS id FROM ${t.table} x
+    WHERE x.account_id = @account_id AND x.permissions_boundary_arn IS NOT NULL AND x.permissions_boundary_arn = @arn AND x.${t.name} > @after AND ${PREFIX}
+    ORDER BY x.${t.name} LIMIT @limit`);
 }
 
 const VERSION_COLUMNS = `v.policy_arn, v.version_id, v.document, v.create_date,
@@ -35,6 +60,16 @@ export function policiesFamily(ctx: SqliteContext & Paging): PoliciesMethods {
       ${setClause('update_date', 'updateDate')}, ${setClause('tags', 'tags')}, ${setClause('description', 'description')}
       WHERE arn = @arn`),
     delete: db.prepare('DELETE FROM policies WHERE arn = ?'),
+    listAfter: db.prepare(`SELECT * FROM policies WHERE account_id = @account_id
+      AND policy_name >= @name AND (policy_name > @name OR arn > @arn)
+      AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
+      ORDER BY policy_name LIMIT @limit`),
+    usageAttached: db.prepare(`SELECT policy_arn AS arn, count(*) AS n FROM policy_attachments
+      WHERE policy_arn IN (SELECT value FROM json_each(@arns)) AND account_id = @account_id GROUP BY policy_arn`),
+    usageUsers: db.prepare(`SELECT permissions_boundary_arn AS arn, count(*) AS n FROM iam_users
+      WHERE account_id = @account_id AND permissions_boundary_arn IS NOT NULL AND permissions_boundary_arn IN (SELECT value FROM json_each(@arns)) GROUP BY permissions_boundary_arn`),
+    usageRoles: db.prepare(`SELECT permissions_boundary_arn AS arn, count(*) AS n FROM iam_roles
+      WHERE account_id = @account_id AND permissions_boundary_arn IS NOT NULL AND permissions_boundary_arn IN (SELECT value FROM json_each(@arns)) GROUP BY permissions_boundary_arn`),
     list: db.prepare(`SELECT * FROM policies WHERE account_id = @account_id
       AND policy_name > @after
       AND (@prefix IS NULL OR substr(path, 1, length(@prefix)) = @prefix)
@@ -65,6 +100,12 @@ export function policiesFamily(ctx: SqliteContext & Paging): PoliciesMethods {
       ORDER BY kind, principal_name`),
     countAttachments: db.prepare('SELECT count(*) FROM policy_attachments WHERE policy_arn = ?').pluck(),
   };
+
+  const seeks = new Map<string, ReturnType<typeof db.prepare>>();
+  for (const kind of ['user', 'group', 'role'] as const) {
+    seeks.set(`${kind} attached`, entitySeek(db, kind, 'attached'));
+    if (kind !== 'group') seeks.set(`${kind} boundary`, entitySeek(db, kind, 'boundary'));
+  }
 
   return {
     createPolicy: (policy, firstVersion) => run(() => {
@@ -114,6 +155,26 @@ export function policiesFamily(ctx: SqliteContext & Paging): PoliciesMethods {
       const rows = s.list.all({ account_id: accountId, after: p.after?.[0] ?? '', prefix: p.pathPrefix, limit: p.limit + 1 }) as PolicyRow[];
       return toPage(ctx, p, rows, toPolicy, (r) => [r.policy_name]);
     }),
+    listPoliciesAfter: (accountId, after, limit, pathPrefix) => run(() =>
+      (s.listAfter.all({ account_id: accountId, name: after?.name ?? '', arn: after?.arn ?? '', prefix: pathPrefix || null, limit }) as PolicyRow[]).map(toPolicy),
+    ),
+    countPolicyUsage: (accountId, arns) => run(() => {
+      const out = new Map<string, PolicyUsageCount>();
+      if (arns.length === 0) return out;
+      const params = { account_id: accountId, arns: JSON.stringify(arns) };
+      const at = (arn: string): PolicyUsageCount => {
+        let u = out.get(arn);
+        if (!u) out.set(arn, (u = { attachments: 0, boundaries: 0 }));
+        return u;
+      };
+      for (const r of s.usageAttached.all(params) as Array<{ arn: string; n: number }>) at(r.arn).attachments += r.n;
+      for (const q of [s.usageUsers, s.usageRoles]) for (const r of q.all(params) as Array<{ arn: string; n: number }>) at(r.arn).boundaries += r.n;
+      return out;
+    }),
+    listPolicyEntities: (accountId, policyArn, filter, opts) =>
+      pagePolicyEntities(ctx, accountId, policyArn, filter, opts, (kind, use, after, limit, prefix) =>
+        run(() => seeks.get(`${kind} ${use}`)!.all({ account_id: accountId, arn: policyArn, after, limit, prefix }) as Array<{ name: string; id: string }>),
+      ),
     createPolicyVersion: (version) => run(() => {
       ctx.atomic(() => {
         unique(`Policy version ${version.versionId} already exists.`, () =>

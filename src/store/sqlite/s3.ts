@@ -9,6 +9,10 @@ interface BucketRow {
   created_at: number;
   policy: string | null;
   public_access_block: string | null;
+  versioning?: string | null;
+  ownership?: string | null;
+  tags?: string | null;
+  acl?: string | null;
 }
 
 interface ObjectRow {
@@ -21,6 +25,7 @@ interface ObjectRow {
   metadata: string;
   headers: string;
   checksums: string;
+  version_id?: string;
 }
 
 interface UploadRow {
@@ -65,6 +70,11 @@ export function toBucket(r: BucketRow): S3BucketRecord {
   const b: S3BucketRecord = { name: r.name, accountId: r.account_id, region: r.region, createdAt: new Date(Number(r.created_at)) };
   if (r.policy !== null) b.policy = r.policy;
   if (r.public_access_block !== null) b.publicAccessBlock = r.public_access_block;
+  if (r.versioning === 'Enabled' || r.versioning === 'Suspended') b.versioning = r.versioning; // migration 012
+  // S3 configuration (migration 011; see s3-config.ts)
+  if (r.ownership != null) b.ownership = r.ownership;
+  if (r.tags != null) b.tags = JSON.parse(r.tags) as S3BucketRecord['tags'];
+  if (r.acl != null) b.acl = r.acl;
   return b;
 }
 
@@ -80,6 +90,7 @@ export function toObject(r: ObjectRow): S3ObjectRecord {
     metadata: JSON.parse(r.metadata) as Record<string, string>,
     headers: JSON.parse(r.headers) as Record<string, string>,
     checksums: JSON.parse(r.checksums) as Record<string, string>,
+    ...(r.version_id !== undefined && r.version_id !== 'null' ? { versionId: r.version_id } : {}), // migration 012
   };
 }
 
@@ -95,7 +106,7 @@ export function s3Family(ctx: SqliteContext): S3Store {
     getBucket: db.prepare('SELECT * FROM s3_buckets WHERE name = ?'),
     insertBucket: db.prepare('INSERT INTO s3_buckets (name, account_id, region, created_at, policy, public_access_block) VALUES (?, ?, ?, ?, ?, ?)'),
     listBuckets: db.prepare('SELECT * FROM s3_buckets WHERE account_id = ? ORDER BY name'),
-    anyObject: db.prepare('SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1'),
+    anyObject: db.prepare('SELECT 1 FROM (SELECT bucket FROM s3_objects UNION ALL SELECT bucket FROM s3_versions) WHERE bucket = ? LIMIT 1'),
     deleteBucket: db.prepare('DELETE FROM s3_buckets WHERE name = ?'),
     setPolicy: db.prepare('UPDATE s3_buckets SET policy = ? WHERE name = ?'),
     setPab: db.prepare('UPDATE s3_buckets SET public_access_block = ? WHERE name = ?'),

@@ -1,8 +1,8 @@
 /** sts:AssumeRoot end to end through the SDK: who may call it, and the task policy bounding the root session. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateAccessKeyCommand, CreateUserCommand, GetAccountSummaryCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateAccessKeyCommand, CreateUserCommand, EnableOrganizationsRootSessionsCommand, GetAccountSummaryCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccountCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startKamen, type TestKamen } from '../../e2e/harness.js';
 import { createAuthorizer } from '../../../src/authz/authorizer.js';
@@ -30,6 +30,9 @@ describe('AssumeRoot', () => {
     k = await startKamen();
     const r = root();
     member = (await r.org.send(new CreateAccountCommand({ AccountName: 'member', Email: 'member@example.com' }))).CreateAccountStatus!.AccountId!;
+    // Centralized root access: trusted access for IAM, then root sessions.
+    await r.org.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'iam.amazonaws.com' }));
+    await r.iam.send(new EnableOrganizationsRootSessionsCommand({}));
     await r.iam.send(new CreateUserCommand({ UserName: 'admin' }));
     await r.iam.send(new PutUserPolicyCommand({ UserName: 'admin', PolicyName: 'root-tasks', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoot', Resource: '*' }] }) }));
     const key = (await r.iam.send(new CreateAccessKeyCommand({ UserName: 'admin' }))).AccessKey!;

@@ -1,0 +1,119 @@
+/**
+ * `npm run soak -- --minutes 10`: a mixed workload (GetRole/GetUser reads, AssumeRole, CreateUser/DeleteUser writes)
+ * against a kamen child on SQLite with 1,000 bulk-loaded roles, first at full speed for a few seconds to find the
+ * maximum, then paced at 80% of it; prints per minute the errors, p99, RSS and data dir size, then a verdict line
+ * (errors 0; p99 and RSS flat: the last minute within 1.5× of the first; data dir growth per minute).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadManagedPolicyCatalog } from '../src/services/iam/managed-catalog.js';
+import { loadAuthorizationDetails } from '../src/store/load/index.js';
+import { syntheticDetails, syntheticRoleName } from '../src/store/load/synthetic.js';
+import { benchUser } from './datasize.js';
+import { closedLoop, dirBytes, rssMiB, signedQuery, startKamen, type Creds, type LoopResult } from './scale-kit.js';
+
+const CLIENTS = 16;
+
+/** The --minutes argument (default 10). */
+function minutesArg(argv: string[]): number {
+  const i = argv.indexOf('--minutes');
+  const n = i >= 0 ? Number(argv[i + 1]) : 10;
+  if (!Number.isFinite(n) || n <= 0) throw new Error('--minutes must be a positive number');
+  return n;
+}
+
+/** A shared pacer: at most `rate` ops/s across every client. */
+function pacer(rate: number): () => Promise<void> {
+  let next = performance.now();
+  return async () => {
+    const now = performance.now();
+    next = Math.max(next, now - 100) + 1000 / rate;
+    const wait = next - now;
+    if (wait > 1) await sleep(wait);
+  };
+}
+
+/** The mixed workload's op: 13 of 20 reads, 5 AssumeRole, 2 writes (a user created by root, then deleted by the next op). */
+function mixed(port: number, creds: Creds, root: Creds, acct: string): { op: Parameters<typeof closedLoop>[3]; resign(): Promise<void> } {
+  let signed: Buffer[] = [];
+  const resign = async (): Promise<void> => {
+    const role = (i: number): string => syntheticRoleName(i * 37 % 1000);
+    signed = [];
+    for (let i = 0; i < 8; i++) {
+      signed.push(await signedQuery(port, 'iam', `Action=GetRole&Version=2010-05-08&RoleName=${role(i)}`, creds));
+      signed.push(await signedQuery(port, 'iam', 'Action=GetUser&Version=2010-05-08', creds));
+      signed.push(await signedQuery(port, 'sts', `Action=AssumeRole&Version=2011-06-15&RoleSessionName=soak&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/${role(i)}`)}`, creds));
+    }
+  };
+  const op: Parameters<typeof closedLoop>[3] = async (send, client, seq) => {
+    const k = seq % 20;
+    const name = `soak-${client}-${Math.floor(seq / 20)}`;
+    if (k < 12) await send(signed[(k % 2) + 3 * (seq % 8)]!);
+    else if (k < 17) await send(signed[2 + 3 * (seq % 8)]!);
+    else if (k === 17) await send(await signedQuery(port, 'iam', `Action=CreateUser&Version=2010-05-08&UserName=${name}`, root));
+    else if (k === 18) await send(await signedQuery(port, 'iam', `Action=DeleteUser&Version=2010-05-08&UserName=${name}`, root));
+    else await send(signed[3 * (seq % 8)]!);
+  };
+  return { op, resign };
+}
+
+/** Runs the soak for `minutes`. */
+export async function soak(minutes: number): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-soak-'));
+  try {
+    const first = await startKamen(dir);
+    const acct = first.boot.managementAccountId;
+    const creds = await benchUser(first);
+    await first.stop();
+    const catalog = loadManagedPolicyCatalog();
+    await loadAuthorizationDetails({ dataDir: dir, details: syntheticDetails(acct, 1000), accountId: acct, isAwsManaged: (a) => catalog.get(a) !== undefined });
+    const k = await startKamen(dir);
+    try {
+      const w = mixed(k.port, creds, { accessKeyId: k.boot.accessKeyId, secretAccessKey: k.boot.secretAccessKey }, acct);
+      await w.resign();
+      const max = await closedLoop(k.port, CLIENTS, 5, w.op);
+      if (max.errors) throw new Error(`errors while measuring the maximum: ${max.firstError}`);
+      const rate = 0.8 * max.opsPerSecond;
+      console.log(`soak: maximum ${Math.round(max.opsPerSecond)} ops/s (mixed, ${CLIENTS} clients); driving ${Math.round(rate)} ops/s for ${minutes} minute(s)`);
+      const startBytes = dirBytes(dir);
+      const pace = pacer(rate);
+      const per: Array<LoopResult & { rss: number; bytes: number }> = [];
+      const whole = Math.ceil(minutes);
+      for (let m = 0; m < whole; m++) {
+        await w.resign(); // signatures stay valid for 15 minutes
+        const secs = Math.min(60, (minutes - m) * 60);
+        const r = await closedLoop(k.port, CLIENTS, secs, w.op, pace);
+        const row = { ...r, rss: rssMiB(k.pid), bytes: dirBytes(dir) };
+        per.push(row);
+        console.log(
+          `soak minute ${m + 1}: ${Math.round(r.opsPerSecond)} ops/s, errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, RSS ${row.rss.toFixed(0)} MiB, data dir ${(row.bytes / 2 ** 20).toFixed(1)} MiB`,
+        );
+      }
+      const errors = per.reduce((n, r) => n + r.errors, 0);
+      const p99Flat = per[per.length - 1]!.p99 <= 1.5 * Math.max(per[0]!.p99, 5);
+      const rssFlat = per[per.length - 1]!.rss <= 1.5 * per[0]!.rss;
+      const growth = (per[per.length - 1]!.bytes - startBytes) / 2 ** 20 / minutes;
+      const ok = errors === 0 && p99Flat && rssFlat;
+      console.log(
+        `soak verdict: ${ok ? 'PASS' : 'FAIL'} — errors ${errors} (goal 0); p99 ${per[0]!.p99.toFixed(1)} → ${per[per.length - 1]!.p99.toFixed(1)} ms (${p99Flat ? 'flat' : 'grew'}); ` +
+          `RSS ${per[0]!.rss.toFixed(0)} → ${per[per.length - 1]!.rss.toFixed(0)} MiB (${rssFlat ? 'flat' : 'grew'}); data dir +${growth.toFixed(1)} MiB/minute ` +
+          '(temporary credentials and CloudTrail events, kept for their retention periods)',
+      );
+      return ok;
+    } finally {
+      await k.stop();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Entry point of `npm run soak`. */
+export async function run(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const ok = await soak(minutesArg(argv));
+  if (!ok) process.exitCode = 1;
+}
+
+if (process.argv[1] && import.meta.url === new URL(process.argv[1], 'file:').href) await run();
