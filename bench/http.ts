@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { median, processCpuSeconds, replay } from './load.js';
+import { signedQuery, type Creds } from './scale-kit.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -24,12 +23,6 @@ const LOADS: Array<{ name: string; opts: { connections: number; depth: number } 
   { name: '32 connections x 1 (as SDKs send)', opts: { connections: 32, depth: 1 } },
   { name: '16 connections x 4 pipelined', opts: { connections: 16, depth: 4 } },
 ];
-
-interface Creds {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
 
 function startChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; info: any }> {
   return new Promise((resolve, reject) => {
@@ -45,25 +38,6 @@ function startChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promi
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`server child exited ${code}`)));
   });
-}
-
-/** A raw, SigV4-signed HTTP/1.1 Query request (replayable for the signature's 15-minute window). */
-async function signedQuery(port: number, service: string, body: string, creds: Creds): Promise<Buffer> {
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: '127.0.0.1',
-    port,
-    path: '/',
-    query: {},
-    headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body,
-  });
-  let head = 'POST / HTTP/1.1\r\n';
-  for (const [k, v] of Object.entries(signed.headers)) head += `${k}: ${v}\r\n`;
-  head += `content-length: ${Buffer.byteLength(body)}\r\n\r\n`;
-  return Buffer.from(head + body);
 }
 
 /** Sends one raw request and returns {status, headers, body} of the answer. */

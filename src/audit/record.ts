@@ -9,6 +9,7 @@ import type { StoredEvent } from '../store/store.js';
 import { requestParameters, responseElements } from './elements.js';
 import { lookupUsername, otherAccountIdentity, userIdentity } from './identity.js';
 import { eventResources } from './resources.js';
+import { federatedParts } from './federated.js';
 import type { Caller } from '../services/types.js';
 import type { AuditEvent, CallFacts, CloudTrailRecord } from './types.js';
 
@@ -100,6 +101,7 @@ function recordJson(f: CallFacts, identityJson: string, r: { eventTime: string; 
   s += `,"eventType":${q(f.eventType ?? 'AwsApiCall')},"managementEvent":true,"recipientAccountId":${q(r.account)},"eventCategory":"Management"`;
   if (f.secureTransport) s += `,"tlsDetails":${q({ ...(f.tlsVersion ? { tlsVersion: f.tlsVersion } : {}), ...(f.tlsCipher ? { cipherSuite: f.tlsCipher } : {}), ...(f.tlsHost ? { clientProvidedHostHeader: f.tlsHost } : {}) })}`;
   if (r.sharedEventId !== undefined) s += `,"sharedEventID":"${r.sharedEventId}"`;
+  if (f.fromConsole) s += ',"sessionCredentialFromConsole":"true"';
   return s + '}';
 }
 
@@ -109,7 +111,16 @@ function recordJson(f: CallFacts, identityJson: string, r: { eventTime: string; 
  */
 export function buildEvents(f: CallFacts, identities?: IdentityCache): AuditEvent[] {
   const readOnly = isReadOnly(f.service, f.operation);
-  const identity = identities ? identities.get(f.caller) : identityParts(f.caller);
+  // An unsigned call (AssumeRoleWithSAML / WithWebIdentity) is the federated user's, in the role's account; none is
+  // recorded while nothing names the user (a token that did not verify, a role that does not exist).
+  let identity: { json: string; username: string | undefined };
+  let account = f.caller.accountId;
+  if (f.caller.kind === 'anonymous') {
+    const fed = federatedParts(f);
+    if (!fed) return [];
+    identity = { json: q(fed.identity), username: fed.username };
+    account = fed.account;
+  } else identity = identities ? identities.get(f.caller) : identityParts(f.caller);
   const parts = {
     eventTime: isoSeconds(f.eventTimeMs),
     eventSource: eventSource(f.service),
@@ -117,10 +128,10 @@ export function buildEvents(f: CallFacts, identities?: IdentityCache): AuditEven
     requestParameters: f.requestParameters ?? requestParameters(f.input),
     responseElements: f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly)),
     eventId: newEventId(f.eventTimeMs),
-    account: f.caller.accountId,
+    account,
   };
   const resources = eventResources(f.input, f.error ? undefined : f.output);
-  const other = otherAccount(f);
+  const other = f.caller.kind === 'anonymous' ? undefined : otherAccount(f);
   if (!other) return [toEvent(recordJson(f, identity.json, parts), parts, f, resources, identity.username)];
   const shared = randomUUID();
   const mine = { ...parts, sharedEventId: shared };
@@ -138,6 +149,7 @@ function toEvent(json: string, r: { eventId: string; eventSource: string; readOn
     readOnly: r.readOnly,
     resources,
     record: json,
+    awsRegion: f.region,
   };
   if (username !== undefined) stored.username = username;
   if (f.caller.accessKeyId) stored.accessKeyId = f.caller.accessKeyId;

@@ -22,6 +22,8 @@ export function startCallFacts(a: {
   secureTransport: boolean;
   userAgent: string | string[] | undefined;
   host: string | undefined;
+  /** The call came from the web console (absent: from a client); `tls` when the browser reached the console over TLS. */
+  console?: { tls: boolean } | undefined;
 }): CallFacts {
   const f: CallFacts = {
     requestId: a.requestId,
@@ -34,9 +36,19 @@ export function startCallFacts(a: {
     secureTransport: a.secureTransport,
     caller: a.caller,
   };
-  if (a.secureTransport && a.host) f.tlsHost = a.host;
+  if (a.console) {
+    // A console call never leaves the process: AWS records the console's calls with the user agent "AWS Internal", the
+    // browser's address, and TLS details only as far as the browser's own connection to the console was TLS.
+    f.userAgent = CONSOLE_USER_AGENT;
+    f.secureTransport = a.console.tls;
+    f.fromConsole = true;
+  }
+  if (f.secureTransport && a.host) f.tlsHost = a.host;
   return f;
 }
+
+/** The userAgent CloudTrail records for calls the AWS Management Console makes on a signed-in user's behalf. */
+export const CONSOLE_USER_AGENT = 'AWS Internal';
 
 /** The request log line of one API request. */
 export function requestLogEntry(a: {

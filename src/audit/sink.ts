@@ -57,6 +57,7 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
   return {
     write: (events) => store.appendEvents(events.map((e) => e.stored)),
     enqueue(events) {
+      if (events.length === 0) return;
       for (const e of events) queue.push(e);
       pending ??= drain();
     },

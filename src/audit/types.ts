@@ -1,10 +1,10 @@
 /** The shapes of audit: a CloudTrail record, the facts of one call it is built from, and the stored event. */
-import type { Caller } from '../services/types.js';
+import type { Caller, FederatedUserFacts } from '../services/types.js';
 import type { StoredEvent } from '../store/store.js';
 
 /** CloudTrail's userIdentity element. */
 export interface UserIdentity {
-  type: 'Root' | 'IAMUser' | 'AssumedRole' | 'FederatedUser' | 'AWSAccount' | 'Unknown';
+  type: 'Root' | 'IAMUser' | 'AssumedRole' | 'FederatedUser' | 'AWSAccount' | 'SAMLUser' | 'WebIdentityUser' | 'Unknown';
   principalId?: string;
   arn?: string;
   accountId?: string;
@@ -16,6 +16,8 @@ export interface UserIdentity {
     sourceIdentity?: string;
   };
   invokedBy?: string;
+  /** SAMLUser: the SAML provider's ARN; WebIdentityUser: the identity provider. */
+  identityProvider?: string;
 }
 
 /** One CloudTrail record (event version 1.11), keys in CloudTrail's order. */
@@ -43,6 +45,7 @@ export interface CloudTrailRecord {
   sharedEventID?: string;
   eventCategory: 'Management';
   tlsDetails?: { tlsVersion?: string; cipherSuite?: string; clientProvidedHostHeader?: string };
+  sessionCredentialFromConsole?: 'true';
 }
 
 /** Everything about one call that its record is built from; filled in by the request path as it learns it. */
@@ -76,6 +79,10 @@ export interface CallFacts {
   requestParameters?: Record<string, unknown>;
   /** The record's resources element (S3 events name their bucket). */
   resources?: CloudTrailRecord['resources'];
+  /** The call came from a console session (sessionCredentialFromConsole). */
+  fromConsole?: boolean;
+  /** An unsigned federation call that failed after its token was verified and its role found: who, in which account. */
+  federated?: FederatedUserFacts;
 }
 
 /** A record together with the row it is stored as. */

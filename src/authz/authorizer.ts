@@ -174,7 +174,7 @@ function principalForMessage(c: Caller): { id: string; name?: string; arn: strin
  * GetSessionToken credentials call IAM only with MFA and STS only for AssumeRole/GetCallerIdentity; federation-token
  * credentials call no IAM and, of STS, only GetCallerIdentity.
  */
-function sessionRestrictions(caller: Caller, service: string, operation: string, target: OperationTarget): void {
+export function sessionRestrictions(caller: Caller, service: string, operation: string, target: OperationTarget): void {
   const type = caller.session?.tokenType;
   if (type !== 'session-token' && type !== 'federation-token') return;
   const refuse = () => new KamenError('ERR_ACCESS_DENIED', `User: ${caller.arn} is not authorized to perform: ${target.action} on resource: ${target.resources[0] ?? '*'}`);

@@ -105,10 +105,12 @@ export function createRouter(routes: Route[]): (method: string, path: string) =>
 
 /** The context's `api`: AWS errors become ConsoleErrors with AWS's code and message (AccessDenied → 403). */
 export function apiCaller(deps: ConsoleDeps, session: ConsoleSession | undefined, conn: ConnectionFacts): RouteContext['api'] {
+  // Marked as the console's own calls, so their CloudTrail records say so (userAgent, TLS details of the browser's connection).
+  const apiConn: ConnectionFacts = { ...conn, console: { tls: deps.secure } };
   return async (service, operation, params = {}) => {
     if (!session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
     try {
-      return await deps.api.call(deps.sessions.activeCredentials(session), service, operation, params, conn);
+      return await deps.api.call(deps.sessions.activeCredentials(session), service, operation, params, apiConn);
     } catch (err) {
       if (err instanceof ApiError) throw new ConsoleError(err.status >= 400 && err.status < 600 ? err.status : 400, err.code, err.message);
       throw err;

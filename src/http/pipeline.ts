@@ -62,6 +62,8 @@ export interface PipelineDeps {
 export interface ConnectionFacts {
   sourceIp: string;
   secureTransport: boolean;
+  /** Set on the web console's in-process calls: `tls` when the browser reached the console over TLS (audit records). */
+  console?: { tls: boolean };
 }
 
 /** Operations AWS serves without a signature. */
@@ -154,8 +156,9 @@ export async function handleApiRequest(deps: PipelineDeps, req: WireRequest & { 
       deps.noteKeyUsed?.(caller, serviceName, region);
     }
     who = caller;
-    if (deps.auditor && caller.kind !== 'anonymous') {
-      call = startCallFacts({ requestId, nowMs, service: serviceName, operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.host });
+    // Unsigned federation calls are audited too: their record names the federated user once the call learns it.
+    if (deps.auditor && (caller.kind !== 'anonymous' || !auth)) {
+      call = startCallFacts({ requestId, nowMs, service: serviceName, operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.host, console: conn.console });
     }
     // 4. parse
     const input = codec.parseInput(operation, req);
@@ -170,6 +173,12 @@ export async function handleApiRequest(deps: PipelineDeps, req: WireRequest & { 
       secureTransport: conn.secureTransport,
       deps: deps.serviceDeps,
     };
+    if (call && !auth) {
+      const facts = call;
+      ctx.noteFederatedUser = (who) => {
+        facts.federated = who;
+      };
+    }
     // 5. authorize
     if (deps.authorizeOperation) {
       try {

@@ -59,6 +59,26 @@ export interface OperationContext {
   secureTransport: boolean;
   /** The service's host-level dependencies (catalogs, key material, …), built once at server start. */
   deps: ServiceDeps;
+  /**
+   * Unsigned federation calls only (audit on): tells the audit record who the federated user is once the token is
+   * verified and the role found, so a call that then fails is still recorded (src/audit/federated.ts).
+   */
+  noteFederatedUser?(who: FederatedUserFacts): void;
+}
+
+/** Who an unsigned federation call's user is (CloudTrail's SAMLUser / WebIdentityUser), in the role's account. */
+export interface FederatedUserFacts {
+  type: 'SAMLUser' | 'WebIdentityUser';
+  /** SAML: the provider-specific name qualifier; web identity: the provider (issuer without https://). */
+  qualifier: string;
+  /** SAML: the provider's ARN; web identity: the provider. */
+  identityProvider: string;
+  /** SAML: the NameID; web identity: the token's sub. */
+  subject: string;
+  /** Web identity: the token's aud. */
+  audience?: string;
+  /** The role's account. */
+  account: string;
 }
 
 /** Shared, read-mostly dependencies built at start-up and handed to every operation. */

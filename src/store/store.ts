@@ -735,6 +735,8 @@ export interface StoredEvent {
   readOnly: boolean;
   username?: string;
   accessKeyId?: string;
+  /** The record's awsRegion: the region whose event history holds it (global services' events: us-east-1). */
+  awsRegion?: string;
   resources: Array<{ ResourceType: string; ResourceName: string }>;
   /** The full record, as JSON text. */
   record: string;
@@ -746,6 +748,8 @@ export type EventLookupKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' |
 /** One page of an account's event history: newest first, between two times, optionally filtered by one attribute. */
 export interface EventQuery {
   accountId: string;
+  /** Only the events of this region (LookupEvents is per region); every region's when absent. */
+  region?: string;
   attribute?: { key: EventLookupKey; value: string };
   /** Inclusive bounds, epoch ms. */
   startMs: number;

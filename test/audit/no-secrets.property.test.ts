@@ -1,12 +1,14 @@
 /**
- * Property: whatever calls are made (IAM credential operations, STS issuing calls, failures and denials included), no
- * stored event contains a secret access key, session token, password, MFA seed or service password.
+ * Property: whatever calls are made (IAM credential operations, STS issuing calls, unsigned SAML and web identity
+ * federation, failures and denials included), no stored event contains a secret access key, session token, password,
+ * MFA seed, service password, SAML assertion or web identity token.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { openKamen } from '../../src/app.js';
 import { frozenClock } from '../../src/clock.js';
+import { oidcSetup, samlSetup, unsigned } from './federation.js';
 import { call, xmlText } from './helpers.js';
 
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
@@ -16,7 +18,8 @@ type Op =
   | { op: 'CreateUser' | 'CreateAccessKey' | 'CreateVirtualMFADevice' | 'CreateServiceSpecificCredential' | 'DeleteLoginProfile'; user: number }
   | { op: 'CreateLoginProfile' | 'UpdateLoginProfile'; user: number; password: string }
   | { op: 'ChangePassword'; user: number; password: string }
-  | { op: 'AssumeRole' | 'GetSessionToken' | 'GetFederationToken' | 'GetCallerIdentity' | 'SelfAccessKey'; user: number };
+  | { op: 'AssumeRole' | 'GetSessionToken' | 'GetFederationToken' | 'GetCallerIdentity' | 'SelfAccessKey'; user: number }
+  | { op: 'AssumeRoleWithSAML' | 'AssumeRoleWithWebIdentity'; user: number; trusted: boolean };
 
 const passwordArb = fc.array(fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'.split('')), { minLength: 14, maxLength: 24 }).map((cs) => `${cs.join('')}-9!`);
 const userArb = fc.integer({ min: 0, max: 2 });
@@ -24,6 +27,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constantFrom('CreateUser', 'CreateAccessKey', 'CreateVirtualMFADevice', 'CreateServiceSpecificCredential', 'DeleteLoginProfile'), user: userArb }) as fc.Arbitrary<Op>,
   fc.record({ op: fc.constantFrom('CreateLoginProfile', 'UpdateLoginProfile', 'ChangePassword'), user: userArb, password: passwordArb }) as fc.Arbitrary<Op>,
   fc.record({ op: fc.constantFrom('AssumeRole', 'GetSessionToken', 'GetFederationToken', 'GetCallerIdentity', 'SelfAccessKey'), user: userArb }) as fc.Arbitrary<Op>,
+  fc.record({ op: fc.constantFrom('AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity'), user: userArb, trusted: fc.boolean() }) as fc.Arbitrary<Op>,
 );
 
 test('no stored event contains a secret, over random sequences of calls', async () => {
@@ -37,6 +41,10 @@ test('no stored event contains a secret, over random sequences of calls', async 
   // a role every user of the account may assume, and an admin policy for the users (so their calls succeed)
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }] });
   assert.equal((await call(k, root, 'iam', 'CreateRole', { RoleName: 'target', AssumeRolePolicyDocument: trust })).status, 200);
+  // roles trusting a SAML provider (subjects *@example.com) and an OIDC issuer (subjects user-*)
+  const saml = await samlSetup(k, root, account);
+  const oidc = await oidcSetup(k, root, account);
+  let federated = 0;
   const grab = (body: string, ...names: string[]): void => {
     for (const n of names) {
       const v = xmlText(body, n);
@@ -97,6 +105,22 @@ test('no stored event contains a secret, over random sequences of calls', async 
             case 'GetCallerIdentity':
               if (mine) await call(k, mine, 'sts', 'GetCallerIdentity', {});
               break;
+            case 'AssumeRoleWithSAML': {
+              const assertion = saml.assertion(clock.now(), o.trusted ? `${name}@example.com` : `${name}@elsewhere.test`);
+              secrets.add(assertion);
+              const r = await unsigned(k, 'AssumeRoleWithSAML', { RoleArn: saml.roleArn, PrincipalArn: saml.providerArn, SAMLAssertion: assertion });
+              if (r.status === 200) federated++;
+              grab(r.body, 'SecretAccessKey', 'SessionToken');
+              break;
+            }
+            case 'AssumeRoleWithWebIdentity': {
+              const token = await oidc.token(clock.now(), o.trusted ? `user-${o.user}` : `intruder-${o.user}`);
+              secrets.add(token);
+              const r = await unsigned(k, 'AssumeRoleWithWebIdentity', { RoleArn: oidc.roleArn, RoleSessionName: `w${run}`, WebIdentityToken: token });
+              if (r.status === 200) federated++;
+              grab(r.body, 'SecretAccessKey', 'SessionToken');
+              break;
+            }
           }
         }
         await k.events.flush();
@@ -111,12 +135,16 @@ test('no stored event contains a secret, over random sequences of calls', async 
         assert.ok(records.length > 0);
         const all = records.join('\n');
         for (const s of secrets) assert.ok(!all.includes(s), `a stored event contains the secret ${s.slice(0, 4)}…`);
+        // the federation calls' records are among those checked
+        if (federated > 0) assert.ok(all.includes('"type":"SAMLUser"') || all.includes('"type":"WebIdentityUser"'));
       }),
       { numRuns: 12, seed: 1303 },
     );
-    // the property saw the kinds of secrets it is about
+    // the property saw the kinds of secrets it is about, federated sessions among them
     assert.ok(secrets.size > 10);
+    assert.ok(federated > 0);
   } finally {
+    await oidc.close();
     await k.close();
   }
 });

@@ -94,10 +94,16 @@ for (const [vi, v] of variants.entries()) {
         assert.equal(okA.recipientAccountId, idA);
         assert.equal(okA.sharedEventID, okB.sharedEventID);
         // account A: the role session's own calls show who, with MFA
+        // (event history is per region: the STS call is in the profile's region's, IAM's global ListUsers in us-east-1's)
         const session = await aws(env, 'cloudtrail', 'lookup-events', '--lookup-attributes', `AttributeKey=AccessKeyId,AttributeValue=${c.AccessKeyId}`, '--profile', 'aws-a');
         ok(session);
-        const sRecords = session.json().Events.map((e: any) => JSON.parse(e.CloudTrailEvent));
-        assert.deepEqual(sRecords.map((r: any) => r.eventName), ['ListUsers', 'GetCallerIdentity']);
+        const inRegion = session.json().Events.map((e: any) => JSON.parse(e.CloudTrailEvent));
+        assert.deepEqual(inRegion.map((r: any) => [r.eventName, r.awsRegion]), [['GetCallerIdentity', 'ap-northeast-1']]);
+        const global = await aws(env, 'cloudtrail', 'lookup-events', '--lookup-attributes', `AttributeKey=AccessKeyId,AttributeValue=${c.AccessKeyId}`, '--profile', 'aws-a', '--region', 'us-east-1');
+        ok(global);
+        const inEast = global.json().Events.map((e: any) => JSON.parse(e.CloudTrailEvent));
+        assert.deepEqual(inEast.map((r: any) => [r.eventName, r.awsRegion]), [['ListUsers', 'us-east-1']]);
+        const sRecords = [...inEast, ...inRegion];
         for (const r of sRecords) {
           assert.equal(r.userIdentity.type, 'AssumedRole');
           assert.equal(r.userIdentity.arn, `arn:aws:sts::${idA}:assumed-role/ex-for-aws-b/partner`);

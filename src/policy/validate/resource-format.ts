@@ -1,10 +1,12 @@
 /** IAM's write-time checks of one Resource / NotResource value: ARN shape, partition, vendor, region, IAM paths. */
 
-/** IAM resource types a Resource of the iam service may name. */
+/** IAM resource types a Resource of the iam service may name, as IAM's message lists them. */
 const IAM_PATH_STARTS = [
   'user/', 'federated-user/', 'role/', 'group/', 'instance-profile/', 'mfa/', 'server-certificate/', 'policy/', 'sms-mfa/',
   'saml-provider/', 'oidc-provider/', 'report/', 'access-report/',
 ];
+/** Resource types added to IAM after that message's list (the Service Authorization Reference's `delegation-request`). */
+const IAM_PATH_STARTS_NEWER = ['delegation-request/'];
 
 /** IAM's message for an IAM ARN with a region, and for an S3 bucket or object ARN (no account) with one. */
 const IAM_REGION = (r: string) => `IAM resource ${r} cannot contain region information.`;
@@ -50,7 +52,7 @@ export function resourceFormatError(resource: string): string | undefined {
   // The account's root user (arn:aws:iam::*:root) is an IAM resource too; variables are checked at request time.
   if (service === 'iam' && !resource.includes('${')) {
     const res = fields.slice(3).join(':');
-    if (res !== '*' && res !== 'root' && !IAM_PATH_STARTS.some((p) => res.startsWith(p))) {
+    if (res !== '*' && res !== 'root' && !IAM_PATH_STARTS.some((p) => res.startsWith(p)) && !IAM_PATH_STARTS_NEWER.some((p) => res.startsWith(p))) {
       return `IAM resource path must either be "*" or start with ${IAM_PATH_STARTS.join(', ')}.`;
     }
   }

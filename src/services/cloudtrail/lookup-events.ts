@@ -1,5 +1,5 @@
 /**
- * LookupEvents: one page of the calling account's event history, newest first, within the last 90 days, filtered by
+ * LookupEvents: one page of the calling account's event history in the region called, newest first, within the last 90 days, filtered by
  * at most one lookup attribute. `CloudTrailEvent` is the stored record as JSON text, as AWS returns it.
  */
 import { createHash } from 'node:crypto';
@@ -30,8 +30,8 @@ interface Token {
   q: string;
 }
 
-function queryHash(accountId: string, attr: EventQuery['attribute'], startMs: number | undefined, endMs: number | undefined): string {
-  return createHash('sha256').update(JSON.stringify([accountId, attr?.key, attr?.value, startMs, endMs])).digest('base64url').slice(0, 16);
+function queryHash(accountId: string, region: string, attr: EventQuery['attribute'], startMs: number | undefined, endMs: number | undefined): string {
+  return createHash('sha256').update(JSON.stringify([accountId, region, attr?.key, attr?.value, startMs, endMs])).digest('base64url').slice(0, 16);
 }
 
 function readToken(text: string, hash: string): { timeMs: number; seq: number } {
@@ -60,13 +60,15 @@ export function lookupEvents() {
     const startIn = input.StartTime?.getTime();
     const endIn = input.EndTime?.getTime();
     if (startIn !== undefined && endIn !== undefined && startIn > endIn) throw invalid('InvalidTimeRangeException', 'Start time must be before end time.');
-    const hash = queryHash(ctx.caller.accountId, attr, startIn, endIn);
+    const hash = queryHash(ctx.caller.accountId, ctx.region, attr, startIn, endIn);
     const after = input.NextToken !== undefined ? readToken(input.NextToken, hash) : undefined;
     // Insights events are not recorded: that category has none.
     if (input.EventCategory === 'insight') return { Events: [] };
     const now = ctx.clock.now();
     const q: EventQuery = {
       accountId: ctx.caller.accountId,
+      // Event history is per region: the events recorded in the region this call was made in (global services': us-east-1).
+      region: ctx.region,
       startMs: Math.max(startIn ?? 0, now - HISTORY_DAYS * DAY_MS),
       endMs: endIn ?? now,
       limit: max + 1,

@@ -1,12 +1,15 @@
 /**
  * IAM delegation requests as kamen keeps them: the stored record, the state machine's effective state (expiry), the
- * policy template rendering (`@{name}` parameters), who may see a request, and its model-shaped output.
+ * policy template rendering (`@{name}` parameters), who may see and read a request (its owner's default permission),
+ * and its model-shaped output.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { KamenError } from '../../errors.js';
-import { assertValidSessionPolicy } from '../../authz/engine.js';
+import { assertValidSessionPolicy, decide, deniedMessage, type Decision } from '../../authz/engine.js';
+import { sessionRestrictions, type Authorizer } from '../../authz/authorizer.js';
+import type { PrincipalPolicies } from '../../authz/policies.js';
 import type { DelegationRequestRow, Store } from '../../store/store.js';
-import type { Caller } from '../types.js';
+import type { Caller, OperationContext } from '../types.js';
 
 /** The states of a delegation request (stateType). */
 export type DelegationState = 'UNASSIGNED' | 'ASSIGNED' | 'PENDING_APPROVAL' | 'FINALIZED' | 'ACCEPTED' | 'REJECTED' | 'EXPIRED';
@@ -115,6 +118,63 @@ export async function writeDelegation(store: Store, d: Delegation): Promise<void
 export function canSee(d: Delegation, caller: Caller): boolean {
   if (caller.accountId === d.row.requestorAccountId) return true;
   return d.row.ownerAccountId === undefined || d.row.ownerAccountId === caller.accountId;
+}
+
+/** Whether `caller` is the request's owner (the identity that associated it, by ARN, in the owner account). */
+export function isOwner(d: Delegation, caller: Caller): boolean {
+  return d.row.ownerId !== undefined && d.row.ownerId === caller.arn && d.row.ownerAccountId === caller.accountId;
+}
+
+/** The owner's default permission to read its request: an identity-side Allow of the read actions, nothing more. */
+/**
+ * The ARN a delegation request is authorized on (the Service Authorization Reference's `delegation-request` resource
+ * type), in the caller's account as every IAM resource the caller acts on: a policy naming the request, Allow or Deny,
+ * applies to it.
+ */
+export function delegationRequestArn(accountId: string, id: string): string {
+  return `arn:aws:iam::${accountId}:delegation-request/${id}`;
+}
+
+const OWNER_DEFAULT_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'DelegationRequestOwnerDefault', Effect: 'Allow', Action: ['iam:GetDelegationRequest', 'iam:GetHumanReadableSummary'], Resource: '*' }],
+});
+
+/**
+ * Authorizes a read of delegation request `d` (GetDelegationRequest, GetHumanReadableSummary; `d` undefined when kamen
+ * holds none): each of `actions` is decided on the request's ARN (delegationRequestArn) by the caller's policies, to which the request's owner adds its
+ * default permission (an identity-side Allow: an explicit Deny, an SCP, a permissions boundary or a session policy
+ * still bounds it). An explicit Deny of any of `actions` refuses; otherwise one Allow suffices. A service built without
+ * an authorizer in its deps has nothing to decide with and allows.
+ */
+export async function authorizeDelegationRead(ctx: OperationContext, operation: string, input: Record<string, unknown>, d: Delegation | undefined, actions: readonly [string, ...string[]], id?: string): Promise<void> {
+  const authz = ctx.deps['authorizer'] as Authorizer | undefined;
+  if (!authz) return;
+  const caller = ctx.caller;
+  const named = d?.row.id ?? id;
+  const resource = named === undefined ? '*' : delegationRequestArn(caller.accountId, named);
+  sessionRestrictions(caller, 'iam', operation, { action: actions[0], resources: [resource], check: 'in-operation' });
+  const gathered: PrincipalPolicies = caller.kind === 'anonymous' ? { identity: [], principalTags: {} } : await authz.gatherPolicies(caller);
+  const p: PrincipalPolicies = d && isOwner(d, caller) ? { ...gathered, identity: [...gathered.identity, authz.compile(OWNER_DEFAULT_POLICY, 'kamen:delegation-request-owner-default', 'identity')] } : gathered;
+  const conditions = () => authz.conditionKeys(ctx, gathered, 'iam', operation, input);
+  const decisions: Array<[string, Decision]> = actions.map((action) => [action, decide({ principalArn: caller.arn, principalAccount: caller.accountId, action, resource, conditions }, p, undefined, undefined, caller)]);
+  const denied = decisions.find(([, x]) => x.decision === 'ExplicitDeny');
+  if (denied) throw new KamenError('ERR_ACCESS_DENIED', deniedMessage(denied[1], caller.arn, denied[0], resource));
+  if (decisions.some(([, x]) => x.decision === 'Allow')) return;
+  throw new KamenError('ERR_ACCESS_DENIED', deniedMessage(decisions[0]![1], caller.arn, actions[0], resource));
+}
+
+/**
+ * The request `id` (undefined: none named) for a read by the caller: authorized as authorizeDelegationRead says, then
+ * the operation's own input checks (`validate`), then NoSuchEntity for a request kamen does not hold or the caller may
+ * not see (canSee).
+ */
+export async function readableDelegation(ctx: OperationContext, operation: string, input: Record<string, unknown>, id: string | undefined, actions: readonly [string, ...string[]], validate?: () => void): Promise<Delegation> {
+  const d = id === undefined ? undefined : await readDelegation(ctx.store, id);
+  await authorizeDelegationRead(ctx, operation, input, d, actions, id);
+  validate?.();
+  if (!d || !canSee(d, ctx.caller)) throw noDelegation(id ?? '');
+  return d;
 }
 
 /** Whether `caller` acts for the customer side of an owned request (an identity of the owner account, once owned). */

@@ -8,7 +8,6 @@ import { KamenError } from '../../errors.js';
 import type { Caller, Operation, OperationContext } from '../types.js';
 import {
   DELEGATION_LIFETIME_MS,
-  canSee,
   delegationOut,
   effectiveState,
   newDelegationId,
@@ -16,6 +15,7 @@ import {
   noDelegation,
   ownedDelegation,
   readDelegation,
+  readableDelegation,
   renderDelegationPolicy,
   writeDelegation,
   wrongState,
@@ -106,9 +106,7 @@ export function delegationRequestOperations(): Record<string, Operation> {
     },
 
     GetDelegationRequest: async (ctx, input: Input) => {
-      const id = input['DelegationRequestId'] as string;
-      const d = await readDelegation(ctx.store, id);
-      if (!d || !canSee(d, ctx.caller)) throw noDelegation(id);
+      const d = await readableDelegation(ctx, 'GetDelegationRequest', input, input['DelegationRequestId'] as string, ['iam:GetDelegationRequest']);
       return { DelegationRequest: delegationOut(d, ctx.clock.now()) };
     },
 

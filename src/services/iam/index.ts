@@ -34,6 +34,7 @@ import { stsPreferenceOperations } from './sts-preferences.js';
 import { organizationsRootAccessOperations } from './organizations-root-access.js';
 import { outboundFederationOperations } from './outbound-federation.js';
 import { delegationRequestOperations } from './delegation-requests.js';
+import { humanReadableSummaryOperations } from './human-readable-summary.js';
 
 export type { IamDeps } from './common.js';
 export { loadManagedPolicyCatalog, type ManagedPolicyCatalog, type ManagedCatalogEntry, type ManagedCatalogVersion } from './managed-catalog.js';
@@ -78,6 +79,7 @@ export function createIamService(deps: Partial<IamDeps> & { [k: string]: unknown
       ...organizationsRootAccessOperations(),
       ...outboundFederationOperations(),
       ...delegationRequestOperations(),
+      ...humanReadableSummaryOperations(),
       ...serviceLinkedRoleOperations(full),
       ...sshKeyOperations(),
       ...signingCertificateOperations(),

@@ -10,7 +10,7 @@ import { assertValidSessionPolicy } from '../../authz/engine.js';
 import { acceptedAudiences, acceptedRecipients, nameQualifier, verifySamlResponse, type IdpMetadata, type SamlClaims } from '../../federation/saml/index.js';
 import { noProvider } from '../../federation/saml/errors.js';
 import type { Role, SamlProvider } from '../../store/store.js';
-import type { Operation, OperationContext, SessionInfo } from '../types.js';
+import type { FederatedUserFacts, Operation, OperationContext, SessionInfo } from '../types.js';
 import { MAX_SESSION_EXCEEDED } from './assume-role.js';
 import { durationSeconds, isoSeconds, issueCredentials, packedPolicySize, policyArns, validationError, type AuthorizerSource } from './common.js';
 import { checkFederatedTrust, notAuthorized } from './federated-trust.js';
@@ -100,6 +100,11 @@ export async function planSamlSession(ctx: OperationContext, authorizerFor: Auth
   };
 }
 
+/** The SAML user a verified assertion names, as CloudTrail records it (in the role's account). */
+function samlUser(claims: SamlClaims, provider: SamlProvider, account: string): FederatedUserFacts {
+  return { type: 'SAMLUser', qualifier: nameQualifier(claims.issuer, provider.accountId, provider.name), identityProvider: provider.arn, subject: claims.subject, account };
+}
+
 /** Builds the AssumeRoleWithSAML operation. */
 export function assumeRoleWithSaml(authorizerFor: AuthorizerSource): Operation {
   const metadataCache = new Map<string, IdpMetadata>();
@@ -116,7 +121,16 @@ export function assumeRoleWithSaml(authorizerFor: AuthorizerSource): Operation {
 
     const provider = await samlProviderFor(ctx, principalArn);
     const claims = await verifyForProvider(ctx, provider, assertion, metadataCache);
-    const plan = await planSamlSession(ctx, authorizerFor, provider, claims, roleArn);
+    const plan = await planSamlSession(ctx, authorizerFor, provider, claims, roleArn).catch(async (err: unknown) => {
+      // A call refused once the role is known is recorded in CloudTrail as the SAML user's, in the role's account.
+      if (ctx.noteFederatedUser) {
+        const m = ROLE_ARN.exec(roleArn);
+        const role = m ? await ctx.store.getRole(m[1]!, m[2]!) : undefined;
+        if (role && role.arn === roleArn) ctx.noteFederatedUser(samlUser(claims, provider, role.accountId));
+      }
+      throw err;
+    });
+    ctx.noteFederatedUser?.(samlUser(claims, provider, plan.role.accountId));
     if (requested > plan.role.maxSessionDuration) throw new KamenError('ERR_VALIDATION', MAX_SESSION_EXCEEDED);
     const seconds = Math.min(requested, claims.attributes.sessionDuration ?? requested);
     const packed = policy !== undefined || arns !== undefined || plan.info.tags ? packedPolicySize(policy, arns, plan.info.tags) : undefined;

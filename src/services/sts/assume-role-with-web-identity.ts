@@ -53,6 +53,8 @@ export function assumeRoleWithWebIdentity(authorizerFor: AuthorizerSource, keys?
 
     const role = await ctx.store.getRole(m[1]!, m[2]!);
     if (!role || role.arn !== roleArn) throw notAuthorized(ACTION);
+    // From here a failure is recorded in CloudTrail as the web identity user's, in the role's account.
+    ctx.noteFederatedUser?.({ type: 'WebIdentityUser', qualifier: url, identityProvider: url, subject: claims.sub, audience: claims.audience, account: role.accountId });
     const { tags, transitive } = tokenTags(claims.payload as Record<string, unknown>);
     const keys: Record<string, string | string[]> = { [`${url}:aud`]: claims.audience, [`${url}:sub`]: claims.sub };
     if (claims.amr) keys[`${url}:amr`] = claims.amr;

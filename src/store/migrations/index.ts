@@ -12,6 +12,7 @@ import { migration as m011 } from './011_s3_config.js';
 import { migration as m012 } from './012_s3_versions.js';
 import { migration as m014 } from './014_policy_usage_indexes.js';
 import { migration as m016 } from './016_delegation_requests.js';
+import { migration as m017 } from './017_event_regions.js';
 
 /** One numbered schema change: its SQLite text and its PostgreSQL text (each backend runs the one for its dialect). */
 export interface Migration {
@@ -22,4 +23,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it must be applied (versions strictly increasing). */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009, m010, m011, m012, m014, m016];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009, m010, m011, m012, m014, m016, m017];

@@ -1,26 +1,7 @@
 /** Delegations family (PostgreSQL): IAM delegation requests (migration 016's table). */
-import type { DelegationRequestRow, DelegationStore } from '../store.js';
+import type { DelegationStore } from '../store.js';
+import { delegationFromRow as fromRow, type DelegationDbRow as Row } from '../rows/delegations.js';
 import { unique, type PgContext } from './db.js';
-
-interface Row {
-  id: string;
-  requestor_account_id: string;
-  owner_account_id: string | null;
-  owner_id: string | null;
-  state: string;
-  created_at: string | number;
-  token_hash: string | null;
-  data: string;
-}
-
-/** The row of a stored request. */
-function fromRow(r: Row): DelegationRequestRow {
-  const out: DelegationRequestRow = { id: r.id, requestorAccountId: r.requestor_account_id, state: r.state, createdAt: new Date(Number(r.created_at)), data: r.data };
-  if (r.owner_account_id !== null) out.ownerAccountId = r.owner_account_id;
-  if (r.owner_id !== null) out.ownerId = r.owner_id;
-  if (r.token_hash !== null) out.tokenHash = r.token_hash;
-  return out;
-}
 
 /** The family's methods over the shared context. */
 export function delegationsFamily(ctx: PgContext): DelegationStore {

@@ -11,6 +11,7 @@ export interface EventRow {
   read_only: string;
   username: string | null;
   access_key_id: string | null;
+  aws_region: string;
   resources: string;
   record: string;
 }
@@ -42,13 +43,15 @@ export function eventFromRow(r: EventRow): StoredEvent & { seq: number } {
   };
   if (r.username !== null) e.username = r.username;
   if (r.access_key_id !== null) e.accessKeyId = r.access_key_id;
+  if (r.aws_region) e.awsRegion = r.aws_region;
   return e;
 }
 
-/** The lookup parameters in statement order (shared with the PostgreSQL family). */
+/** The lookup parameters in statement order (shared with the PostgreSQL family): account, region when given, value, bounds. */
 export function pageParams(q: EventQuery): unknown[] {
   const end = q.after ? Math.min(q.endMs, q.after.timeMs) : q.endMs;
   const params: unknown[] = [q.accountId];
+  if (q.region !== undefined) params.push(q.region);
   if (q.attribute) params.push(q.attribute.value);
   // No previous page: seq >= MAX never matches, so nothing is skipped.
   params.push(q.startMs, end, q.after?.timeMs ?? -1, q.after?.seq ?? Number.MAX_SAFE_INTEGER, q.limit);

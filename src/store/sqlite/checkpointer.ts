@@ -6,6 +6,7 @@
  * checkpoint only as a backstop at a much larger WAL size, for when the worker is gone or falls behind.
  */
 import { Worker } from 'node:worker_threads';
+import { stopWorker } from './stop-worker.js';
 import type { Database as Db } from 'better-sqlite3';
 
 /** WAL pages at which the serving connection checkpoints by itself (SQLite's default is 1000). */
@@ -44,14 +45,7 @@ export function startCheckpointer(db: Db, filename: string, intervalMs = 100): C
   return {
     async stop() {
       if (!alive) return;
-      w.ref();
-      w.postMessage('stop');
-      // A referenced timer: the process stays alive until the thread has exited (or is terminated), whatever else unrefs it.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 2000)));
-      const outcome = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') await w.terminate();
+      await stopWorker(w, exited);
       fallBack();
     },
   };

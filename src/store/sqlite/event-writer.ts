@@ -5,6 +5,7 @@
  * (SqliteContext.exclusive) while the thread writes, so the two connections never wait on each other's lock.
  */
 import { Worker } from 'node:worker_threads';
+import { stopWorker } from './stop-worker.js';
 import type { StoredEvent } from '../store.js';
 
 /** A running writer; `failed` turns true once the thread is gone (its callers then write on the serving connection). */
@@ -25,7 +26,7 @@ export function encodeEvents(events: readonly StoredEvent[]): string {
   let text = '';
   for (const e of events) {
     if (e.record.includes('\u0000') || e.record.includes('\u0001')) throw new Error('an event record that is not JSON text');
-    text += JSON.stringify([e.accountId, e.eventId, e.eventTime.getTime(), e.eventName, e.eventSource, e.readOnly, e.username ?? null, e.accessKeyId ?? null, e.resources]);
+    text += JSON.stringify([e.accountId, e.eventId, e.eventTime.getTime(), e.eventName, e.eventSource, e.readOnly, e.username ?? null, e.accessKeyId ?? null, e.resources, e.awsRegion ?? null]);
     text += '\u0000';
     text += e.record;
     text += '\u0001';
@@ -35,16 +36,17 @@ export function encodeEvents(events: readonly StoredEvent[]): string {
 
 /** The events encodeEvents encoded. */
 export function decodeEvents(text: string): StoredEvent[] {
-  type Columns = [string, string, number, string, string, boolean, string | null, string | null, StoredEvent['resources']];
+  type Columns = [string, string, number, string, string, boolean, string | null, string | null, StoredEvent['resources'], string | null];
   const out: StoredEvent[] = [];
   let at = 0;
   while (at < text.length) {
     const sep = text.indexOf('\u0000', at);
     const end = text.indexOf('\u0001', sep);
-    const [accountId, eventId, t, eventName, eventSource, readOnly, username, accessKeyId, resources] = JSON.parse(text.slice(at, sep)) as Columns;
+    const [accountId, eventId, t, eventName, eventSource, readOnly, username, accessKeyId, resources, awsRegion] = JSON.parse(text.slice(at, sep)) as Columns;
     const e: StoredEvent = { accountId, eventId, eventTime: new Date(t), eventName, eventSource, readOnly, resources, record: text.slice(sep + 1, end) };
     if (username !== null) e.username = username;
     if (accessKeyId !== null) e.accessKeyId = accessKeyId;
+    if (awsRegion !== null) e.awsRegion = awsRegion;
     out.push(e);
     at = end + 1;
   }
@@ -104,14 +106,7 @@ export function startEventWriter(filename: string): EventWriter {
     async stop() {
       if (failed) return;
       stopping = true;
-      worker.ref();
-      worker.postMessage('stop');
-      // A referenced timer: the process stays alive until the thread has exited (or is terminated), whatever else unrefs it.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 2000)));
-      const outcome = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (outcome === 'timeout') await worker.terminate();
+      await stopWorker(worker, exited);
       failed = true;
     },
   };

@@ -7,25 +7,31 @@ import { COLUMN, eventFromRow, pageParams, type EventRow } from '../rows/events.
 
 /** The index a lookup pages along (attributes with a handful of values page along the account's time index). */
 const INDEX: Readonly<Record<string, string>> = {
-  none: 'events_account_time',
-  ReadOnly: 'events_account_time',
-  EventSource: 'events_account_time',
+  none: 'events_region_time',
+  ReadOnly: 'events_region_time',
+  EventSource: 'events_region_time',
   EventId: 'events_event_id',
-  EventName: 'events_event_name',
-  Username: 'events_username',
-  AccessKeyId: 'events_access_key',
+  EventName: 'events_region_event_name',
+  Username: 'events_region_username',
+  AccessKeyId: 'events_region_access_key',
 };
 
-/** The page query for one attribute (or none): newest first, bounded by time, skipping the previous page's tail. */
-function pageSql(key: EventLookupKey | undefined): string {
+/**
+ * The page query for one attribute (or none), in one region or every region: newest first, bounded by time, skipping
+ * the previous page's tail. With a region every index is a seek on (account, region[, value]); without one (the
+ * store's own readers and tests) the account prefix is sought and the rows sorted.
+ */
+function pageSql(key: EventLookupKey | undefined, byRegion: boolean): string {
   const tail = 'AND NOT (event_time = ? AND seq >= ?) ORDER BY event_time DESC, seq DESC LIMIT ?';
+  const region = byRegion ? 'AND aws_region = ?' : '';
   if (key === 'ResourceType' || key === 'ResourceName') {
-    return `SELECT e.* FROM events e WHERE e.seq IN (SELECT seq FROM event_resources WHERE account_id = ? AND ${COLUMN[key]} = ? AND event_time >= ? AND event_time <= ? ${tail})
+    return `SELECT e.* FROM events e WHERE e.seq IN (SELECT seq FROM event_resources WHERE account_id = ? ${region} AND ${COLUMN[key]} = ? AND event_time >= ? AND event_time <= ? ${tail})
             ORDER BY e.event_time DESC, e.seq DESC`;
   }
   const filter = key ? `AND ${COLUMN[key]} = ?` : '';
   // The planner cannot know an attribute's selectivity without statistics: name the index each lookup pages along.
-  return `SELECT * FROM events INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_account_time'} WHERE account_id = ? ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
+  const index = byRegion ? `INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_region_time'}` : '';
+  return `SELECT * FROM events ${index} WHERE account_id = ? ${region} ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
 }
 
 /**
@@ -34,15 +40,16 @@ function pageSql(key: EventLookupKey | undefined): string {
  */
 export function eventInserter(db: Db): (events: readonly StoredEvent[]) => void {
   const insert = db.prepare(
-    `INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record, aws_region)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertResource = db.prepare('INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name) VALUES (?, ?, ?, ?, ?)');
+  const insertResource = db.prepare('INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name, aws_region) VALUES (?, ?, ?, ?, ?, ?)');
   return (events) => {
     for (const e of events) {
       const t = e.eventTime.getTime();
-      const seq = insert.run(e.accountId, e.eventId, t, e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record).lastInsertRowid;
-      for (const r of e.resources) insertResource.run(seq, e.accountId, t, r.ResourceType, r.ResourceName);
+      const region = e.awsRegion ?? '';
+      const seq = insert.run(e.accountId, e.eventId, t, e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record, region).lastInsertRowid;
+      for (const r of e.resources) insertResource.run(seq, e.accountId, t, r.ResourceType, r.ResourceName, region);
     }
   };
 }
@@ -52,10 +59,10 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
   const { db, run } = ctx;
   const insertEvents = eventInserter(db);
   const pages = new Map<string, Statement>();
-  const page = (key: EventLookupKey | undefined): Statement => {
-    const k = key ?? '';
+  const page = (key: EventLookupKey | undefined, byRegion: boolean): Statement => {
+    const k = `${key ?? ''}/${byRegion}`;
     let s = pages.get(k);
-    if (!s) pages.set(k, (s = db.prepare(pageSql(key))));
+    if (!s) pages.set(k, (s = db.prepare(pageSql(key, byRegion))));
     return s;
   };
   const appendEvents = (events: readonly StoredEvent[]): Promise<void> =>
@@ -90,6 +97,6 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
       }
       await ctx.transaction(() => appendEvents(events));
     },
-    lookupEvents: (q) => run(() => (page(q.attribute?.key).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
+    lookupEvents: (q) => run(() => (page(q.attribute?.key, q.region !== undefined).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
   };
 }

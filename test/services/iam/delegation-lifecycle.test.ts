@@ -237,4 +237,22 @@ describe('IAM delegation requests and GetDelegatedAccessToken', () => {
     assert.deepEqual(seen, all);
     await fails(partner().send(new I.ListDelegationRequestsCommand({ Marker: 'forged-marker' })), 'validation');
   });
+  it('is authorized on the request ARN: a Deny naming one request refuses it and leaves another alone', async () => {
+    const denied = await create();
+    const other = await create();
+    await cust().send(new I.CreateUserCommand({ UserName: 'reviewer' }));
+    await cust().send(new I.AttachUserPolicyCommand({ UserName: 'reviewer', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    const deny = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['iam:GetDelegationRequest', 'iam:GetHumanReadableSummary', 'iam:AssociateDelegationRequest'], Resource: `arn:aws:iam::${customerAccount}:delegation-request/${denied}` }] };
+    await cust().send(new I.PutUserPolicyCommand({ UserName: 'reviewer', PolicyName: 'deny-one', PolicyDocument: JSON.stringify(deny) }));
+    const key = (await cust().send(new I.CreateAccessKeyCommand({ UserName: 'reviewer' }))).AccessKey!;
+    const reviewer = new I.IAMClient(cfg({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! }));
+    const accessDenied = (e: Error) => e.name === 'AccessDenied' || e.name === 'AccessDeniedException';
+    await assert.rejects(reviewer.send(new I.GetDelegationRequestCommand({ DelegationRequestId: denied })), accessDenied);
+    await assert.rejects(reviewer.send(new I.GetHumanReadableSummaryCommand({ EntityArn: `arn:aws:iam::${customerAccount}:delegation-request/${denied}` })), accessDenied);
+    await assert.rejects(reviewer.send(new I.AssociateDelegationRequestCommand({ DelegationRequestId: denied })), accessDenied);
+    assert.equal((await reviewer.send(new I.GetDelegationRequestCommand({ DelegationRequestId: other }))).DelegationRequest!.DelegationRequestId, other);
+    await reviewer.send(new I.AssociateDelegationRequestCommand({ DelegationRequestId: other }));
+    await cust().send(new I.DeleteUserPolicyCommand({ UserName: 'reviewer', PolicyName: 'deny-one' }));
+    assert.equal((await reviewer.send(new I.GetDelegationRequestCommand({ DelegationRequestId: denied }))).DelegationRequest!.DelegationRequestId, denied);
+  });
 });
