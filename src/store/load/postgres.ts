@@ -84,6 +84,9 @@ export async function writePlanPostgres(url: string, schema: string, plan: LoadP
       throw err;
     }
     await c.query('COMMIT');
+    // Fresh statistics for what was just loaded: without them the planner may choose scans for the point lookups of
+    // every request (GetRole, AssumeRole) until autovacuum gets to the tables.
+    await c.query(`ANALYZE ${Object.values(T).map((t) => t.name).join(', ')}`);
   } catch (err) {
     await c.query('ROLLBACK').catch(() => {});
     throw err;
