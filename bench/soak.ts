@@ -38,7 +38,11 @@ function pacer(rate: number): () => Promise<void> {
 /** The mixed workload's op: 13 of 20 reads, 5 AssumeRole, 2 writes (a user created by root, then deleted by the next op). */
 function mixed(port: number, creds: Creds, root: Creds, acct: string): { op: Parameters<typeof closedLoop>[3]; resign(): Promise<void> } {
   let signed: Buffer[] = [];
+  // Each run of the loop (the maximum, then every minute) restarts `seq`: a run's own tag keeps a user created just
+  // before a run ended (its DeleteUser never sent) from being created again by the next run.
+  let run = 0;
   const resign = async (): Promise<void> => {
+    run++;
     const role = (i: number): string => syntheticRoleName(i * 37 % 1000);
     signed = [];
     for (let i = 0; i < 8; i++) {
@@ -49,7 +53,7 @@ function mixed(port: number, creds: Creds, root: Creds, acct: string): { op: Par
   };
   const op: Parameters<typeof closedLoop>[3] = async (send, client, seq) => {
     const k = seq % 20;
-    const name = `soak-${client}-${Math.floor(seq / 20)}`;
+    const name = `soak-${run}-${client}-${Math.floor(seq / 20)}`;
     if (k < 12) await send(signed[(k % 2) + 3 * (seq % 8)]!);
     else if (k < 17) await send(signed[2 + 3 * (seq % 8)]!);
     else if (k === 17) await send(await signedQuery(port, 'iam', `Action=CreateUser&Version=2010-05-08&UserName=${name}`, root));
