@@ -173,7 +173,7 @@ function benchmarks(acct: string): Array<[string, string, string]> {
   return [
     ['IAM GetUser (IAM user, SigV4)', 'iam', 'Action=GetUser&Version=2010-05-08'],
     ['STS GetCallerIdentity (IAM user, SigV4)', 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'],
-    ['STS AssumeRole (trust + identity, mint, persist)', 'sts', assume],
+    ['STS AssumeRole (trust + identity, mint, seal)', 'sts', assume],
   ];
 }
 

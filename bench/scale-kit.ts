@@ -30,14 +30,14 @@ export interface KamenChild {
   stop(): Promise<void>;
 }
 
-/** Starts scale-server.js on `dataDir` (and `storeUrl`); resolves once it listens. */
-export function startKamen(dataDir: string, storeUrl?: string): Promise<KamenChild> {
+/** Starts scale-server.js on `dataDir` (and `storeUrl`, and extra environment such as BENCH_EVENT_RETENTION_DAYS); resolves once it listens. */
+export function startKamen(dataDir: string, storeUrl?: string, env: Record<string, string> = {}): Promise<KamenChild> {
   const started = performance.now();
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
   const child = spawn(process.execPath, [...prof, ...flags, path.join(here, 'scale-server.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_STORE_URL: storeUrl ?? '' },
+    env: { ...process.env, ...env, BENCH_DATA_DIR: dataDir, BENCH_STORE_URL: storeUrl ?? '' },
   });
   return new Promise((resolve, reject) => {
     let out = '';

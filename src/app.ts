@@ -24,6 +24,7 @@ import type { RequestLogEntry } from './audit/request-log.js';
 import type { ServiceDefinition } from './services/types.js';
 import { buildAuthorization } from './app-deps.js';
 import { startExpiredCredentialSweeper } from './authz/sweep-expired.js';
+import { startEventRetentionSweeper } from './audit/event-retention.js';
 import type { IssueRate } from './authz/issue-rate.js';
 import os from 'node:os';
 import { createS3Handler } from './services/s3/index.js';
@@ -57,6 +58,8 @@ export interface KamenOptions {
   enforce?: boolean;
   /** How long expired temporary credentials are kept before the sweep deletes them, in ms (default 36 h). */
   temporaryCredentialRetentionMs?: number;
+  /** How long stored CloudTrail events are kept before the retention sweep deletes them, in ms (default 90 days). */
+  eventRetentionMs?: number;
   /** Each principal's rate of temporary credential issuance (AssumeRole, GetSessionToken, GetFederationToken); none when absent. */
   stsIssueRate?: IssueRate;
   log?: (entry: Record<string, unknown>) => void;
@@ -92,6 +95,8 @@ export interface Kamen {
   bootstrap: BootstrapInfo | undefined;
   /** Runs the expired temporary credential sweep now (it also runs on its timer); resolves with how many rows went. */
   sweepExpiredCredentials(): Promise<number>;
+  /** Runs the CloudTrail event retention sweep now (it also runs on its timer); resolves with how many events went. */
+  sweepExpiredEvents(): Promise<number>;
   /** Runs the S3 sweep now (abandoned multipart uploads, orphaned blobs; it also runs hourly). */
   sweepS3(): Promise<S3SweepResult>;
   /** Drop-in mode only: returns the store to its state right after start (POST /_kamen/reset). */
@@ -202,10 +207,12 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
     log,
   });
   // Trails: stored events become log files and digests in the trails' buckets (src/audit/delivery).
+  const eventSweeper = startEventRetentionSweeper({ store, clock, ...(opts.eventRetentionMs !== undefined ? { retentionMs: opts.eventRetentionMs } : {}), onError: (err) => log({ level: 'error', msg: 'event retention sweep failed', err: String(err) }) });
   const trails = startTrailDeliverer({ store, blobs, clock, intervalMs: (opts.trailDeliverySeconds ?? 300) * 1000, flush: () => events.flush(), log });
   const close = async (): Promise<void> => {
     await trails.stop();
     await sweeper.stop();
+    await eventSweeper.stop();
     await s3Sweeper.stop();
     await events.flush();
     await store.close();
@@ -213,7 +220,7 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
     if (memory) fs.rmSync(objectsDir, { recursive: true, force: true });
   };
   const reset = defaultAccountId ? await snapshotReset(store) : undefined;
-  return { store, clock, pipeline, events, trails, ca, caPath, createdNow, bootstrap, sweepExpiredCredentials: () => sweeper.sweep(), sweepS3: () => s3Sweeper.sweep(), ...(reset ? { reset, defaultAccountId } : {}), close };
+  return { store, clock, pipeline, events, trails, ca, caPath, createdNow, bootstrap, sweepExpiredCredentials: () => sweeper.sweep(), sweepExpiredEvents: () => eventSweeper.sweep(), sweepS3: () => s3Sweeper.sweep(), ...(reset ? { reset, defaultAccountId } : {}), close };
 }
 
 /** Captures the store now and returns the function that restores that capture (drop-in mode's reset). */

@@ -71,7 +71,7 @@ function page(path: string, search: URLSearchParams, session: SessionView, reloa
   if (match('/policy-simulator', path)) return <PolicySimulator search={search} />;
   if (match('/organizations', path)) return <Organizations />;
   if (match('/cloudtrail/events', path)) return <EventHistory key={search.toString()} search={search} />;
-  if ((p = match('/cloudtrail/events/:id', path))) return <EventDetail id={p['id']!} />;
+  if ((p = match('/cloudtrail/events/:id', path))) return <EventDetail id={p['id']!} region={search.get('region') ?? undefined} />;
   if (match('/s3/buckets', path)) return <Buckets />;
   if ((p = match('/s3/buckets/:bucket', path))) return <BucketDetail bucket={p['bucket']!} search={search} />;
   if (match('/account', path)) return <AccountPage />;

@@ -17,6 +17,13 @@ export interface ConsoleRequest {
   loginTo: string;
 }
 
+/**
+ * The user agent of the S3 console's requests to S3, as CloudTrail records them (the S3 console calls S3 through AWS's
+ * internal Java SDK: "[S3Console/0.4, aws-internal/3 aws-sdk-java/…]").
+ */
+export const S3_CONSOLE_USER_AGENT =
+  '[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.772 Linux/5.10.227-219.884.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.432-b06 java/1.8.0_432 vendor/Oracle_Corporation cfg/retry-mode/standard]';
+
 /** AWS's user name for a failed sign-in of a user that does not exist. */
 export const HIDDEN_USER = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
@@ -43,6 +50,13 @@ export function consoleLoginFacts(r: ConsoleRequest, caller: Caller, outcome: { 
   f.responseElements = { ConsoleLogin: outcome.ok ? 'Success' : 'Failure' };
   f.additionalEventData = { LoginTo: r.loginTo, MobileVersion: 'No', MFAUsed: outcome.mfaUsed ? 'Yes' : 'No' };
   if (!outcome.ok) f.error = { code: '', message: 'Failed authentication' };
+  return f;
+}
+
+/** The ConsoleLogin of a SAML sign-in: the role session it opened, and the SAML provider (`SamlProviderArn`). */
+export function samlConsoleLoginFacts(r: ConsoleRequest, session: Caller, providerArn: string): CallFacts {
+  const f = consoleLoginFacts(r, session, { ok: true, mfaUsed: false });
+  f.additionalEventData = { ...f.additionalEventData, SamlProviderArn: providerArn };
   return f;
 }
 

@@ -19,18 +19,23 @@ const MEMBER_TYPES: ReadonlyArray<[string, string]> = [
   ['Bucket', 'AWS::S3::Bucket'],
 ];
 
-/** The resources an event names (deduplicated), from the call's input and output. */
+/** The same table by member name (looked up per member of the input: most inputs have a few members, or none). */
+const TYPE_OF: ReadonlyMap<string, string> = new Map(MEMBER_TYPES);
+
+/** The resources an event names (deduplicated, in MEMBER_TYPES order, then the output's), from the call's input and output. */
 export function eventResources(input: Record<string, unknown> | undefined, output: unknown): StoredEvent['resources'] {
   const out: StoredEvent['resources'] = [];
-  const seen = new Set<string>();
+  // A linear check: an event names a handful of resources at most, so no set is built per call.
   const add = (type: string, name: unknown): void => {
     if (typeof name !== 'string' || name === '') return;
-    const k = `${type}\u0000${name}`;
-    if (seen.has(k)) return;
-    seen.add(k);
+    for (const r of out) if (r.ResourceName === name && r.ResourceType === type) return;
     out.push({ ResourceType: type, ResourceName: name });
   };
-  if (input) for (const [m, t] of MEMBER_TYPES) add(t, input[m]);
+  if (input) {
+    let named = false;
+    for (const m in input) if (TYPE_OF.has(m)) named = true;
+    if (named) for (const [m, t] of MEMBER_TYPES) add(t, input[m]);
+  }
   if (output && typeof output === 'object') {
     const o = output as Record<string, Record<string, unknown> | undefined>;
     add('AWS::IAM::AccessKey', o['Credentials']?.['AccessKeyId']);

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { bindSessionIssuer, callerFromTemporaryCredential } from './session.js';
 import { CREDENTIAL_RELEVANCE, createGenerationCache } from './cache.js';
 import { MAX_TEMPORARY_LIFETIME_SECONDS, temporaryKeyIssuedAt } from './temporary-keys.js';
+import { createSessionSealer, isSealedToken, type SessionSealer } from './sealed-session.js';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const EXPIRED_TOKEN = 'The security token included in the request is expired';
@@ -37,13 +38,19 @@ interface ResolvedKey {
 
 /**
  * Looks an access key up. Long-term keys (AKIA…): the root user's or an IAM user's; an Inactive key is refused like
- * an unknown one (AWS: InvalidClientTokenId). Temporary keys (ASIA…): the session and its token and expiry; a key
- * whose row was swept (every credential of its issue second has expired) still has its derived token and is expired.
+ * an unknown one (AWS: InvalidClientTokenId). Temporary keys (ASIA…): the session and its token and expiry, from the
+ * request's sealed token when it opens for this key (sealed-session.ts), else from the row; a key whose row was
+ * swept (every credential of its issue second has expired) still has its derived token and is expired.
  */
-async function lookupKey(store: Store, accessKeyId: string, nowMs: number): Promise<ResolvedKey> {
+async function lookupKey(store: Store, accessKeyId: string, nowMs: number, sessionToken: string | undefined, sealer: SessionSealer): Promise<ResolvedKey> {
   if (accessKeyId.startsWith('ASIA')) {
-    const cred = await store.getTemporaryCredential(accessKeyId);
+    const sealed = sessionToken !== undefined ? await sealer.open(accessKeyId, sessionToken) : undefined;
+    const cred = sealed ?? (await store.getTemporaryCredential(accessKeyId));
     if (!cred) {
+      // A sealed token that does not open is refused outright, before the swept-key answer: a forged one must leave no
+      // entry in the resolver's cache for the real token to miss (a derived token has a sealed token's opening once
+      // in 2^24; swept, it then reads as invalid rather than expired).
+      if (sessionToken !== undefined && isSealedToken(sessionToken)) throw invalid();
       const issued = temporaryKeyIssuedAt(accessKeyId);
       const outlived = issued === undefined ? undefined : issued + MAX_TEMPORARY_LIFETIME_SECONDS * 1000;
       if (outlived === undefined || outlived >= nowMs) throw invalid();
@@ -99,11 +106,11 @@ export interface ResolvedCredentials {
 }
 
 /** The lookup, or in drop-in mode the default account's root for a key that is not in the store at all. */
-async function lookupOrAdopt(store: Store, accessKeyId: string, nowMs: number, anyKey: AcceptAnyCredentials | undefined): Promise<ResolvedKey & { signatureUnverifiable?: boolean }> {
-  if (!anyKey) return lookupKey(store, accessKeyId, nowMs);
+async function lookupOrAdopt(store: Store, accessKeyId: string, nowMs: number, sessionToken: string | undefined, sealer: SessionSealer, anyKey: AcceptAnyCredentials | undefined): Promise<ResolvedKey & { signatureUnverifiable?: boolean }> {
+  if (!anyKey) return lookupKey(store, accessKeyId, nowMs, sessionToken, sealer);
   // Only a key absent from the store is adopted: an inactive, deleted-user or expired key is refused as before.
   const known = accessKeyId.startsWith('ASIA') ? await store.getTemporaryCredential(accessKeyId) : await store.getAccessKey(accessKeyId);
-  if (known || (accessKeyId.startsWith('ASIA') && temporaryKeyIssuedAt(accessKeyId) !== undefined)) return lookupKey(store, accessKeyId, nowMs);
+  if (known || (accessKeyId.startsWith('ASIA') && temporaryKeyIssuedAt(accessKeyId) !== undefined)) return lookupKey(store, accessKeyId, nowMs, sessionToken, sealer);
   const id = anyKey.accountId;
   return { caller: { kind: 'root', accountId: id, arn: `arn:aws:iam::${id}:root`, userId: id, accessKeyId }, secretAccessKey: '', signatureUnverifiable: true };
 }
@@ -116,7 +123,15 @@ function checkResolved(key: ResolvedKey & { signatureUnverifiable?: boolean }, s
 
 /** Resolves the credentials of one request from the store (no caching). */
 export async function resolveCredentials(store: Store, accessKeyId: string, sessionToken: string | undefined, nowMs: number): Promise<{ caller: Caller; secretAccessKey: string }> {
-  return checkKey(await lookupKey(store, accessKeyId, nowMs), sessionToken, nowMs);
+  return checkKey(await lookupKey(store, accessKeyId, nowMs, sessionToken, createSessionSealer(store)), sessionToken, nowMs);
+}
+
+/**
+ * A cached key whose token differs from the request's sealed token: two sealed credentials drew the same key ID (their
+ * 39 random bits), each valid with its own token; the request's is opened on its own, never cached over the other.
+ */
+function otherSealedToken(key: ResolvedKey, sessionToken: string | undefined): boolean {
+  return key.sessionToken !== undefined && sessionToken !== undefined && isSealedToken(sessionToken) && !constantTimeEqual(sessionToken, key.sessionToken);
 }
 
 /**
@@ -127,8 +142,17 @@ export function createCredentialResolver(
   store: Store,
   max = 10_000,
   anyKey?: AcceptAnyCredentials,
+  sealer: SessionSealer = createSessionSealer(store),
 ): (accessKeyId: string, sessionToken: string | undefined, nowMs: number) => Promise<ResolvedCredentials> {
   const cache = createGenerationCache<ResolvedKey & { signatureUnverifiable?: boolean }>(store, max, CREDENTIAL_RELEVANCE);
-  if (anyKey) return async (accessKeyId, sessionToken, nowMs) => checkResolved(await cache.through(accessKeyId, () => lookupOrAdopt(store, accessKeyId, nowMs, anyKey)), sessionToken, nowMs);
-  return async (accessKeyId, sessionToken, nowMs) => checkKey(await cache.through(accessKeyId, () => lookupKey(store, accessKeyId, nowMs)), sessionToken, nowMs);
+  if (anyKey) {
+    return async (accessKeyId, sessionToken, nowMs) => {
+      const key = await cache.through(accessKeyId, () => lookupOrAdopt(store, accessKeyId, nowMs, sessionToken, sealer, anyKey));
+      return checkResolved(otherSealedToken(key, sessionToken) ? await lookupOrAdopt(store, accessKeyId, nowMs, sessionToken, sealer, anyKey) : key, sessionToken, nowMs);
+    };
+  }
+  return async (accessKeyId, sessionToken, nowMs) => {
+    const key = await cache.through(accessKeyId, () => lookupKey(store, accessKeyId, nowMs, sessionToken, sealer));
+    return checkKey(otherSealedToken(key, sessionToken) ? await lookupKey(store, accessKeyId, nowMs, sessionToken, sealer) : key, sessionToken, nowMs);
+  };
 }

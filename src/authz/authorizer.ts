@@ -10,7 +10,7 @@ import type { Caller, OperationContext } from '../services/types.js';
 import type { Store } from '../store/store.js';
 import { buildAuthorizationMessage, decodeAuthorizationMessage, encodeAuthorizationMessage } from './auth-message.js';
 import { globalConditionKeys, inputConditionKeys, type ConditionValues } from './context.js';
-import { createCompiler, createDecisionMemo, decide, deniedMessage, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
+import { createCompiler, createDecisionMemo, decide, deniedMessage, type CompiledPolicy, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
 import { createGenerationCache } from './cache.js';
 import { gatherPolicies, rcpChain, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
 import { ENTITY_RELEVANCE, memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
@@ -51,6 +51,11 @@ export interface Authorizer {
   conditionKeys(ctx: Pick<OperationContext, 'caller' | 'clock' | 'region' | 'sourceIp' | 'secureTransport'>, p: Pick<PrincipalPolicies, 'principalTags' | 'orgId' | 'orgPath'>, service?: string, operation?: string, input?: Record<string, unknown>): ConditionValues;
   /** Opens an EC2 encoded authorization message (sts:DecodeAuthorizationMessage). */
   decodeMessage(encoded: string): string;
+  /**
+   * The resource control policies bounding requests to resources of `accountId` (rcpChain), remembered per account
+   * until a write that can change them (organization, account placement, policies, attachments).
+   */
+  resourceControlPolicies(accountId: string): Promise<CompiledPolicy[][] | undefined>;
   /** Forgets every cached principal (only needed after writes that bypass the store object given at creation). */
   invalidate(): void;
   compile: PolicyCompiler;
@@ -68,6 +73,12 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const entities = cacheSize > 0 ? createGenerationCache<EntityFacts>(deps.store, cacheSize, ENTITY_RELEVANCE) : undefined;
   /** Identity-side allows that read no condition key, per gathered policies (exact: see createDecisionMemo). */
   const memo = createDecisionMemo();
+  /** Each account's RCP chain (boxed: most accounts have none), so a request need not read the organization again. */
+  const rcpCache = cacheSize > 0 ? createGenerationCache<{ rcps: CompiledPolicy[][] | undefined }>(deps.store, cacheSize) : undefined;
+  const resourceControlPolicies = async (accountId: string): Promise<CompiledPolicy[][] | undefined> => {
+    if (!rcpCache) return rcpChain(deps.store, compile, accountId);
+    return (await rcpCache.through(accountId, async () => ({ rcps: await rcpChain(deps.store, compile, accountId) }))).rcps;
+  };
   /** Long-term identities are cached by name; sessions by their access key (their session policies differ). */
   const gather = (caller: Caller): Promise<PrincipalPolicies> => {
     if (!cache) return gatherPolicies(sources, caller);
@@ -101,7 +112,7 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     // The root user passes identity checks (an AssumeRoot session's task policy still bounds it); a resource policy's
     // Deny and another account's resource still apply to it.
     // A resource of a member account is also bounded by that account's resource control policies.
-    const rcps = owner ? await rcpChain(deps.store, compile, owner.account) : undefined;
+    const rcps = owner ? await resourceControlPolicies(owner.account) : undefined;
     if (caller.kind === 'root' && !p.scps && !rcps && p.identity.length === 0 && (!owner || (owner.account === caller.accountId && !owner.policy))) return;
     const resourcePolicy = owner?.policy ? compile(owner.policy, owner.policyId, 'resource') : undefined;
     // The keys are built only when a statement's condition or variable reads them (or for a denial's message).
@@ -149,7 +160,12 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     authorizeOperation,
     conditionKeys,
     decodeMessage: (encoded) => decodeAuthorizationMessage(messageKey, encoded),
-    invalidate: () => cache?.invalidate(),
+    resourceControlPolicies,
+    invalidate: () => {
+      cache?.invalidate();
+      entities?.invalidate();
+      rcpCache?.invalidate();
+    },
     compile,
     sources,
   };

@@ -4,6 +4,7 @@ import { createPolicyCache } from '../policy/index.js';
 import type { Caller, OperationContext } from '../services/types.js';
 import type { Store } from '../store/store.js';
 import { createCredentialResolver, type AcceptAnyCredentials, type ResolvedCredentials } from './authenticate.js';
+import { createSessionSealer, type SessionSealer } from './sealed-session.js';
 import { createAuthorizer, type Authorizer, type ResourceOwner } from './authorizer.js';
 import { createKeyUsageRecorder } from './key-usage.js';
 import { createIssueRateLimiter, type IssueRate, type IssueRateLimiter } from './issue-rate.js';
@@ -18,8 +19,8 @@ export interface AuthzRuntime {
   authorizeOperation(ctx: OperationContext, service: string, operation: string, input: Record<string, unknown>, resource?: ResourceOwner): Promise<void>;
   /** PipelineDeps.noteKeyUsed (after authentication). */
   noteKeyUsed(caller: Caller, service: string, region: string): void;
-  /** Merge into ServiceDeps: createStsService reads `authorizer`, and `stsIssueRate` when a rate of issuance is set. */
-  serviceDeps: { authorizer: Authorizer; stsIssueRate?: IssueRateLimiter };
+  /** Merge into ServiceDeps: createStsService reads `authorizer`, `sessionSealer`, and `stsIssueRate` when a rate of issuance is set. */
+  serviceDeps: { authorizer: Authorizer; sessionSealer: SessionSealer; stsIssueRate?: IssueRateLimiter };
 }
 
 /**
@@ -31,11 +32,12 @@ export function createAuthzRuntime(opts: { store: Store; clock: Clock; managedPo
   const deps: Parameters<typeof createAuthorizer>[0] = { store: opts.store, clock: opts.clock, managedPolicies: opts.managedPolicies, policyCache: createPolicyCache(opts.policyCacheSize ?? 5000) };
   if (opts.messageKey) deps.messageKey = opts.messageKey;
   const authorizer = createAuthorizer(deps);
+  const sessionSealer = createSessionSealer(opts.store);
   return {
     authorizer,
-    resolveCredentials: createCredentialResolver(opts.store, undefined, opts.acceptAnyCredentials),
+    resolveCredentials: createCredentialResolver(opts.store, undefined, opts.acceptAnyCredentials, sessionSealer),
     authorizeOperation: (ctx, service, operation, input, resource) => authorizer.authorizeOperation(ctx, service, operation, input, resource),
     noteKeyUsed: createKeyUsageRecorder(opts.store, opts.clock),
-    serviceDeps: opts.stsIssueRate ? { authorizer, stsIssueRate: createIssueRateLimiter(opts.clock, opts.stsIssueRate) } : { authorizer },
+    serviceDeps: opts.stsIssueRate ? { authorizer, sessionSealer, stsIssueRate: createIssueRateLimiter(opts.clock, opts.stsIssueRate) } : { authorizer, sessionSealer },
   };
 }

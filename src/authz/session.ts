@@ -22,7 +22,7 @@ export function packSession(p: { kind: Caller['kind']; arn: string; userId: stri
 /** Rebuilds the Caller a temporary credential stands for. */
 export function callerFromTemporaryCredential(cred: TemporaryCredential): Caller {
   const s = cred.session as unknown as StoredSession;
-  const caller: Caller = { kind: s.kind, accountId: cred.accountId, arn: s.arn, userId: s.userId, accessKeyId: cred.accessKeyId, session: s.info };
+  const caller: Caller = { kind: s.kind, accountId: cred.accountId, arn: s.arn, userId: s.userId, accessKeyId: cred.accessKeyId, session: s.info, sessionExpiresAt: cred.expiration.getTime() };
   if (s.userName !== undefined) caller.userName = s.userName;
   return caller;
 }

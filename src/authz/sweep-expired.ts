@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
+import { startSweeper, type Sweeper } from '../sweeper.js';
 import { MAX_TEMPORARY_LIFETIME_SECONDS } from './temporary-keys.js';
 
 /** The default retention of expired rows: the longest lifetime (36 hours). */
@@ -22,12 +23,8 @@ export function parseRetentionHours(text: string): number {
   return Math.round(hours * 3_600_000);
 }
 
-export interface ExpiredCredentialSweeper {
-  /** Deletes every row that may go now, a batch at a time; resolves with how many went. */
-  sweep(): Promise<number>;
-  /** Stops the timer; resolves once an ongoing sweep has finished its batch. */
-  stop(): Promise<void>;
-}
+/** The temporary credential sweeper (src/sweeper.ts). */
+export type ExpiredCredentialSweeper = Sweeper;
 
 /** Sweeps now and then every `everyMs` (10 minutes by default) on a timer that does not keep the process alive. */
 export function startExpiredCredentialSweeper(deps: {
@@ -40,36 +37,15 @@ export function startExpiredCredentialSweeper(deps: {
   batch?: number;
   onError?: (err: unknown) => void;
 }): ExpiredCredentialSweeper {
-  const batch = deps.batch ?? 2000;
+  // Expired before now − retention, a row has been kept for the retention; with the default retention it was issued
+  // more than the longest lifetime ago (authenticate relies on it to answer ExpiredToken). Only expired rows go.
   const retentionMs = deps.retentionMs !== undefined && Number.isFinite(deps.retentionMs) ? Math.max(0, deps.retentionMs) : DEFAULT_RETENTION_MS;
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  const sweepAll = async (): Promise<number> => {
-    // Expired before this, a row has been kept for the retention; with the default retention it was issued more than
-    // the longest lifetime ago (authenticate relies on it to answer ExpiredToken). Never later than now: only expired rows go.
-    const before = new Date(deps.clock.now() - retentionMs);
-    let total = 0;
-    for (;;) {
-      const n = await deps.store.deleteExpiredTemporaryCredentials(before, batch);
-      total += n;
-      if (n < batch || stopped) return total;
-      await new Promise((r) => setImmediate(r));
-    }
-  };
-  const sweep = (): Promise<number> => {
-    running ??= sweepAll().finally(() => (running = undefined));
-    return running;
-  };
-  const tick = () => void sweep().catch((err) => deps.onError?.(err));
-  tick();
-  const timer = setInterval(tick, deps.everyMs ?? 600_000);
-  timer.unref();
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => {});
-    },
-  };
+  return startSweeper({
+    clock: deps.clock,
+    retentionMs,
+    everyMs: deps.everyMs ?? 600_000,
+    batch: deps.batch ?? 2000,
+    deleteChunk: (before, limit) => deps.store.deleteExpiredTemporaryCredentials(before, limit),
+    ...(deps.onError ? { onError: deps.onError } : {}),
+  });
 }

@@ -63,3 +63,21 @@ export function temporaryKeyIssuedAt(accessKeyId: string): number | undefined {
   for (let i = 4; i < 10; i++) t = t * 32 + B32_SORTED.indexOf(accessKeyId[i]!);
   return KEY_EPOCH_MS + t * 1000;
 }
+
+/**
+ * A key ID for sealed (row-less) temporary credentials: ASIA + 16 Base32 characters that encode `accountId` where
+ * AWS's key IDs do (GetAccessKeyInfo decodes it, as it decodes AWS's), the other 39 bits random.
+ */
+export function sealedTemporaryKeyId(accountId: string, random: RandomSource = randomBytes): string {
+  const r = random(6);
+  // 50 bits (exact in a double): a zero bit, the 40-bit account, 9 random bits; then 30 random bits.
+  let head = (Number(accountId) * 128 + (r[0]! & 127)) * 4 + (r[1]! & 3);
+  let chars = '';
+  for (let i = 0; i < 10; i++) {
+    chars = B32[head % 32] + chars;
+    head = Math.floor(head / 32);
+  }
+  const tail = ((r[2]! << 22) | (r[3]! << 14) | (r[4]! << 6) | (r[5]! & 63)) >>> 0;
+  for (let i = 0; i < 6; i++) chars += B32[(tail >>> (5 * i)) & 31];
+  return 'ASIA' + chars;
+}

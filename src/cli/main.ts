@@ -9,6 +9,7 @@ import { envExports, configSnippet } from './snippets.js';
 import { createMemberAccount } from '../services/accounts/index.js';
 import { createStandaloneAccount } from '../services/accounts/standalone.js';
 import { parseRetentionHours } from '../authz/sweep-expired.js';
+import { DEFAULT_EVENT_RETENTION_DAYS, parseEventRetentionDays } from '../audit/event-retention.js';
 import { parseIssueRate } from '../authz/issue-rate.js';
 import { isPostgresUrl } from '../store/open.js';
 import { parseMasterKeyText } from '../store/crypto.js';
@@ -72,8 +73,9 @@ export async function main(rawArgv: string[]): Promise<void> {
     .option('--default-account <id>', 'drop-in mode: the 12-digit account unknown access keys act in (default: the first account)')
     .option('--log <file|->', "write one JSON line per API request (request ID, account, principal, operation, decision, status, latency) to a file, or '-' for standard output")
     .option('--trail-delivery-seconds <n>', 'seconds between CloudTrail trail deliveries (log files and, with log file validation, digest files)', '300')
+    .option('--event-retention-days <n>', 'days stored CloudTrail events are kept (a decimal number > 0); older ones are deleted unless a logging trail has not delivered them yet', String(DEFAULT_EVENT_RETENTION_DAYS))
     .option('--s3-multipart-expiry-days <n>', 'days after which an S3 multipart upload that was neither completed nor aborted is aborted and its parts deleted', '7')
-    .action(async (o: { log?: string; trailDeliverySeconds: string; s3MultipartExpiryDays: string; host: string; port: string; consolePort: string; console: boolean; consoleTls?: boolean; dataDir: string; quiet?: boolean; store?: string; poolSize: string; objectStore: string; temporaryCredentialRetention: string; stsIssueRate: string; maxConnections: string; organization: boolean; acceptAnyCredentials?: boolean; defaultAccount?: string }, cmd: Command) => {
+    .action(async (o: { log?: string; trailDeliverySeconds: string; s3MultipartExpiryDays: string; host: string; port: string; consolePort: string; console: boolean; consoleTls?: boolean; dataDir: string; quiet?: boolean; store?: string; poolSize: string; objectStore: string; temporaryCredentialRetention: string; eventRetentionDays: string; stsIssueRate: string; maxConnections: string; organization: boolean; acceptAnyCredentials?: boolean; defaultAccount?: string }, cmd: Command) => {
       if (o.objectStore !== 'files' && o.objectStore !== 'postgres') throw new CliError("--object-store must be 'files' or 'postgres'");
       const objectStore: 'files' | 'postgres' = o.objectStore;
       const dataDir = path.resolve(o.dataDir);
@@ -81,6 +83,7 @@ export async function main(rawArgv: string[]): Promise<void> {
       const port = parsePort(o.port, '--port');
       const consolePort = parsePort(o.consolePort, '--console-port');
       const temporaryCredentialRetentionMs = parseRetentionHours(o.temporaryCredentialRetention);
+      const eventRetentionMs = parseEventRetentionDays(o.eventRetentionDays);
       const stsIssueRate = o.stsIssueRate.trim() === 'off' ? undefined : parseIssueRate(o.stsIssueRate);
       const maxConnections = Number(o.maxConnections);
       const trailDeliverySeconds = Number(o.trailDeliverySeconds);
@@ -100,7 +103,7 @@ export async function main(rawArgv: string[]): Promise<void> {
       let running: Awaited<ReturnType<typeof startServer>> | undefined;
       let web: Awaited<ReturnType<typeof startConsole>> | undefined;
       try {
-        kamen = await openKamen({ dataDir, masterKey: process.env.KAMEN_MASTER_KEY, ...storeOpts, objectStore, temporaryCredentialRetentionMs, trailDeliverySeconds, s3MultipartExpiryMs: Math.round(s3MultipartExpiryDays * 86_400_000), ...(stsIssueRate ? { stsIssueRate } : {}), organization: o.organization, ...dropIn, ...(requestLog ? { requestLog: requestLog.write } : {}) });
+        kamen = await openKamen({ dataDir, masterKey: process.env.KAMEN_MASTER_KEY, ...storeOpts, objectStore, temporaryCredentialRetentionMs, eventRetentionMs, trailDeliverySeconds, s3MultipartExpiryMs: Math.round(s3MultipartExpiryDays * 86_400_000), ...(stsIssueRate ? { stsIssueRate } : {}), organization: o.organization, ...dropIn, ...(requestLog ? { requestLog: requestLog.write } : {}) });
         const k = kamen;
         running = await bindApi((p) => startServer({ host: o.host, port: p, pipeline: k.pipeline, ca: k.ca, limits: { maxConnections }, ...(k.reset ? { reset: k.reset } : {}) }), o.host, port);
         const extra = o.console ? await consoleStartOptions(k, dataDir, o.consoleTls === true) : {};

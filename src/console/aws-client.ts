@@ -26,10 +26,17 @@ export class ApiError extends Error {
 
 /** Calls one API operation as the holder of `creds`. */
 export interface ApiClient {
-  call<T = Record<string, any>>(creds: SigningCredentials, service: ConsoleService, operation: string, params: Record<string, unknown>, conn: ConnectionFacts): Promise<T>;
+  /** `region` is the regional endpoint a regional service (CloudTrail) is called in; us-east-1 when absent. */
+  call<T = Record<string, any>>(creds: SigningCredentials, service: ConsoleService, operation: string, params: Record<string, unknown>, conn: ConnectionFacts, region?: string): Promise<T>;
 }
 
 const HOSTS: Record<ConsoleService, string> = { iam: 'iam.amazonaws.com', sts: 'sts.amazonaws.com', organizations: 'organizations.us-east-1.amazonaws.com', cloudtrail: 'cloudtrail.us-east-1.amazonaws.com' };
+
+/** The endpoint and signing region of a call: CloudTrail's regional endpoint, the others' global one. */
+function endpoint(service: ConsoleService, region: string | undefined): { host: string; region: string } {
+  if (service === 'cloudtrail' && region && region !== 'us-east-1') return { host: `cloudtrail.${region}.amazonaws.com`, region };
+  return { host: HOSTS[service], region: 'us-east-1' };
+}
 
 /** Flattens model-shaped input into Query parameters (`Tags.member.1.Key=…`). */
 export function queryParams(params: Record<string, unknown>, prefix = '', out: Array<[string, string]> = []): Array<[string, string]> {
@@ -56,7 +63,7 @@ function formEncode(pairs: Array<[string, string]>): string {
 export function createApiClient(pipeline: PipelineDeps): ApiClient {
   const models: Record<ConsoleService, ServiceModel> = { iam: loadServiceModel('iam'), sts: loadServiceModel('sts'), organizations: loadServiceModel('organizations'), cloudtrail: loadServiceModel('cloudtrail') };
   return {
-    async call(creds, service, operation, params, conn) {
+    async call(creds, service, operation, params, conn, region) {
       const model = models[service];
       const op = model.operations[operation];
       if (!op) throw new ApiError('InvalidAction', `Could not find operation ${operation}`, 400);
@@ -65,8 +72,9 @@ export function createApiClient(pipeline: PipelineDeps): ApiClient {
       const extra: Record<string, string> = json
         ? { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${model.metadata.targetPrefix}.${operation}` }
         : { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-      const headers = signRequest({ host: HOSTS[service], service, region: 'us-east-1', body, headers: extra, nowMs: pipeline.clock.now() }, creds);
-      const res = await handleApiRequest(pipeline, { method: 'POST', path: '/', query: '', headers, body: Buffer.from(body, 'utf8'), host: HOSTS[service] }, conn);
+      const at = endpoint(service, region);
+      const headers = signRequest({ host: at.host, service, region: at.region, body, headers: extra, nowMs: pipeline.clock.now() }, creds);
+      const res = await handleApiRequest(pipeline, { method: 'POST', path: '/', query: '', headers, body: Buffer.from(body, 'utf8'), host: at.host }, conn);
       if (!res) throw new ApiError('InternalFailure', 'no service answered the request', 500);
       if (json) {
         const out = res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {};

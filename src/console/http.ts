@@ -49,12 +49,17 @@ export interface RouteContext {
   query: URLSearchParams;
   body: Record<string, unknown>;
   host: string | undefined;
+  /** The browser's User-Agent header (recorded in ConsoleLogin events, as AWS records it). */
+  userAgent: string;
   conn: ConnectionFacts;
   session: ConsoleSession | undefined;
   /** Headers to add to the reply (Set-Cookie). */
   replyHeaders: Record<string, string>;
-  /** Calls an AWS API operation as the session's current identity (the switched role's after a switch). */
-  api<T = Record<string, any>>(service: ConsoleService, operation: string, params?: Record<string, unknown>): Promise<T>;
+  /**
+   * Calls an AWS API operation as the session's current identity (the switched role's after a switch); `region` picks
+   * a regional service's endpoint (CloudTrail's event history is per region).
+   */
+  api<T = Record<string, any>>(service: ConsoleService, operation: string, params?: Record<string, unknown>, opts?: { region?: string }): Promise<T>;
   /** An S3 request as the session's current identity: its XML answer; S3 errors become ConsoleErrors. */
   s3(req: S3Request): Promise<XmlNode | null>;
   /** An S3 request as the session's current identity: the raw answer, any status (the body still to read). */
@@ -107,10 +112,10 @@ export function createRouter(routes: Route[]): (method: string, path: string) =>
 export function apiCaller(deps: ConsoleDeps, session: ConsoleSession | undefined, conn: ConnectionFacts): RouteContext['api'] {
   // Marked as the console's own calls, so their CloudTrail records say so (userAgent, TLS details of the browser's connection).
   const apiConn: ConnectionFacts = { ...conn, console: { tls: deps.secure } };
-  return async (service, operation, params = {}) => {
+  return async (service, operation, params = {}, opts = {}) => {
     if (!session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
     try {
-      return await deps.api.call(deps.sessions.activeCredentials(session), service, operation, params, apiConn);
+      return await deps.api.call(deps.sessions.activeCredentials(session), service, operation, params, apiConn, opts.region);
     } catch (err) {
       if (err instanceof ApiError) throw new ConsoleError(err.status >= 400 && err.status < 600 ? err.status : 400, err.code, err.message);
       throw err;
@@ -128,16 +133,19 @@ export function s3Caller(deps: ConsoleDeps, session: ConsoleSession | undefined,
     if (!session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
     return deps.sessions.activeCredentials(session);
   };
+  // Marked as the S3 console's calls, so S3's CloudTrail records say so (sessionCredentialFromConsole, TLS details of
+  // the browser's connection); the client sends the S3 console's user agent.
+  const s3Conn: ConnectionFacts = { ...conn, console: { tls: deps.secure } };
   return {
     async s3(req) {
       try {
-        return await client().call(creds(), req, conn);
+        return await client().call(creds(), req, s3Conn);
       } catch (err) {
         if (err instanceof ApiError) throw new ConsoleError(err.status >= 400 && err.status < 600 ? err.status : 400, err.code, err.message);
         throw err;
       }
     },
-    s3Raw: (req) => client().send(creds(), req, conn),
+    s3Raw: (req) => client().send(creds(), req, s3Conn),
   };
 }
 

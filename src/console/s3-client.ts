@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { Duplex, Readable } from 'node:stream';
+import { S3_CONSOLE_USER_AGENT } from '../audit/console-events.js';
 import type { ConnectionFacts, PipelineDeps } from '../http/pipeline.js';
 import { ApiError } from './aws-client.js';
 import { signRequest, type SigningCredentials } from './sigv4-sign.js';
@@ -145,7 +146,9 @@ export function createS3Client(pipeline: PipelineDeps): S3Client {
       const [clientEnd, serverEnd] = streamPair();
       facts.set(serverEnd, conn);
       server.emit('connection', serverEnd);
-      const req = http.request({ method: r.method, path: query ? `${path}?${query}` : path, headers: { ...headers, connection: 'close' }, createConnection: () => clientEnd as never });
+      // The S3 console's requests carry its SDK's user agent (what CloudTrail records as their userAgent).
+      const ua: Record<string, string> = conn.console ? { 'user-agent': S3_CONSOLE_USER_AGENT } : {};
+      const req = http.request({ method: r.method, path: query ? `${path}?${query}` : path, headers: { ...headers, ...ua, connection: 'close' }, createConnection: () => clientEnd as never });
       req.on('response', (res) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: res }));
       req.on('error', reject);
       if (r.stream) {

@@ -169,6 +169,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
       query: url.searchParams,
       body,
       host: req.headers.host,
+      userAgent: (req.headers['user-agent'] ?? '').slice(0, 1024),
       conn,
       session,
       replyHeaders: {},

@@ -21,6 +21,8 @@ export interface Caller {
   userName?: string;
   /** Present for temporary credentials: the session's facts as STS recorded them. */
   session?: SessionInfo;
+  /** Temporary credentials: when they expire (ms since the epoch). */
+  sessionExpiresAt?: number;
 }
 
 /** What a temporary credential stands for (kept in TemporaryCredential.session). */

@@ -772,6 +772,17 @@ export interface EventStore {
   lookupEvents(q: EventQuery): Promise<Array<StoredEvent & { seq: number }>>;
 }
 
+/** CloudTrail event retention (migration 018): the only path by which stored events ever leave the store. */
+export interface EventRetentionStore {
+  /**
+   * Deletes, oldest position first and in one transaction, up to `limit` events stored before `before` together with
+   * their resource rows; stops at the first event (by position) not yet that old. Never deletes an event at or after
+   * the lowest delivery position of a logging trail (stopped trails hold nothing back), nor the newest event (so a
+   * position is never reused). Resolves with how many events went.
+   */
+  deleteExpiredEvents(before: Date, limit: number): Promise<number>;
+}
+
 /** The last digest file of one (account, region) digest chain of a trail: what the next digest points back to. */
 export interface TrailDigestLink {
   bucket: string;
@@ -882,7 +893,7 @@ export interface DelegationStore {
   listDelegationRequests(q: { accountId: string; ownerId?: string; afterId?: string; limit: number }): Promise<DelegationRequestRow[]>;
 }
 
-export interface Store extends OrganizationStore, IdentityStore, SettingsStore, PrincipalBindingStore, FederationStore, UserCredentialStore, ServerCertificateStore, ConsoleSessionStore, S3Store, S3ConfigStore, S3VersionStore, EventStore, TrailStore, DelegationStore {
+export interface Store extends OrganizationStore, IdentityStore, SettingsStore, PrincipalBindingStore, FederationStore, UserCredentialStore, ServerCertificateStore, ConsoleSessionStore, S3Store, S3ConfigStore, S3VersionStore, EventStore, EventRetentionStore, TrailStore, DelegationStore {
   /** Runs `fn` so that all its writes land together or not at all. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -66,8 +66,15 @@ describe('event batches sent to the writer thread', () => {
     assert.deepEqual(decodeEvents(encodeEvents([])), []);
   });
 
-  it('refuse a record that is not JSON text (a raw separator), so such a batch is written by the serving connection', () => {
-    assert.throws(() => encodeEvents([ev(1, { record: 'raw\u0001text' })]));
+  it('carry any text as it is: separators, control characters, digits and colons, lone surrogates, negative times', () => {
+    const odd = 'a:1:~\u0000\u0001\n\ud800 12:x ✓';
+    const events = [ev(4, { record: `raw ${odd}`, username: odd, accessKeyId: '', awsRegion: odd, resources: [{ ResourceType: odd, ResourceName: '' }, { ResourceType: '~', ResourceName: '3:abc' }] }), ev(5, { eventTime: new Date(-1234), record: '' })];
+    assert.deepEqual(decodeEvents(encodeEvents(events)), events);
+  });
+
+  it('refuse a text that is not an encoded batch, so such a batch is written by the serving connection', () => {
+    const text = encodeEvents([ev(1)]);
+    for (const broken of [text.slice(0, -1), `x${text}`, text.replace(/^12:/, '12;'), `${text}7:`]) assert.throws(() => decodeEvents(broken), broken.slice(0, 20));
   });
 });
 

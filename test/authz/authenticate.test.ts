@@ -70,7 +70,7 @@ for (const [label, make] of variants) {
       const cred = await w.store.putTemporaryCredential({ accessKeyId: 'ASIAEXAMPLE000000001', accountId: MGMT, expiration: new Date(T0 + 900_000), createDate: new Date(T0), session: packSession(principal, info) });
       const r = await resolve('ASIAEXAMPLE000000001', cred.sessionToken, w.clock.now());
       assert.equal(r.secretAccessKey, cred.secretAccessKey);
-      assert.deepEqual(r.caller, { ...principal, accountId: MGMT, accessKeyId: 'ASIAEXAMPLE000000001', session: info });
+      assert.deepEqual(r.caller, { ...principal, accountId: MGMT, accessKeyId: 'ASIAEXAMPLE000000001', session: info, sessionExpiresAt: T0 + 900_000 });
       await assert.rejects(resolve('ASIAEXAMPLE000000001', 'X' + cred.sessionToken.slice(1), w.clock.now()), INVALID);
       await assert.rejects(resolve('ASIAEXAMPLE000000001', undefined, w.clock.now()), INVALID);
       w.clock.advance(900_000);

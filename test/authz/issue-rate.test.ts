@@ -66,7 +66,7 @@ test('the table of buckets is bounded: refilled buckets are forgotten, else a ne
 });
 
 /** Sends a Query call signed by `creds` through the pipeline. */
-async function call(kamen: Kamen, service: 'iam' | 'sts', body: string, creds: { accessKeyId: string; secretAccessKey: string }) {
+async function call(kamen: Kamen, service: 'iam' | 'sts', body: string, creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
   const host = `${service}.amazonaws.com`;
   const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 });
   const signed = await signer.sign(
@@ -98,11 +98,11 @@ test('over the wire: the 4th issue in a burst of 3 is Throttling "Rate exceeded"
     const sessionToken = 'Action=GetSessionToken&Version=2011-06-15';
     const federation = 'Action=GetFederationToken&Version=2011-06-15&Name=fed';
     const assume = `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/target`)}&RoleSessionName=minted`;
-    const issued: string[] = [];
+    const issued: Array<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> = [];
     for (const body of [sessionToken, federation, assume]) {
       const r = await call(kamen, 'sts', body, minter);
       assert.equal(r.status, 200, r.xml);
-      issued.push(tag(r.xml, 'AccessKeyId')!);
+      issued.push({ accessKeyId: tag(r.xml, 'AccessKeyId')!, secretAccessKey: tag(r.xml, 'SecretAccessKey')!, sessionToken: tag(r.xml, 'SessionToken')! });
     }
     for (const body of [sessionToken, federation, assume]) {
       const r = await call(kamen, 'sts', body, minter);
@@ -112,7 +112,8 @@ test('over the wire: the 4th issue in a burst of 3 is Throttling "Rate exceeded"
       assert.equal(tag(r.xml, 'Message'), 'Rate exceeded');
       assert.equal(tag(r.xml, 'AccessKeyId'), undefined, 'no credentials in a throttled answer');
     }
-    for (const id of issued) assert.ok(await kamen.store.getTemporaryCredential(id));
+    // What was issued before the bucket ran dry is valid (AssumeRole's sealed credentials have no row to look for).
+    for (const c of issued) assert.equal((await call(kamen, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15', c)).status, 200);
     // Another principal (root) is not throttled by the minter's bucket.
     assert.equal((await call(kamen, 'sts', sessionToken, root)).status, 200);
     // One second refills one issue.

@@ -1,8 +1,12 @@
-/** The console's JSON API end to end over HTTP (no browser): sign-in, session, CSRF, switch role, IAM actions. */
+/**
+ * The console's JSON API end to end over HTTP (no browser): sign-in, session, CSRF, switch role, IAM actions, and the
+ * Event history of the region chosen.
+ */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { consoleClient, consoleWorld, MEMBER, PASSWORD, type ConsoleWorld } from './world.js';
 import { BAD_CREDENTIALS } from '../../src/console/signin.js';
+import { createApiClient } from '../../src/console/aws-client.js';
 
 let w: ConsoleWorld;
 before(async () => {
@@ -225,5 +229,46 @@ describe('switch role and IAM as the switched identity', () => {
     assert.equal(o.status, 200, JSON.stringify(o.json));
     const ids = o.json.root.accounts.map((a: any) => a.Id).sort();
     assert.deepEqual(ids, [w.mgmt, MEMBER].sort());
+  });
+});
+
+describe('Event history per region', () => {
+  test('the history is the chosen region\'s (kept in the query), us-east-1 by default; the region list; an unknown region is refused', async () => {
+    const boot = w.kamen.bootstrap!;
+    const rootKey = { accessKeyId: boot.accessKeyId, secretAccessKey: boot.secretAccessKey };
+    // A call in eu-west-1 (CloudTrail's regional endpoint) is recorded in eu-west-1's history only.
+    const api = createApiClient(w.kamen.pipeline);
+    await api.call(rootKey, 'cloudtrail', 'LookupEvents', { MaxResults: 1 }, { sourceIp: '192.0.2.44', secureTransport: true }, 'eu-west-1');
+    await w.kamen.events.flush();
+    const c = consoleClient(w.console.url);
+    await c.send('POST', '/signin/root', { email: boot.rootEmail, password: boot.rootPassword });
+    await c.send('GET', '/session');
+
+    const regions = await c.send('GET', '/regions');
+    assert.equal(regions.status, 200);
+    assert.equal(regions.json.default, 'us-east-1');
+    for (const r of ['us-east-1', 'eu-west-1', 'ap-northeast-1']) assert.ok(regions.json.regions.includes(r), r);
+
+    const eu = await c.send('GET', '/events?region=eu-west-1&key=EventName&value=LookupEvents');
+    assert.equal(eu.status, 200, JSON.stringify(eu.json));
+    assert.equal(eu.json.region, 'eu-west-1');
+    assert.ok(eu.json.events.length >= 1);
+    const euRecords = eu.json.events.map((e: any) => JSON.parse(e.CloudTrailEvent));
+    assert.ok(euRecords.every((r: any) => r.awsRegion === 'eu-west-1'), JSON.stringify(euRecords.map((r: any) => r.awsRegion)));
+    assert.ok(euRecords.some((r: any) => r.sourceIPAddress === '192.0.2.44'));
+
+    const home = await c.send('GET', '/events?key=EventName&value=LookupEvents');
+    assert.equal(home.json.region, 'us-east-1');
+    const homeRecords = home.json.events.map((e: any) => JSON.parse(e.CloudTrailEvent));
+    assert.ok(homeRecords.every((r: any) => r.awsRegion === 'us-east-1'));
+    assert.ok(!homeRecords.some((r: any) => r.sourceIPAddress === '192.0.2.44'));
+    // The console's own LookupEvents in eu-west-1 was made there too.
+    await w.kamen.events.flush();
+    const again = await c.send('GET', '/events?region=eu-west-1&key=EventName&value=LookupEvents');
+    assert.ok(again.json.events.some((e: any) => JSON.parse(e.CloudTrailEvent).userAgent === 'AWS Internal'));
+
+    const bad = await c.send('GET', '/events?region=mars-north-1');
+    assert.equal(bad.status, 400);
+    assert.match(bad.json.message, /region must be one of us-east-1, /);
   });
 });

@@ -2,7 +2,9 @@
  * The console's Event history (issue 13, item 5) in Chromium: a call just made (a denied CreateUser) is in the table
  * with its error code, a lookup attribute narrows the table, the event's page holds the CloudTrail record as JSON,
  * NextToken paging, a time range with no events, the user page's link opens the history filtered to that user, the
- * role page's link to that role, and a caller without cloudtrail:LookupEvents sees the decision's explanation.
+ * role page's link to that role, the region selector (another region's history, the region kept in the URL with the
+ * filter, the event's page found in its region), and a caller without cloudtrail:LookupEvents sees the decision's
+ * explanation.
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../helpers/paths.js';
 import { openBrowser, signInFresh, skipWithoutChromium, type TestBrowser } from './chromium.js';
 import { consoleWorld, MEMBER, PASSWORD, type ConsoleWorld } from './world.js';
+import { createApiClient } from '../../src/console/aws-client.js';
 
 const SHOTS = path.join(repoRoot, 'test-artifacts', 'console');
 
@@ -159,6 +162,51 @@ describe('Event history in the console (Chromium)', { skip: skipWithoutChromium 
     assert.ok(names.includes('GetRole'), names.join(', '));
     const resources = await column(5);
     assert.ok(resources.every((r) => r.split(', ').includes('Admin')), resources.join(' | '));
+  });
+
+  test("the region selector shows another region's history, keeps the region in the URL, and opens its events there", async () => {
+    // A call made in eu-west-1 (CloudTrail's regional endpoint) is recorded in eu-west-1's history, not us-east-1's.
+    const boot = w.kamen.bootstrap!;
+    await createApiClient(w.kamen.pipeline).call({ accessKeyId: boot.accessKeyId, secretAccessKey: boot.secretAccessKey }, 'cloudtrail', 'LookupEvents', { MaxResults: 1 }, { sourceIp: '192.0.2.45', secureTransport: true }, 'eu-west-1');
+    await w.kamen.events.flush();
+    await signInFresh(b, w.console.url, 'user01');
+    await nav('Event history').click();
+    await page.getByTestId('events-table').waitFor();
+    const region = page.getByLabel('Region');
+    assert.equal(await region.inputValue(), 'us-east-1');
+    assert.ok((await region.locator('option').allTextContents()).includes('ap-northeast-1'));
+
+    await region.selectOption('eu-west-1');
+    await page.waitForURL(/[?&]region=eu-west-1/);
+    await page.getByTestId('events-region').filter({ hasText: 'eu-west-1' }).waitFor();
+    await page.getByTestId('event-row').first().waitFor();
+    assert.deepEqual(new Set(await column(0)), new Set(['LookupEvents']));
+    assert.ok((await column(2)).includes('root'));
+    // The filter keeps the region.
+    await filter('User name', 'root');
+    assert.match(page.url(), /region=eu-west-1/);
+    assert.match(page.url(), /key=Username&value=root/);
+    assert.deepEqual(new Set(await column(2)), new Set(['root']));
+    await page.screenshot({ path: path.join(SHOTS, 'events-region.png'), fullPage: true });
+
+    // The event's page looks it up in its region.
+    await page.getByTestId('event-row').first().getByRole('link', { name: 'LookupEvents' }).click();
+    const rec = JSON.parse((await page.getByTestId('event-record').textContent()) ?? '{}');
+    assert.equal(rec.awsRegion, 'eu-west-1');
+    assert.equal(rec.eventSource, 'cloudtrail.amazonaws.com');
+    assert.equal(rec.sourceIPAddress, '192.0.2.45');
+    assert.match(page.url(), new RegExp(`/cloudtrail/events/${rec.eventID}\\?region=eu-west-1$`));
+    await page.getByRole('link', { name: 'Back to Event history' }).click();
+    await page.waitForURL(/[?&]region=eu-west-1/);
+    assert.equal(await page.getByLabel('Region').inputValue(), 'eu-west-1');
+
+    // Back in us-east-1 (the default: no region in the URL), the eu-west-1 event is not found.
+    await filter('Event ID', rec.eventID);
+    await page.getByLabel('Region').selectOption('us-east-1');
+    await page.getByTestId('events-region').filter({ hasText: 'us-east-1' }).waitFor();
+    assert.doesNotMatch(page.url(), /region=/);
+    assert.match(page.url(), new RegExp(`key=EventId&value=${rec.eventID}`));
+    await page.getByText('No events match this filter.').waitFor();
   });
 
   test('without cloudtrail:LookupEvents the page shows the decision', async () => {

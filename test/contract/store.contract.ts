@@ -22,6 +22,7 @@ import { snapshotContract } from './sections/snapshot.js';
 import { secretSettingsContract } from './sections/secret-settings.js';
 import { delegationsContract } from './sections/delegations.js';
 import { trailsContract } from './sections/trails.js';
+import { eventRetentionContract } from './sections/event-retention.js';
 
 /** Registers the whole contract for the backend `name`; `makeStore` must return a fresh, empty store each call. */
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
@@ -48,5 +49,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     secretSettingsContract(makeStore);
     delegationsContract(makeStore);
     trailsContract(makeStore);
+    eventRetentionContract(makeStore);
   });
 }

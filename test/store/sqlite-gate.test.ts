@@ -1,4 +1,8 @@
-/** SQLite-specific: on the single connection, calls from outside an open transaction wait for it to end. */
+/**
+ * SQLite-specific: the write gate (calls from outside an open transaction never see or interleave with it), group commit
+ * (one WAL sync per batch, acknowledged only after it), and the durable reader (reads from outside answer at once from
+ * the last durable state, never an unsynced row, always every acknowledged write).
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -6,27 +10,41 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, DB_FILE } from '../../src/store/open.js';
-import { createContext, openDatabase } from '../../src/store/sqlite/db.js';
+import { createContext, createRowCache, openDatabase, type DurabilityOptions } from '../../src/store/sqlite/db.js';
 import { createSecretCipher } from '../../src/store/crypto.js';
 import { A1, role, T0, user } from '../contract/fixtures.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-/** A context on a file database whose WAL syncs the test releases one by one. */
-const heldSyncs = (prefix: string) => {
+/**
+ * A context on a file database whose WAL syncs the test releases one by one. `count` reads the serving connection
+ * directly; `read` and `insert` are statements prepared the way the store families prepare theirs (on `ctx.db`).
+ */
+const heldSyncs = (prefix: string, options: DurabilityOptions = {}) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const file = path.join(dir, DB_FILE);
   const db = openDatabase(file);
-  const syncs: Array<() => void> = [];
-  const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)) });
   db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+  const syncs: Array<() => void> = [];
+  const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', syncFile: () => new Promise<void>((r) => syncs.push(r)), ...options });
   const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+  const keysStmt = ctx.db.prepare('SELECT k FROM t ORDER BY k').pluck();
+  const keys = () => keysStmt.all() as string[];
+  const insert = ctx.db.prepare('INSERT INTO t VALUES (?)');
   const done = async () => {
     while (syncs.length) syncs.shift()!();
     await ctx.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { db, ctx, syncs, count, done };
+  return { db, ctx, file, syncs, count, keys, insert, done };
+};
+
+/** A seeded PRNG (mulberry32), so the property loop is the same sequence on every run. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+  return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
 };
 
 describe('sqlite write gate', () => {
@@ -140,42 +158,240 @@ describe('sqlite write gate', () => {
     }
   });
 
-  it('a batch is acknowledged only after its WAL sync, which runs off the event loop; outside reads wait for it', async () => {
-    const { db, ctx, syncs, count, done } = heldSyncs('kamen-walsync-');
+  it('a batch is acknowledged only after its WAL sync, which runs off the event loop; an outside read answers at once with the last durable state', async () => {
+    const { db, ctx, syncs, keys, insert, done } = heldSyncs('kamen-walsync-');
     try {
       const acked: string[] = [];
-      const put = (k: string) => ctx.transaction(async () => ctx.run(() => db.prepare('INSERT INTO t VALUES (?)').run(k))).then(() => acked.push(k));
+      const put = (k: string) => ctx.transaction(async () => ctx.run(() => insert.run(k))).then(() => acked.push(k));
       const both = Promise.all([put('a'), put('b')]);
       while (syncs.length === 0) await tick();
       assert.equal(syncs.length, 1, 'one sync for the two transactions');
       assert.deepEqual(acked, [], 'nothing is acknowledged before the sync completes');
-      let read: number | undefined;
-      const reader = ctx.run(() => (read = count()));
-      for (let i = 0; i < 5; i++) await tick();
-      assert.equal(read, undefined, 'a read from outside waits for the sync');
+      let read: string[] | undefined;
+      const reader = ctx.run(() => (read = keys()));
+      await tick();
+      assert.deepEqual(read, [], 'a read from outside answers at once, without the rows whose sync is still running');
+      await reader;
       assert.equal(db.pragma('synchronous', { simple: true }), 2, 'back to synchronous=FULL outside batches');
       syncs[0]!();
       await both;
-      await reader;
       assert.deepEqual(acked.sort(), ['a', 'b']);
-      assert.equal(read, 2);
+      assert.deepEqual(await ctx.run(keys), ['a', 'b']);
     } finally {
       await done();
     }
   });
 
-  it('an outside read waits only for the batch open when it came, not for later ones (no starvation)', async () => {
-    const { db, ctx, syncs, count, done } = heldSyncs('kamen-starve-');
+  it('a batch commits only once the previous one is durable, collecting transactions meanwhile; the snapshot moves at each sync completion', async () => {
+    const { ctx, syncs, count, keys, insert, done } = heldSyncs('kamen-snapshot-');
     try {
-      const put = (k: string) => ctx.transaction(async () => ctx.run(() => db.prepare('INSERT INTO t VALUES (?)').run(k)));
+      const acked: string[] = [];
+      const put = (k: string) => ctx.transaction(async () => ctx.run(() => insert.run(k))).then(() => acked.push(k));
+      const a = put('a');
+      while (syncs.length < 1) await tick();
+      const b = put('b');
+      const c = put('c');
+      for (let i = 0; i < 10; i++) await tick();
+      assert.equal(syncs.length, 1, 'the second batch waits for the first one\'s sync before it commits');
+      assert.deepEqual(await ctx.run(keys), [], 'a read while the first sync is held: the last durable state');
+      syncs[0]!();
+      await a;
+      // The writer's own client reads right after its acknowledgement, with the second batch open or syncing.
+      assert.deepEqual(await ctx.run(keys), ['a'], 'an acknowledged write is in the very next read');
+      while (syncs.length < 2) await tick();
+      assert.equal(count(), 3, 'b and c were committed together, in one batch');
+      assert.deepEqual(await ctx.run(keys), ['a'], 'committed but not yet durable: not shown');
+      syncs[1]!();
+      await Promise.all([b, c]);
+      assert.deepEqual(acked, ['a', 'b', 'c']);
+      assert.deepEqual(await ctx.run(keys), ['a', 'b', 'c']);
+    } finally {
+      await done();
+    }
+  });
+
+  it('property: no outside read ever shows an unsynced row, and each shows every write acknowledged before it was issued', async () => {
+    const { file, ctx, syncs, keys, insert, done } = heldSyncs('kamen-property-');
+    // A third connection sees what is committed at the moment each sync starts; that becomes durable when it is released.
+    const observer = new Database(file, { readonly: true });
+    const committed = observer.prepare('SELECT k FROM t').pluck();
+    try {
+      const random = prng(18);
+      const atSync: Array<Set<string>> = [];
+      const sync = async (): Promise<void> => {
+        atSync.push(new Set(committed.all() as string[]));
+      };
+      let durable = new Set<string>();
+      const acked = new Set<string>();
+      const pending: Array<Promise<unknown>> = [];
+      let reads = 0;
+      let next = 0;
+      for (let step = 0; step < 400; step++) {
+        const r = random();
+        if (r < 0.3) {
+          const k = `k${String(next++).padStart(4, '0')}`;
+          const write = random() < 0.5
+            ? ctx.transaction(async () => {
+                await ctx.run(() => insert.run(k));
+                if (random() < 0.5) await tick();
+              })
+            : ctx.commitOne(() => insert.run(k));
+          pending.push(write.then(() => acked.add(k)));
+        } else if (r < 0.6) {
+          const before = new Set(acked);
+          pending.push(
+            ctx.run(() => {
+              const seen = keys();
+              for (const k of seen) assert.ok(durable.has(k), `read showed ${k}, which is not yet on disk`);
+              return seen;
+            }).then((seen) => {
+              for (const k of before) assert.ok(seen.includes(k), `read missed ${k}, acknowledged before it was issued`);
+              reads++;
+            }),
+          );
+        } else if (r < 0.8) {
+          while (atSync.length < syncs.length) await sync();
+          if (syncs.length) {
+            durable = atSync.shift()!;
+            syncs.shift()!();
+          }
+        } else {
+          await tick();
+        }
+        while (atSync.length < syncs.length) await sync();
+      }
+      while (pending.length) {
+        while (atSync.length < syncs.length) await sync();
+        if (syncs.length) {
+          durable = atSync.shift()!;
+          syncs.shift()!();
+        }
+        await tick();
+        const settled = await Promise.race([Promise.allSettled(pending).then(() => true), tick().then(() => false)]);
+        if (settled) break;
+      }
+      const results = await Promise.allSettled(pending);
+      const failed = results.find((x) => x.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      assert.ok(reads > 50, 'the loop read often');
+      assert.deepEqual(new Set(await ctx.run(keys)), acked);
+    } finally {
+      observer.close();
+      await done();
+    }
+  });
+
+  it('close() waits for the sync in flight, then commits and syncs the batch still open, acknowledging every write', async () => {
+    const { file, ctx, syncs, insert, done } = heldSyncs('kamen-close-');
+    try {
+      const acked: string[] = [];
+      const put = (k: string) => ctx.transaction(async () => ctx.run(() => insert.run(k))).then(() => acked.push(k));
+      const a = put('a');
+      while (syncs.length < 1) await tick();
+      const b = put('b');
+      await tick();
+      let closed = false;
+      const closing = ctx.close().then(() => (closed = true));
+      for (let i = 0; i < 10; i++) await tick();
+      assert.equal(closed, false, 'close waits for the sync in flight');
+      assert.deepEqual(acked, []);
+      syncs.shift()!();
+      await closing;
+      await Promise.all([a, b]);
+      assert.deepEqual(acked, ['a', 'b']);
+      const other = new Database(file, { readonly: true });
+      assert.deepEqual(other.prepare('SELECT k FROM t ORDER BY k').pluck().all(), ['a', 'b']);
+      other.close();
+      await assert.rejects(ctx.transaction(async () => 1), /closed/);
+    } finally {
+      await done();
+    }
+  });
+
+  it('a row cache is never filled from a snapshot (its row may be older than a write that already emptied the cache)', async () => {
+    const { db, ctx, syncs, done } = heldSyncs('kamen-cache-');
+    try {
+      db.exec("CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT); INSERT INTO kv VALUES ('x', 'v0')");
+      const get = ctx.db.prepare('SELECT v FROM kv WHERE k = ?').pluck();
+      const set = ctx.db.prepare('UPDATE kv SET v = ? WHERE k = ?');
+      const cache = createRowCache<string>(ctx, (v) => v);
+      const update = ctx.transaction(async () => {
+        await ctx.run(() => set.run('v1', 'x'));
+        cache.clear();
+      });
+      while (syncs.length < 1) await tick(); // committed, its sync held
+      assert.equal(await cache.read('x', () => get.get('x') as string | undefined), 'v0', 'the snapshot: the last durable value');
+      syncs.shift()!();
+      await update;
+      assert.equal(await cache.read('x', () => get.get('x') as string | undefined), 'v1', 'the acknowledged write, not a cached snapshot row');
+    } finally {
+      await done();
+    }
+  });
+
+  it('the WAL stays bounded under a sustained write load while the reader keeps answering (it steps aside for restarts)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-walbound-'));
+    const file = path.join(dir, DB_FILE);
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, v BLOB)');
+    const ctx = createContext(db, createSecretCipher(Buffer.alloc(32, 7)), { walFile: file + '-wal', restartFrames: 256, checkpointMs: 10 });
+    const insert = ctx.db.prepare('INSERT INTO blobs (v) VALUES (?)');
+    const remove = ctx.db.prepare('DELETE FROM blobs WHERE id = ?');
+    const count = ctx.db.prepare('SELECT count(*) FROM blobs').pluck();
+    const header = Buffer.alloc(4);
+    const fd = fs.openSync(file + '-wal', 'r');
+    try {
+      // The WAL header's checkpoint sequence number changes each time the WAL starts over.
+      const sequence = (): number => (fs.readSync(fd, header, 0, 4, 12), header.readUInt32BE(0));
+      const sequences = new Set<number>();
+      const row = Buffer.alloc(16 * 1024, 1);
+      const PAIRS = 3000; // 16 KiB in and out each: ~100 MiB of WAL frames if the WAL never started over
+      let next = 0;
+      let reads = 0;
+      let writing = true;
+      const writers = Array.from({ length: 16 }, async () => {
+        while (next < PAIRS) {
+          next++;
+          const id = await ctx.transaction(async () => ctx.run(() => insert.run(row).lastInsertRowid));
+          await ctx.transaction(async () => ctx.run(() => remove.run(id)));
+          sequences.add(sequence());
+        }
+      });
+      const readers = Array.from({ length: 2 }, async () => {
+        while (writing) {
+          assert.ok((await ctx.run(() => count.get() as number)) <= 16);
+          reads++;
+          await tick();
+        }
+      });
+      await Promise.all(writers);
+      writing = false;
+      await Promise.all(readers);
+      const size = fs.statSync(file + '-wal').size;
+      assert.ok(sequences.size >= 3, `the WAL started over ${sequences.size - 1} times`);
+      assert.ok(size < 12 * 2 ** 20, `the WAL file reached ${(size / 2 ** 20).toFixed(1)} MiB`);
+      assert.ok(reads > 100);
+    } finally {
+      fs.closeSync(fd);
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without the durable reader, an outside read waits only for the batch open when it came, not for later ones (no starvation)', async () => {
+    const { ctx, syncs, count, insert, done } = heldSyncs('kamen-starve-', { durableReader: false });
+    try {
+      const put = (k: string) => ctx.transaction(async () => ctx.run(() => insert.run(k)));
       const first = put('a');
       while (syncs.length < 1) await tick();
       let read: number | undefined;
       const reader = ctx.run(() => (read = count()));
-      const second = put('b'); // a newer batch, committed while the first one's sync is still running
-      while (syncs.length < 2) await tick();
+      const second = put('b'); // a newer batch, open while the first one's sync is still running
+      for (let i = 0; i < 5; i++) await tick();
+      assert.equal(read, undefined, 'the read waits for the sync');
       syncs[0]!();
       await first;
+      while (syncs.length < 2) await tick();
       for (let i = 0; i < 10 && read === undefined; i++) await tick();
       assert.notEqual(read, undefined, 'the read ran once the batch it came during was durable, with a newer sync pending');
       syncs[1]!();
@@ -186,9 +402,8 @@ describe('sqlite write gate', () => {
   });
 
   it('an outside write that lands in a newer open batch is acknowledged only once that batch is durable', async () => {
-    const { db, ctx, syncs, count, done } = heldSyncs('kamen-outside-');
+    const { db, ctx, syncs, count, keys, insert, done } = heldSyncs('kamen-outside-');
     try {
-      const insert = db.prepare('INSERT INTO t VALUES (?)');
       const acked: string[] = [];
       const first = ctx.transaction(async () => ctx.run(() => insert.run('a'))).then(() => acked.push('a'));
       while (syncs.length < 1) await tick();
@@ -216,16 +431,18 @@ describe('sqlite write gate', () => {
       await Promise.all([outside, second]);
       assert.deepEqual(acked.slice(1).sort(), ['b', 'x']);
       assert.equal(count(), 3);
-      // an outside read in an open batch does not wait for it, and a write with no batch open is durable at once
+      // an outside read during an open batch does not wait for it (nor shows it), and a write with no batch open is
+      // durable at once
       const third = ctx.transaction(async () => ctx.run(() => insert.run('c')));
-      let read: number | undefined;
-      await ctx.run(() => (read = count()));
-      assert.equal(read, 4, 'the read ran in the open batch without waiting for its sync');
+      let read: string[] | undefined;
+      await ctx.run(() => (read = keys()));
+      assert.deepEqual(read, ['a', 'b', 'x'], 'the read answered from the last durable state without waiting for the batch');
       while (syncs.length < 3) await tick();
       syncs[2]!();
       await third;
       await ctx.run(() => insert.run('d'));
       assert.equal(count(), 5);
+      assert.deepEqual(await ctx.run(keys), ['a', 'b', 'c', 'd', 'x']);
     } finally {
       await done();
     }

@@ -1,4 +1,4 @@
-// CloudTrail Event history: the account's events newest first, one lookup attribute, a time range, NextToken pages, and an event's record.
+// CloudTrail Event history: the account's events in one region newest first, one lookup attribute, a time range, NextToken pages, and an event's record.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { Link, navigate } from '../router';
@@ -27,9 +27,28 @@ const RANGES: Array<{ value: string; label: string }> = [
   { value: 'custom', label: 'Custom range' },
 ];
 
+/** The region the console starts in: IAM, STS's global endpoint and Organizations record their events there. */
+const DEFAULT_REGION = 'us-east-1';
+
 /** The event-history link for one lookup attribute (the user and role pages link here). */
 export function eventsLink(key: string, value: string): string {
   return `/cloudtrail/events?key=${encodeURIComponent(key)}&value=${encodeURIComponent(value)}`;
+}
+
+/** The link to one event's page: its ID, and its region unless the default (Event IDs are looked up per region). */
+function eventLink(id: string, region: string): string {
+  return `/cloudtrail/events/${encodeURIComponent(id)}${region === DEFAULT_REGION ? '' : `?region=${encodeURIComponent(region)}`}`;
+}
+
+/** The regions the region selector offers (asked once per page). */
+function useRegions(): string[] {
+  const [regions, setRegions] = useState<string[]>([DEFAULT_REGION]);
+  useEffect(() => {
+    api<{ regions: string[] }>('GET', '/regions')
+      .then((r) => setRegions(r.regions))
+      .catch(() => undefined);
+  }, []);
+  return regions;
 }
 
 /** The record's errorCode (CloudTrailEvent is the record as JSON text). */
@@ -50,8 +69,10 @@ function utc(v: string): string {
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v) ? `${v}:00Z` : `${v}Z`;
 }
 
-/** The Event history page; its filter lives in the URL (`?key=&value=&range=`). */
+/** The Event history page; its region and filter live in the URL (`?region=&key=&value=&range=`). */
 export function EventHistory(props: { search: URLSearchParams }) {
+  const regions = useRegions();
+  const region = props.search.get('region') || DEFAULT_REGION;
   const [key, setKey] = useState(props.search.get('key') ?? 'ReadOnly');
   const [value, setValue] = useState(props.search.get('value') ?? '');
   const [range, setRange] = useState(props.search.get('range') ?? '');
@@ -66,6 +87,7 @@ export function EventHistory(props: { search: URLSearchParams }) {
 
   const query = (token: string | null) => {
     const q = new URLSearchParams();
+    if (region !== DEFAULT_REGION) q.set('region', region);
     if (filterKey && filterValue) (q.set('key', filterKey), q.set('value', filterValue));
     if (filterRange && filterRange !== 'custom') q.set('range', filterRange);
     if (filterRange === 'custom') {
@@ -82,19 +104,33 @@ export function EventHistory(props: { search: URLSearchParams }) {
     });
   useEffect(() => load(0, [null]), [props.search.toString()]);
 
-  const apply = (e: Event) => {
-    e.preventDefault();
+  /** The page's URL for a region and the filter in the form. */
+  const target = (inRegion: string): string => {
     const q = new URLSearchParams();
+    if (inRegion !== DEFAULT_REGION) q.set('region', inRegion);
     if (value) (q.set('key', key), q.set('value', value));
     if (range) q.set('range', range);
     if (range === 'custom') (start && q.set('start', start), end && q.set('end', end));
-    navigate(`/cloudtrail/events${q.toString() ? `?${q}` : ''}`);
+    return `/cloudtrail/events${q.toString() ? `?${q}` : ''}`;
+  };
+  const apply = (e: Event) => {
+    e.preventDefault();
+    navigate(target(region));
   };
 
   return (
     <section>
       <PageHeader title="Event history" />
       <form class="inline" aria-label="Filter events" onSubmit={apply}>
+        <div class="field">
+          <label for="event-region">Region</label>
+          {/* As the console's region selector: choosing a region shows that region's event history at once. */}
+          <select id="event-region" value={region} onChange={(e) => navigate(target((e.target as HTMLSelectElement).value))}>
+            {(regions.includes(region) ? regions : [region, ...regions]).map((r) => (
+              <option value={r}>{r}</option>
+            ))}
+          </select>
+        </div>
         <div class="field">
           <label for="lookup-attribute">Lookup attributes</label>
           <select id="lookup-attribute" value={key} onChange={(e) => (setKey((e.target as HTMLSelectElement).value), setValue(''))}>
@@ -138,10 +174,14 @@ export function EventHistory(props: { search: URLSearchParams }) {
         <button type="submit" class="primary">
           Apply filter
         </button>
-        <button type="button" onClick={() => navigate('/cloudtrail/events')}>
+        <button type="button" onClick={() => navigate(region === DEFAULT_REGION ? '/cloudtrail/events' : `/cloudtrail/events?region=${encodeURIComponent(region)}`)}>
           Clear filter
         </button>
       </form>
+      <p class="hint" data-testid="events-region">
+        Events recorded in <code>{region}</code>
+        {region !== DEFAULT_REGION && ' (IAM, Organizations and STS\'s global endpoint record theirs in us-east-1)'}
+      </p>
       {filterKey && filterValue && (
         <p class="hint" data-testid="active-filter">
           Showing events where {ATTRIBUTES.find((a) => a.key === filterKey)?.label ?? filterKey} is <code>{filterValue}</code>
@@ -179,7 +219,7 @@ export function EventHistory(props: { search: URLSearchParams }) {
               {page.events.map((e) => (
                 <tr data-testid="event-row">
                   <td>
-                    <Link to={`/cloudtrail/events/${encodeURIComponent(e.EventId)}`}>{e.EventName}</Link>
+                    <Link to={eventLink(e.EventId, region)}>{e.EventName}</Link>
                   </td>
                   <td>{when(e.EventTime)}</td>
                   <td>{e.Username ?? ''}</td>
@@ -198,19 +238,21 @@ export function EventHistory(props: { search: URLSearchParams }) {
   );
 }
 
-/** One event: its summary and the record's JSON (CloudTrailEvent), found by its Event ID. */
-export function EventDetail(props: { id: string }) {
+/** One event: its summary and the record's JSON (CloudTrailEvent), found by its Event ID in its region. */
+export function EventDetail(props: { id: string; region?: string | undefined }) {
+  const region = props.region || DEFAULT_REGION;
   const [event, setEvent] = useState<any | null | undefined>(undefined);
   const { error, run } = useAction();
-  useEffect(() => void run(async () => setEvent((await api('GET', `/events?key=EventId&value=${encodeURIComponent(props.id)}`)).events[0] ?? null)), [props.id]);
+  const inRegion = region === DEFAULT_REGION ? '' : `&region=${encodeURIComponent(region)}`;
+  useEffect(() => void run(async () => setEvent((await api('GET', `/events?key=EventId&value=${encodeURIComponent(props.id)}${inRegion}`)).events[0] ?? null)), [props.id, region]);
   if (error) return <Alert>{error}</Alert>;
   if (event === undefined) return <p>Loading…</p>;
-  if (event === null) return <Alert>No event with the ID {props.id} in the last 90 days.</Alert>;
+  if (event === null) return <Alert>No event with the ID {props.id} in {region} in the last 90 days.</Alert>;
   const rec = record(event);
   return (
     <section>
       <PageHeader title={event.EventName}>
-        <Link to="/cloudtrail/events">Back to Event history</Link>
+        <Link to={region === DEFAULT_REGION ? '/cloudtrail/events' : `/cloudtrail/events?region=${encodeURIComponent(region)}`}>Back to Event history</Link>
       </PageHeader>
       <dl class="props">
         <dt>Event time</dt>
@@ -219,6 +261,8 @@ export function EventDetail(props: { id: string }) {
         <dd>{event.Username ?? ''}</dd>
         <dt>Event source</dt>
         <dd>{event.EventSource}</dd>
+        <dt>AWS region</dt>
+        <dd>{rec.awsRegion ?? region}</dd>
         <dt>AWS access key</dt>
         <dd>{event.AccessKeyId ?? ''}</dd>
         <dt>Source IP address</dt>

@@ -48,7 +48,7 @@ export async function sessionView(deps: ConsoleDeps, s: ConsoleSession, ctx: Rou
 
 /** The facts of a console request its sign-in events are recorded with. */
 export function consoleRequest(deps: ConsoleDeps, ctx: RouteContext): ConsoleRequest {
-  return { requestId: requestId(), nowMs: deps.clock.now(), sourceIp: ctx.conn.sourceIp, userAgent: '', secureTransport: deps.secure, ...(ctx.host ? { host: ctx.host } : {}), loginTo: `${deps.origin(ctx.host)}/` };
+  return { requestId: requestId(), nowMs: deps.clock.now(), sourceIp: ctx.conn.sourceIp, userAgent: ctx.userAgent, secureTransport: deps.secure, ...(ctx.host ? { host: ctx.host } : {}), loginTo: `${deps.origin(ctx.host)}/` };
 }
 
 /** The sign-in routes. */

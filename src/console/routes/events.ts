@@ -1,8 +1,25 @@
 /**
- * Event history (CloudTrail console style): one page of cloudtrail:LookupEvents as the signed-in identity, with one
- * lookup attribute, a relative or absolute time range and the NextToken to the next page.
+ * Event history (CloudTrail console style): one page of cloudtrail:LookupEvents as the signed-in identity, in the
+ * region chosen (LookupEvents answers one region's history; global services' events are us-east-1's), with one
+ * lookup attribute, a relative or absolute time range and the NextToken to the next page; and the region list the
+ * console's region selector offers.
  */
+import regionData from '../../services/ec2/data/regions.json' with { type: 'json' };
 import { ConsoleError, type ConsoleDeps, type Route, type RouteContext } from '../http.js';
+
+/** The regions kamen serves (the EC2 region table), in its order; the console's region selector lists them. */
+export const REGIONS: readonly string[] = (regionData as Array<{ RegionName: string }>).map((r) => r.RegionName);
+const REGION_SET: ReadonlySet<string> = new Set(REGIONS);
+
+/** The region the console starts in (and the one global services' events are recorded in). */
+export const DEFAULT_REGION = 'us-east-1';
+
+/** The page's `region` (the default when absent); a region kamen does not serve is a 400. */
+export function regionParam(ctx: RouteContext): string {
+  const region = ctx.query.get('region') || DEFAULT_REGION;
+  if (!REGION_SET.has(region)) throw new ConsoleError(400, 'ValidationError', `region must be one of ${REGIONS.join(', ')}`);
+  return region;
+}
 
 /** The lookup attributes AWS's Event history filter offers (LookupAttribute AttributeKey values). */
 export const LOOKUP_KEYS: ReadonlySet<string> = new Set(['EventName', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'ReadOnly', 'AccessKeyId', 'EventId']);
@@ -53,9 +70,16 @@ export function eventRoutes(deps: ConsoleDeps): Route[] {
       path: '/events',
       auth: true,
       handler: async (ctx) => {
-        const out = await ctx.api('cloudtrail', 'LookupEvents', lookupInput(ctx, deps.clock.now()));
-        return { events: out['Events'] ?? [], nextToken: out['NextToken'] ?? null };
+        const region = regionParam(ctx);
+        const out = await ctx.api('cloudtrail', 'LookupEvents', lookupInput(ctx, deps.clock.now()), { region });
+        return { region, events: out['Events'] ?? [], nextToken: out['NextToken'] ?? null };
       },
+    },
+    {
+      method: 'GET',
+      path: '/regions',
+      auth: true,
+      handler: async () => ({ regions: REGIONS, default: DEFAULT_REGION }),
     },
   ];
 }

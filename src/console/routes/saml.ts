@@ -7,13 +7,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
+import { errorFacts } from '../../audit/auditor.js';
+import { samlConsoleLoginFacts, type ConsoleRequest } from '../../audit/console-events.js';
+import { consoleSamlFacts, type ConsoleSamlCall } from '../../audit/federated.js';
 import { isKamenError } from '../../errors.js';
-import { unverifiedProviderArns, type SamlClaims } from '../../federation/saml/index.js';
+import { nameQualifier, unverifiedProviderArns, type SamlClaims } from '../../federation/saml/index.js';
+import { requestId } from '../../ids.js';
 import type { PipelineDeps } from '../../http/pipeline.js';
 import { authorizerSource, issueCredentials } from '../../services/sts/common.js';
 import { planSamlSession, samlProviderFor, verifyForProvider } from '../../services/sts/assume-role-with-saml.js';
-import type { OperationContext } from '../../services/types.js';
-import type { SamlProvider } from '../../store/store.js';
+import type { FederatedUserFacts, OperationContext } from '../../services/types.js';
+import type { Role, SamlProvider } from '../../store/store.js';
 import type { ConsoleDeps } from '../http.js';
 import { sessionCookieHeader } from '../session.js';
 
@@ -53,19 +57,73 @@ export function samlHandler(deps: ConsoleDeps, opts: SamlRouteOptions): (req: ht
     deps: { ...opts.pipeline.serviceDeps, samlAcsUrls: [opts.acsUrl()] },
   });
 
+  /** The role an ARN names, if it exists (a refused sign-in is recorded in its account). */
+  async function roleOf(roleArn: string): Promise<Role | undefined> {
+    const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+    const role = m ? await deps.store.getRole(m[1]!, m[2]!) : undefined;
+    return role && role.arn === roleArn ? role : undefined;
+  }
+
   function send(res: http.ServerResponse, status: number, html: string, extra: Record<string, string> = {}): void {
     res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'cache-control': 'no-store', ...opts.headers, ...extra });
     res.end(html);
   }
 
-  /** Issues the role session and the console session; redirects to the console. */
-  async function signIn(res: http.ServerResponse, ctx: OperationContext, provider: SamlProvider, claims: SamlClaims, roleArn: string): Promise<void> {
-    const plan = await planSamlSession(ctx, authorizerFor, provider, claims, roleArn);
-    const seconds = Math.min(claims.attributes.sessionDuration ?? 3600, plan.role.maxSessionDuration);
-    const issuer: OperationContext = { ...ctx, caller: { ...ctx.caller, arn: `${provider.arn}/${claims.subject}` } };
-    const c = await issueCredentials(issuer, plan.role.accountId, { kind: 'assumed-role', arn: plan.assumedArn, userId: plan.assumedId }, plan.info, seconds);
+  /**
+   * Issues the role session and the console session; redirects to the console. As on AWS, the sign-in is recorded as
+   * the AssumeRoleWithSAML it makes (the SAML user's, in the role's account; refused ones too, once the role is known)
+   * followed by the ConsoleLogin of the role session.
+   */
+  async function signIn(req: http.IncomingMessage, res: http.ServerResponse, ctx: OperationContext, provider: SamlProvider, claims: SamlClaims, roleArn: string): Promise<void> {
+    const a = claims.attributes;
+    const seconds = (role: { maxSessionDuration: number } | undefined): number => Math.min(a.sessionDuration ?? 3600, role?.maxSessionDuration ?? 43200);
+    const call = (durationSeconds: number): ConsoleSamlCall => ({
+      requestId: requestId(),
+      nowMs: deps.clock.now(),
+      tls: deps.secure,
+      roleArn,
+      principalArn: provider.arn,
+      durationSeconds,
+      assertionId: claims.assertionId,
+      roleSessionName: a.roleSessionName,
+      sourceIdentity: a.sourceIdentity,
+      principalTags: a.principalTags,
+      transitiveTagKeys: a.transitiveTagKeys,
+    });
+    let plan: Awaited<ReturnType<typeof planSamlSession>> | undefined;
+    let c: Awaited<ReturnType<typeof issueCredentials>>;
+    try {
+      plan = await planSamlSession(ctx, authorizerFor, provider, claims, roleArn);
+      const issuer: OperationContext = { ...ctx, caller: { ...ctx.caller, arn: `${provider.arn}/${claims.subject}` } };
+      c = await issueCredentials(issuer, plan.role.accountId, { kind: 'assumed-role', arn: plan.assumedArn, userId: plan.assumedId }, plan.info, seconds(plan.role));
+    } catch (err) {
+      if (deps.recordEvent && isKamenError(err)) {
+        // Recorded as the SAML user's once the role is known (nothing names the account before that).
+        const role = plan?.role ?? (await roleOf(roleArn));
+        if (role) deps.recordEvent(consoleSamlFacts(call(seconds(role)), { error: errorFacts(err, 'query'), user: samlUser(claims, provider, role.accountId) }));
+      }
+      throw err;
+    }
     const principal = { kind: 'assumed-role' as const, accountId: plan.role.accountId, arn: plan.assumedArn, userId: plan.assumedId, userName: plan.sessionName };
+    if (deps.recordEvent) {
+      const output = {
+        Credentials: c,
+        AssumedRoleUser: { AssumedRoleId: plan.assumedId, Arn: plan.assumedArn },
+        Subject: claims.subject,
+        SubjectType: claims.subjectType,
+        Issuer: claims.issuer,
+        Audience: claims.audience,
+        NameQualifier: nameQualifier(claims.issuer, provider.accountId, provider.name),
+        ...(plan.info.sourceIdentity ? { SourceIdentity: plan.info.sourceIdentity } : {}),
+      };
+      deps.recordEvent(consoleSamlFacts(call(seconds(plan.role)), { output }));
+    }
     const s = await deps.sessions.create(principal, false, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration });
+    if (deps.recordEvent) {
+      const login: ConsoleRequest = { requestId: requestId(), nowMs: deps.clock.now(), sourceIp: ctx.sourceIp, userAgent: headerText(req.headers['user-agent']), secureTransport: deps.secure, loginTo: `${deps.origin(req.headers.host)}/console/` };
+      if (req.headers.host) login.host = req.headers.host;
+      deps.recordEvent(samlConsoleLoginFacts(login, { ...principal, accessKeyId: '', session: plan.info }, provider.arn));
+    }
     res.writeHead(302, {
       location: '/console/',
       'set-cookie': sessionCookieHeader(deps.sessions.cookieFor(s), (s.expiresAt - deps.clock.now()) / 1000, deps.secure),
@@ -87,7 +145,7 @@ export function samlHandler(deps: ConsoleDeps, opts: SamlRouteOptions): (req: ht
     const claims = await verifyForProvider(ctx, provider, b64);
     const roles = claims.attributes.roles.filter((r) => r.providerArn === provider.arn);
     if (roles.length === 0) return send(res, 400, errorPage('Your request included an invalid SAML response.'));
-    if (roles.length === 1) return signIn(res, ctx, provider, claims, roles[0]!.roleArn);
+    if (roles.length === 1) return signIn(req, res, ctx, provider, claims, roles[0]!.roleArn);
     const now = deps.clock.now();
     for (const [k, p] of pending) if (p.until <= now) pending.delete(k);
     if (pending.size > 10_000) pending.delete(pending.keys().next().value!);
@@ -106,7 +164,7 @@ export function samlHandler(deps: ConsoleDeps, opts: SamlRouteOptions): (req: ht
       return send(res, 200, chooserPage(token, p.claims.attributes.roles.filter((r) => r.providerArn === p.provider.arn).map((r) => r.roleArn), 'Select a role to sign in.'));
     }
     pending.delete(token);
-    return signIn(res, opCtx(sourceIp), p.provider, p.claims, roleArn);
+    return signIn(req, res, opCtx(sourceIp), p.provider, p.claims, roleArn);
   }
 
   return async (req, res, path) => {
@@ -192,6 +250,15 @@ function chooserPage(token: string, roleArns: string[], error?: string): string 
     'Amazon Web Services Sign-In',
     `<h1>Select a role:</h1>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}<form method="post" action="/saml/choose"><input type="hidden" name="token" value="${escapeHtml(token)}">${groups}<button type="submit" id="signin_button">Sign in</button></form>`,
   );
+}
+
+/** The SAML user a verified assertion names, as CloudTrail records it (in the role's account). */
+function samlUser(claims: SamlClaims, provider: SamlProvider, account: string): FederatedUserFacts {
+  return { type: 'SAMLUser', qualifier: nameQualifier(claims.issuer, provider.accountId, provider.name), identityProvider: provider.arn, subject: claims.subject, account };
+}
+
+function headerText(v: string | string[] | undefined): string {
+  return (Array.isArray(v) ? v[0] : v) ?? '';
 }
 
 function normalizeIp(ip: string): string {

@@ -75,6 +75,8 @@ export function s3CallFacts(a: {
   userAgent: string | string[] | undefined;
   host: string | undefined;
   presigned: boolean;
+  /** The call came from the web console (absent: from a client); `tls` when the browser reached the console over TLS. */
+  console?: { tls: boolean } | undefined;
 }): CallFacts {
   const f: CallFacts = {
     requestId: a.requestId,
@@ -88,6 +90,11 @@ export function s3CallFacts(a: {
     caller: a.caller,
     additionalEventData: { SignatureVersion: 'SigV4', AuthenticationMethod: a.presigned ? 'QueryString' : 'AuthHeader', 'x-amz-id-2': a.hostId },
   };
-  if (a.secureTransport && a.host) f.tlsHost = a.host;
+  if (a.console) {
+    // As the console's IAM calls: sessionCredentialFromConsole, and TLS details only over a TLS console.
+    f.secureTransport = a.console.tls;
+    f.fromConsole = true;
+  }
+  if (f.secureTransport && a.host) f.tlsHost = a.host;
   return f;
 }

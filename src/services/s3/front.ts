@@ -33,6 +33,8 @@ import { runControl, s3ControlRequest, type S3ControlRequest } from './s3-contro
 export interface S3ConnectionFacts {
   sourceIp: string;
   secureTransport: boolean;
+  /** Set on the web console's in-process S3 calls: `tls` when the browser reached the console over TLS (audit records). */
+  console?: { tls: boolean } | undefined;
 }
 
 /** What the front door needs; built once at server start. */
@@ -94,7 +96,7 @@ export async function handleS3Request(deps: S3FrontDeps, req: http.IncomingMessa
     const caller = authn?.caller ?? ANONYMOUS;
     const region = auth?.region ?? host?.region ?? 'us-east-1';
     if (deps.auditor && caller.kind !== 'anonymous' && isManagementEvent(operation)) {
-      call = s3CallFacts({ requestId, hostId, nowMs, operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.headers.host, presigned: rawQuery.includes('X-Amz-Algorithm=') });
+      call = s3CallFacts({ requestId, hostId, nowMs, operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.headers.host, presigned: rawQuery.includes('X-Amz-Algorithm='), console: conn.console });
     }
     // the bucket (global names: it may belong to another account)
     const bucket = target.bucket !== undefined && operation !== 'CreateBucket' ? await deps.store.getS3Bucket(target.bucket) : undefined;
@@ -143,7 +145,7 @@ async function handleControl(deps: S3FrontDeps, req: http.IncomingMessage, res: 
   const caller = authn?.caller ?? ANONYMOUS;
   const region = auth?.region ?? control.region ?? 'us-east-1';
   const call = deps.auditor && caller.kind !== 'anonymous'
-    ? s3CallFacts({ requestId, hostId, nowMs, operation: control.operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.headers.host, presigned: signed.query.includes('X-Amz-Algorithm=') })
+    ? s3CallFacts({ requestId, hostId, nowMs, operation: control.operation, region, caller, sourceIp: conn.sourceIp, secureTransport: conn.secureTransport, userAgent: req.headers['user-agent'], host: req.headers.host, presigned: signed.query.includes('X-Amz-Algorithm='), console: conn.console })
     : undefined;
   const run = async (): Promise<void> => {
     const body = await readSmallBody(req, authn?.payload, authn?.seed);

@@ -1,7 +1,6 @@
 /** sts:AssumeRole: trust policy + caller identity (both sides across accounts), MFA, ExternalId, session policies and tags. */
 import { KamenError } from '../../errors.js';
 import { assertValidSessionPolicy, decide, deniedMessage } from '../../authz/engine.js';
-import { rcpChain } from '../../authz/policies.js';
 import { sessionRoleIsCurrent } from '../../authz/session.js';
 import type { Operation, OperationContext, SessionInfo } from '../types.js';
 import { checkName, checkSessionTagKey, durationSeconds, isoSeconds, issueCredentials, packedPolicySize, policyArns, sessionTags, validationError, type AuthorizerSource } from './common.js';
@@ -103,7 +102,7 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     if (transitive?.length) conditions['sts:TransitiveTagKeys'] = transitive;
     const trust = authz.compile(role.assumeRolePolicyDocument, role.arn, 'resource');
     // The role's account's resource control policies bound every caller (member accounts only).
-    const rcps = await rcpChain(ctx.store, authz.compile, roleAccount);
+    const rcps = await authz.resourceControlPolicies(roleAccount);
     // Session tags need sts:TagSession and a new source identity sts:SetSourceIdentity, on both sides.
     const actions = ['sts:AssumeRole'];
     if (tags) actions.push('sts:TagSession');
@@ -142,7 +141,7 @@ export function assumeRole(authorizerFor: AuthorizerSource): Operation {
     const seconds = chained ? Math.min(requested, 3600) : requested;
     // One commit: the credentials, and the role's "last used" stamp (refreshed at most once a minute per region).
     const stamp = !role.lastUsed || role.lastUsed.region !== ctx.region || now - role.lastUsed.date.getTime() >= 60_000;
-    const issue = () => issueCredentials(ctx, roleAccount, { kind: 'assumed-role', arn: assumedArn, userId: assumedId }, info, seconds);
+    const issue = () => issueCredentials(ctx, roleAccount, { kind: 'assumed-role', arn: assumedArn, userId: assumedId }, info, seconds, { sealed: true });
     const Credentials = !stamp
       ? await issue()
       : await ctx.store.transaction(async () => {

@@ -8,7 +8,8 @@ import type { ManagedPolicyCatalog } from '../../authz/policies.js';
 import { createPolicyCache } from '../../policy/index.js';
 import { loadManagedPolicyCatalog } from '../iam/managed-catalog.js';
 import { packSession } from '../../authz/session.js';
-import { createTemporaryKeyIds, type TemporaryKeyIds } from '../../authz/temporary-keys.js';
+import { createTemporaryKeyIds, sealedTemporaryKeyId, type TemporaryKeyIds } from '../../authz/temporary-keys.js';
+import { createSessionSealer, type SessionSealer } from '../../authz/sealed-session.js';
 import type { IssueRateLimiter } from '../../authz/issue-rate.js';
 import type { Caller, OperationContext, SessionInfo } from '../types.js';
 
@@ -140,14 +141,30 @@ export function randomSource(ctx: OperationContext): RandomSource {
 /**
  * Mints temporary credentials for `principal`, persists them (they survive a restart) and returns the wire shape; the
  * calling principal's rate of issuance (ServiceDeps.stsIssueRate) is checked first: Throttling when it is exceeded.
+ * `sealed`: the session is sealed into the token instead of a row (it survives a restart just the same).
  */
-export async function issueCredentials(ctx: OperationContext, principalAccount: string, principal: { kind: Caller['kind']; arn: string; userId: string; userName?: string }, info: SessionInfo, seconds: number) {
+export async function issueCredentials(
+  ctx: OperationContext,
+  principalAccount: string,
+  principal: { kind: Caller['kind']; arn: string; userId: string; userName?: string },
+  info: SessionInfo,
+  seconds: number,
+  opts: { sealed?: boolean } = {},
+) {
   (ctx.deps['stsIssueRate'] as IssueRateLimiter | undefined)?.take(ctx.caller.arn);
   const now = ctx.clock.now();
-  const nextKeyId = temporaryKeyIds(ctx);
   const expiration = expirationFor(now, seconds);
   const createDate = new Date(now);
   const session = packSession(principal, info);
+  if (opts.sealed) {
+    // The session travels in the token (authz/sealed-session.ts): no row, no commit to wait for; a session too large
+    // for a token is stored as below.
+    const random = randomSource(ctx);
+    const sealer = (ctx.deps['sessionSealer'] as SessionSealer | undefined) ?? createSessionSealer(ctx.store);
+    const cred = await sealer.seal({ accessKeyId: sealedTemporaryKeyId(principalAccount, random), accountId: principalAccount, expiration, createDate, session }, random);
+    if (cred) return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
+  }
+  const nextKeyId = temporaryKeyIds(ctx);
   for (let attempt = 1; ; attempt++) {
     try {
       // Durable when it resolves; concurrent issues share one commit (the store's group commit). The store derives

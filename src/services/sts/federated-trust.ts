@@ -5,7 +5,6 @@
  * Every action (the assume action, sts:TagSession with tags, sts:SetSourceIdentity with a source identity) must be allowed.
  */
 import { KamenError } from '../../errors.js';
-import { rcpChain } from '../../authz/policies.js';
 import { authorize, buildRequestContext, type ContextInput } from '../../policy/index.js';
 import type { Role } from '../../store/store.js';
 import type { OperationContext } from '../types.js';
@@ -34,7 +33,7 @@ export function notAuthorized(action: FederatedRequest['action']): KamenError {
 export async function checkFederatedTrust(ctx: OperationContext, authorizerFor: AuthorizerSource, r: FederatedRequest): Promise<void> {
   const authz = authorizerFor(ctx);
   const trust = authz.compile(r.role.assumeRolePolicyDocument, r.role.arn, 'resource');
-  const rcps = await rcpChain(ctx.store, authz.compile, r.role.accountId);
+  const rcps = await authz.resourceControlPolicies(r.role.accountId);
   const context: Record<string, ContextInput> = { ...r.keys, 'aws:FederatedProvider': r.provider };
   for (const t of r.role.tags) context[`aws:ResourceTag/${t.Key}`] = t.Value;
   if (r.tags) {

@@ -47,8 +47,9 @@ export function getWebIdentityToken(): Operation {
     const nowS = Math.floor(ctx.clock.now() / 1000);
     // Temporary credentials: the token may not outlive the session it comes from.
     if (caller.session) {
-      const session = await ctx.store.getTemporaryCredential(caller.accessKeyId);
-      if (session && (nowS + seconds) * 1000 > session.expiration.getTime()) throw new KamenError('ERR_SESSION_DURATION_ESCALATION', ESCALATION);
+      // Sealed sessions have no row: their expiry came with the caller (the row's for stored ones).
+      const expiresAt = caller.sessionExpiresAt ?? (await ctx.store.getTemporaryCredential(caller.accessKeyId))?.expiration.getTime();
+      if (expiresAt !== undefined && (nowS + seconds) * 1000 > expiresAt) throw new KamenError('ERR_SESSION_DURATION_ESCALATION', ESCALATION);
     }
     const token = await new SignJWT({ [AWS_CLAIMS_NAMESPACE]: aws })
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })

@@ -42,7 +42,7 @@ export interface CopyReport {
 }
 
 /** Tables kamen manages itself on each side: never copied. */
-const SKIP = new Set(['schema_migrations', 'store_meta', 'sqlite_sequence']);
+const SKIP = new Set(['schema_migrations', 'store_meta', 'sqlite_sequence', 'event_retention']);
 const BATCH = 500;
 
 /** Copies the SQLite store of `fromDataDir` into PostgreSQL and verifies it; throws (and copies nothing) on any mismatch. */

@@ -17,6 +17,7 @@ import { organizationFamily } from './organizations.js';
 import { policiesFamily } from './policies.js';
 import { principalBindingsFamily } from './principal-bindings.js';
 import { eventsFamily } from './events.js';
+import { eventRetentionFamily } from './event-retention.js';
 import { s3Family } from './s3.js';
 import { s3ConfigFamily } from './s3-config.js';
 import { s3VersionsFamily } from './s3-versions.js';
@@ -142,6 +143,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     ...settingsFamily(ctx),
     ...principalBindingsFamily(ctx),
     ...eventsFamily(ctx),
+    ...eventRetentionFamily(ctx),
     ...s3Family(ctx),
     ...s3ConfigFamily(ctx),
     ...s3VersionsFamily(ctx),

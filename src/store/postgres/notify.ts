@@ -23,6 +23,7 @@ const SILENT_WRITES: ReadonlySet<string> = new Set([
   'putS3Part',
   'deleteS3Upload',
   'appendEvents',
+  'deleteExpiredEvents',
 ]);
 
 /** Patch methods whose patch is silent when it only touches these keys ("last used" stamps). */

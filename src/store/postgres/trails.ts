@@ -45,6 +45,8 @@ export function trailsFamily(ctx: PgContext): TrailStore {
       }),
     listTrailSigningKeys: async (region) =>
       (await conn().rows<SigningKeyRow>('SELECT * FROM trail_signing_keys WHERE region = $1 ORDER BY valid_from, fingerprint', [region])).map((r) => signingKeyFromRow(r, cipher)),
+    // Positions never skip a late commit: events are inserted only by write units and transactions, which hold the
+    // schema's advisory write lock from before their nextval until their COMMIT, so seq order is commit order.
     readEventsAfter: async (afterSeq, limit) => (await conn().rows<EventRow>('SELECT * FROM events WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(eventFromRow),
     lastEventPosition: async () => Number((await conn().rows<{ n: string }>('SELECT COALESCE(MAX(seq), 0) AS n FROM events'))[0]!.n),
   };

@@ -47,13 +47,37 @@ export function eventFromRow(r: EventRow): StoredEvent & { seq: number } {
   return e;
 }
 
-/** The lookup parameters in statement order (shared with the PostgreSQL family): account, region when given, value, bounds. */
+const TIME_LED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The second (epoch ms) an event whose ID is led by its millisecond (every ID kamen makes: record.ts, newEventId) is
+ * stored under; undefined for any other ID (a random one an earlier kamen made, or one kamen never made).
+ */
+export function eventIdSecond(eventId: string): number | undefined {
+  if (!TIME_LED_ID.test(eventId)) return undefined;
+  const ms = parseInt(eventId.slice(0, 8) + eventId.slice(9, 13), 16);
+  return ms - (ms % 1000);
+}
+
+/**
+ * The lookup parameters in statement order (shared with the PostgreSQL family): account, region when given, value,
+ * bounds. An EventId lookup of a time-led ID is bounded to the second the event is stored under, so it is one seek
+ * of the time index.
+ */
 export function pageParams(q: EventQuery): unknown[] {
-  const end = q.after ? Math.min(q.endMs, q.after.timeMs) : q.endMs;
+  let start = q.startMs;
+  let end = q.after ? Math.min(q.endMs, q.after.timeMs) : q.endMs;
+  if (q.attribute?.key === 'EventId') {
+    const second = eventIdSecond(q.attribute.value);
+    if (second !== undefined) {
+      start = Math.max(start, second);
+      end = Math.min(end, second);
+    }
+  }
   const params: unknown[] = [q.accountId];
   if (q.region !== undefined) params.push(q.region);
   if (q.attribute) params.push(q.attribute.value);
   // No previous page: seq >= MAX never matches, so nothing is skipped.
-  params.push(q.startMs, end, q.after?.timeMs ?? -1, q.after?.seq ?? Number.MAX_SAFE_INTEGER, q.limit);
+  params.push(start, end, q.after?.timeMs ?? -1, q.after?.seq ?? Number.MAX_SAFE_INTEGER, q.limit);
   return params;
 }

@@ -7,6 +7,7 @@ import { KamenError } from '../../errors.js';
 import type { SecretCipher } from '../crypto.js';
 import { migrations } from '../migrations/index.js';
 import { startCheckpointer } from './checkpointer.js';
+import { NOT_A_READ, openDurableReader } from './durable-reader.js';
 import type { Tag } from '../store.js';
 import { parseTags, tagsJson } from '../rows/tags.js';
 
@@ -68,6 +69,30 @@ export interface SqliteContext {
   filename?: string;
   /** Run by close() before the connection closes (families stop their threads' connections here). */
   beforeClose?: Set<() => Promise<void>>;
+  /** True while `run` answers from the durable reader's snapshot (what it reads must not fill a cache of committed rows). */
+  snapshotRead?(): boolean;
+}
+
+/** snapshotRun's answer when the durable reader has no usable snapshot now. */
+const NO_SNAPSHOT: unique symbol = Symbol('no snapshot');
+
+/** WAL frames (pages) past which the WAL is restarted from its beginning (about 16 MiB of 4 KiB pages). */
+const RESTART_FRAMES = 4096;
+/** After a failed WAL restart, the next attempt waits this long. */
+const RESTART_RETRY_MS = 1000;
+
+/** How a file database is made durable and read (all optional; tests replace the sync and the thresholds). */
+export interface DurabilityOptions {
+  /** The WAL file: batches are made durable by syncing it off the event loop. */
+  walFile?: string;
+  /** Syncs the WAL file (default: fdatasync on libuv's thread pool). */
+  syncFile?: (fd: number) => Promise<void>;
+  /** False: no durable reader (reads from outside a transaction wait for a pending batch as before). */
+  durableReader?: boolean;
+  /** WAL frames past which the reader steps aside and the WAL is restarted (default 4096). */
+  restartFrames?: number;
+  /** How often the checkpointer thread checkpoints, in ms (default 100). */
+  checkpointMs?: number;
 }
 
 /** Opens a connection with kamen's pragmas and applies pending migrations. */
@@ -125,11 +150,17 @@ export function applyMigrations(db: Db): void {
  * while transactions keep arriving; the batch commits two turns of the event loop later and every transaction in it
  * resolves only once that commit is on disk. For a file database the COMMIT itself does not wait for the disk
  * (synchronous=NORMAL for that one statement); the WAL file is then fdatasync'ed on libuv's thread pool, so the
- * event loop keeps serving while the disk works and the next batch fills meanwhile. Calls from outside a transaction
- * wait until the batch open when they were made is committed and durable (and for an open transaction to finish); an
+ * event loop keeps serving while the disk works and the next batch fills meanwhile. A batch commits only once the
+ * previous one is durable, so at most one committed batch is ever waiting for its sync.
+ *
+ * Reads from outside a transaction, while a batch is open, a sync runs or a transaction holds the gate, answer at once
+ * from the durable reader (durable-reader.ts): a read-only connection whose snapshot is re-pinned at each sync
+ * completion (before that batch's transactions resolve), when everything committed is durable, so it holds every
+ * acknowledged write and no row that is not on disk. Otherwise (no reader, a write, a snapshot not pinnable now) a call
+ * waits until the batch open when it was made is committed and durable (and for an open transaction to finish); an
  * outside write that then lands in a newer open batch resolves only once that batch is durable too.
  */
-export function createContext(db: Db, cipher: SecretCipher, durability: { walFile?: string; syncFile?: (fd: number) => Promise<void> } = {}): SqliteContext & {
+export function createContext(db: Db, cipher: SecretCipher, durability: DurabilityOptions = {}): SqliteContext & {
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 } {
@@ -138,12 +169,20 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
   let closed = false;
   /** The open batch: settled once its COMMIT is durable (or it failed). */
   let batch: { committed: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
-  /** Settles when every batch committed so far is durable (chained, so it also covers earlier syncs). */
-  let durable: Promise<void> | undefined;
+  /** The WAL sync in flight (at most one: a batch commits only once the previous one is durable); it never rejects. */
+  let syncing: Promise<void> | undefined;
   const walFd = durability.walFile ? fs.openSync(durability.walFile, 'r') : undefined;
   /** WAL checkpoints run on a worker thread, off the event loop (checkpointer.ts). */
   const dbFile = durability.walFile ? durability.walFile.slice(0, -'-wal'.length) : undefined;
-  const checkpointer = dbFile ? startCheckpointer(db, dbFile) : undefined;
+  const checkpointer = dbFile ? startCheckpointer(db, dbFile, durability.checkpointMs) : undefined;
+  /** The durable reader (file databases only): reads answered from the last durable state instead of waiting. */
+  const reader = dbFile && durability.durableReader !== false ? openDurableReader(db, dbFile) : undefined;
+  /** WAL frames at which the reader steps aside so the WAL can restart from its beginning (see restartWal). */
+  const restartFrames = durability.restartFrames ?? RESTART_FRAMES;
+  /** True from the decision to restart the WAL until that attempt ends: the reader pins nothing meanwhile. */
+  let restarting = false;
+  /** When the last restart attempt failed (ms epoch): the next waits RESTART_RETRY_MS. */
+  let restartFailedAt = 0;
   const beforeClose = new Set<() => Promise<void>>();
   /** True while exclusive() runs another connection's write (the gate is held, no batch is open). */
   let exclusiveHeld = false;
@@ -193,19 +232,31 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     return b;
   };
 
-  /** Commits `b` once the transactions queued before it are done (the gate is FIFO), then makes it durable. */
+  /**
+   * Commits `b` once the previous batch is durable (`b` keeps collecting transactions meanwhile) and the transactions
+   * queued before it are done (the gate is FIFO), then makes it durable.
+   */
   const commitBatch = async (b: NonNullable<typeof batch>): Promise<void> => {
-    await gate.lock();
-    try {
-      if (batch === b) commitHeld(b);
-    } finally {
-      gate.unlock();
+    for (;;) {
+      while (syncing) await syncing;
+      await gate.lock();
+      try {
+        if (batch !== b) return;
+        if (!syncing) {
+          commitHeld(b);
+          return;
+        }
+      } finally {
+        gate.unlock();
+      }
     }
   };
 
-  /** Commits the open batch `b` now (the caller holds the gate) and starts making it durable. */
+  /** Commits the open batch `b` now (the caller holds the gate; no sync is in flight) and starts making it durable. */
   const commitHeld = (b: NonNullable<typeof batch>): void => {
     batch = undefined;
+    // Everything committed so far is durable: a snapshot pinned before this COMMIT holds exactly the durable state.
+    if (reader && !reader.pinned && !restarting) reader.pin();
     try {
       if (db.inTransaction) batchSql.commit.run();
     } catch (err) {
@@ -219,13 +270,51 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
       b.resolve();
       return;
     }
-    const before = durable;
-    const synced = syncWal(walFd);
-    const now = (durable = before ? Promise.all([before.catch(() => {}), synced]).then(() => {}) : synced);
-    now.then(b.resolve, b.reject);
-    now.catch(() => {}).finally(() => {
-      if (durable === now) durable = undefined;
-    });
+    syncing = syncWal(walFd).then(
+      () => {
+        syncing = undefined;
+        // Before the batch's transactions resolve, so that every acknowledged write is in the reader's snapshot.
+        refreshReader();
+        b.resolve();
+      },
+      (err: unknown) => {
+        syncing = undefined;
+        reader?.unpin();
+        b.reject(err);
+      },
+    );
+  };
+
+  /**
+   * At a sync completion (nothing committed is waiting for the disk): re-pin the reader's snapshot; unpin it when idle
+   * (no batch open), so it holds no WAL read mark; and when the WAL has grown past `restartFrames`, unpin it and restart
+   * the WAL from its beginning (a reader that always holds a read mark would keep SQLite from ever doing so).
+   */
+  const refreshReader = (): void => {
+    if (!reader || restarting) return;
+    if (checkpointer && checkpointer.walFrames() >= restartFrames && Date.now() - restartFailedAt >= RESTART_RETRY_MS) {
+      reader.unpin();
+      restarting = true;
+      void restartWal();
+      return;
+    }
+    if (batch) reader.pin();
+    else reader.unpin();
+  };
+
+  /**
+   * Restarts the WAL: the checkpointer thread runs a RESTART checkpoint while this connection holds no write lock and
+   * no read transaction (under `exclusive`) and the reader holds no snapshot; reads meanwhile run on this connection.
+   */
+  const restartWal = async (): Promise<void> => {
+    try {
+      const ok = await exclusive(() => checkpointer!.restart());
+      if (!ok) restartFailedAt = Date.now();
+    } catch {
+      restartFailedAt = Date.now();
+    } finally {
+      restarting = false;
+    }
   };
 
   /**
@@ -238,11 +327,16 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     try {
       if (closed) throw new KamenError('ERR_INTERNAL', 'The store is closed.');
       checkBatchAlive();
+      while (batch && syncing) await syncing;
+      checkBatchAlive();
       if (batch) commitHeld(batch);
       exclusiveHeld = true;
       return await fn();
     } finally {
       exclusiveHeld = false;
+      // The other connection's rows (events appended by the writer thread) are not in a snapshot pinned before them:
+      // the next read pins a new one (or reads this connection when nothing is pending).
+      if (!restarting) reader?.unpin();
       gate.unlock();
     }
   };
@@ -265,23 +359,51 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
   const outside = <T>(fn: () => T): T | Promise<T> => {
     checkBatchAlive();
     const open = batch;
-    if (!open) return fn();
+    if (!open && !reader?.pinned) return fn();
     const before = batchSql.totalChanges.get() as number;
     try {
       const result = fn();
-      if ((batchSql.totalChanges.get() as number) === before) return result;
+      if (!open || (batchSql.totalChanges.get() as number) === before) return result;
       return open.committed.then(() => result);
     } finally {
+      // An autocommit write is acknowledged at once, and the snapshot does not hold it: no snapshot until the next pin.
+      if (!open && (batchSql.totalChanges.get() as number) !== before) reader!.unpin();
       checkBatchAlive();
     }
   };
 
+  /**
+   * Runs read-only `fn` against the durable reader's snapshot, pinning one when everything committed is durable (no
+   * sync in flight); NO_SNAPSHOT when none is usable now, NOT_A_READ when `fn` tried to write (its reads discarded).
+   */
+  const snapshotRun = <T>(fn: () => T): T | typeof NOT_A_READ | typeof NO_SNAPSHOT => {
+    if (!reader || restarting || closed) return NO_SNAPSHOT;
+    if (!reader.pinned && (syncing || !reader.pin())) return NO_SNAPSHOT;
+    return reader.read(fn);
+  };
+
+  /** True while a read on this connection could wait or show rows not yet durable (a batch, a sync, a transaction). */
+  const busy = (): boolean => batch !== undefined || syncing !== undefined || (gate.isLocked && !exclusiveHeld);
+
   const run = async <T>(fn: () => T): Promise<T> => {
     if (inTx()) return fn();
+    const earlier = batch ? batch.committed : syncing;
+    let read: T | typeof NOT_A_READ | typeof NO_SNAPSHOT = NO_SNAPSHOT;
+    // A read answers at once from the last durable state, which holds every acknowledged write.
+    if (busy()) read = snapshotRun(fn);
+    if (read !== NO_SNAPSHOT && read !== NOT_A_READ) return read;
     // Wait once for the batch open (or syncing) when the call came; waiting again for every later batch would let a
     // steady stream of writes starve reads. A later batch holds only finished transactions, never a half-done one.
-    const earlier = batch ? batch.committed : durable;
     if (earlier) await earlier.catch(() => {});
+    // That sync's completion pinned a snapshot, unless the reader stepped aside (a WAL restart): then wait for what is
+    // committed or open to be durable, a few times at most (no starvation), so the read still shows no unsynced row.
+    for (let tries = 0; reader && read === NO_SNAPSHOT && busy() && tries < 3; tries++) {
+      read = snapshotRun(fn);
+      const pending = syncing ?? batch?.committed;
+      if (read !== NO_SNAPSHOT || !pending) break;
+      await pending.catch(() => {});
+    }
+    if (read !== NO_SNAPSHOT && read !== NOT_A_READ) return read;
     // While another connection writes (exclusive) no transaction is open here: reads go ahead (a rare outside write
     // waits for that connection's commit in SQLite's busy handler).
     if (!gate.isLocked || exclusiveHeld) return outside(fn);
@@ -296,7 +418,14 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     return pending;
   };
 
-  const atomic = <T>(fn: () => T): T => db.transaction(fn)();
+  const atomic = <T>(fn: () => T): T => {
+    if (reader?.reading) reader.refuse();
+    // IMMEDIATE takes the write lock at BEGIN, where SQLite's busy handler waits for another connection's write (the
+    // event writer thread's, under exclusive()). A deferred transaction that read first would get SQLITE_BUSY at once
+    // on its first write, since the busy handler is never called to upgrade a read transaction. Inside an open
+    // transaction this is a savepoint either way.
+    return db.transaction(fn).immediate();
+  };
 
   const commitOne = async <T>(fn: () => T): Promise<T> => {
     if (inTx()) return fn();
@@ -379,6 +508,9 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     try {
       if (!closed) {
         closed = true;
+        while (syncing) await syncing;
+        // No read answers from the snapshot any more: the last batch's writes are acknowledged below.
+        reader?.close();
         if (batch) {
           const b = batch;
           batch = undefined;
@@ -390,7 +522,6 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
             b.reject(err);
           }
         }
-        await durable?.catch(() => {});
         await checkpointer?.stop();
         for (const stop of beforeClose) await stop().catch(() => {});
         db.close();
@@ -401,7 +532,20 @@ export function createContext(db: Db, cipher: SecretCipher, durability: { walFil
     }
   };
 
-  return { db, cipher, run, atomic, commitOne, transaction, close, exclusive, ...(dbFile ? { filename: dbFile } : {}), beforeClose, rowCaches: new Set<() => void>() };
+  return {
+    db: reader ? reader.db : db,
+    cipher,
+    run,
+    atomic,
+    commitOne,
+    transaction,
+    close,
+    exclusive,
+    ...(dbFile ? { filename: dbFile } : {}),
+    beforeClose,
+    rowCaches: new Set<() => void>(),
+    snapshotRead: () => reader?.reading === true,
+  };
 }
 
 /** A point-read cache of committed rows; the family that owns the table empties it on every write to that table. */
@@ -415,7 +559,7 @@ export interface RowCache<T> {
 }
 
 /** Builds a RowCache over the context's `run`; `copy` makes the copies callers may change freely. */
-export function createRowCache<T>(ctx: Pick<SqliteContext, 'db' | 'run' | 'rowCaches'>, copy: (v: T) => T, max = 10_000): RowCache<T> {
+export function createRowCache<T>(ctx: Pick<SqliteContext, 'db' | 'run' | 'rowCaches' | 'snapshotRead'>, copy: (v: T) => T, max = 10_000): RowCache<T> {
   const map = new Map<string, T>();
   ctx.rowCaches?.add(() => map.clear());
   return {
@@ -426,7 +570,8 @@ export function createRowCache<T>(ctx: Pick<SqliteContext, 'db' | 'run' | 'rowCa
         const again = map.get(key);
         if (again !== undefined) return copy(again);
         const v = load();
-        if (v !== undefined && !ctx.db.inTransaction) {
+        // Never from a snapshot: its row may be older than a write that already emptied the cache.
+        if (v !== undefined && !ctx.db.inTransaction && !ctx.snapshotRead?.()) {
           if (map.size >= max) map.clear();
           map.set(key, copy(v));
         }

@@ -4,8 +4,7 @@
  * its lookup indexes, the resources) stays off the event loop. The caller holds the serving connection's gate
  * (SqliteContext.exclusive) while the thread writes, so the two connections never wait on each other's lock.
  */
-import { Worker } from 'node:worker_threads';
-import { stopWorker } from './stop-worker.js';
+import { startWorkerRpc } from './worker-rpc.js';
 import type { StoredEvent } from '../store.js';
 
 /** A running writer; `failed` turns true once the thread is gone (its callers then write on the serving connection). */
@@ -18,76 +17,94 @@ export interface EventWriter {
 }
 
 /**
- * A batch of events as one text: per event its columns as a JSON array, U+0000, its record (JSON text), U+0001. JSON
- * text never holds a raw control character, so neither separator can occur inside, and the record, most of the bytes,
- * is copied rather than escaped again.
+ * A batch of events as one text: per event its columns and then its record, each string as `<length>:<text>` (an
+ * absent optional column as `~`), the resources as their count and then type and name of each. Lengths are counted in
+ * UTF-16 units, so any text (control characters included) is carried as it is, and nothing is escaped or scanned: the
+ * record, most of the bytes, is only copied.
  */
 export function encodeEvents(events: readonly StoredEvent[]): string {
   let text = '';
   for (const e of events) {
-    if (e.record.includes('\u0000') || e.record.includes('\u0001')) throw new Error('an event record that is not JSON text');
-    text += JSON.stringify([e.accountId, e.eventId, e.eventTime.getTime(), e.eventName, e.eventSource, e.readOnly, e.username ?? null, e.accessKeyId ?? null, e.resources, e.awsRegion ?? null]);
-    text += '\u0000';
-    text += e.record;
-    text += '\u0001';
+    const u = e.username;
+    const k = e.accessKeyId;
+    const r = e.awsRegion;
+    text += `${e.accountId.length}:${e.accountId}${e.eventId.length}:${e.eventId}${e.eventTime.getTime()}:${e.eventName.length}:${e.eventName}${e.eventSource.length}:${e.eventSource}${e.readOnly ? 1 : 0}`;
+    text += u === undefined ? '~' : `${u.length}:${u}`;
+    text += k === undefined ? '~' : `${k.length}:${k}`;
+    text += r === undefined ? '~' : `${r.length}:${r}`;
+    text += `${e.resources.length}:`;
+    for (const x of e.resources) text += `${x.ResourceType.length}:${x.ResourceType}${x.ResourceName.length}:${x.ResourceName}`;
+    text += `${e.record.length}:${e.record}`;
   }
   return text;
 }
 
-/** The events encodeEvents encoded. */
+/** The events encodeEvents encoded; throws on a text it did not make. */
 export function decodeEvents(text: string): StoredEvent[] {
-  type Columns = [string, string, number, string, string, boolean, string | null, string | null, StoredEvent['resources'], string | null];
-  const out: StoredEvent[] = [];
   let at = 0;
+  const bad = (): never => {
+    throw new Error('not an encoded event batch');
+  };
+  /** A decimal number ended by `:` (a time may be negative). */
+  const num = (): number => {
+    let n = 0;
+    let sign = 1;
+    if (text.charCodeAt(at) === 45) {
+      sign = -1;
+      at++;
+    }
+    const from = at;
+    for (;;) {
+      const c = text.charCodeAt(at++);
+      if (c === 58 && at - 1 > from) return sign * n;
+      if (!(c >= 48 && c <= 57)) return bad();
+      n = n * 10 + (c - 48);
+    }
+  };
+  const str = (): string => {
+    const n = num();
+    if (at + n > text.length) bad();
+    const s = text.slice(at, at + n);
+    at += n;
+    return s;
+  };
+  const opt = (): string | undefined => {
+    if (text.charCodeAt(at) !== 126) return str();
+    at++;
+    return undefined;
+  };
+  const out: StoredEvent[] = [];
   while (at < text.length) {
-    const sep = text.indexOf('\u0000', at);
-    const end = text.indexOf('\u0001', sep);
-    const [accountId, eventId, t, eventName, eventSource, readOnly, username, accessKeyId, resources, awsRegion] = JSON.parse(text.slice(at, sep)) as Columns;
-    const e: StoredEvent = { accountId, eventId, eventTime: new Date(t), eventName, eventSource, readOnly, resources, record: text.slice(sep + 1, end) };
-    if (username !== null) e.username = username;
-    if (accessKeyId !== null) e.accessKeyId = accessKeyId;
-    if (awsRegion !== null) e.awsRegion = awsRegion;
+    const accountId = str();
+    const eventId = str();
+    const eventTime = new Date(num());
+    const eventName = str();
+    const eventSource = str();
+    const ro = text.charCodeAt(at++);
+    if (ro !== 48 && ro !== 49) bad();
+    const username = opt();
+    const accessKeyId = opt();
+    const awsRegion = opt();
+    const resources: StoredEvent['resources'] = [];
+    for (let i = num(); i > 0; i--) resources.push({ ResourceType: str(), ResourceName: str() });
+    const e: StoredEvent = { accountId, eventId, eventTime, eventName, eventSource, readOnly: ro === 49, resources, record: str() };
+    if (username !== undefined) e.username = username;
+    if (accessKeyId !== undefined) e.accessKeyId = accessKeyId;
+    if (awsRegion !== undefined) e.awsRegion = awsRegion;
     out.push(e);
-    at = end + 1;
   }
   return out;
 }
 
 /** Starts the writer thread on the database file `filename`. */
 export function startEventWriter(filename: string): EventWriter {
-  const pending = new Map<number, { resolve(): void; reject(err: unknown): void }>();
-  let next = 0;
-  let failed = false;
-  let stopping = false;
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL('./event-writer-worker.js', import.meta.url), { workerData: { filename } });
-  } catch {
-    return { write: () => Promise.reject(new Error('no event writer thread')), stop: async () => {}, failed: true };
-  }
-  worker.unref();
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const fail = (err: unknown): void => {
-    failed = true;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-  worker.on('message', (msg: { id: number; error?: string }) => {
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
-    if (pending.size === 0 && !stopping) worker.unref();
-    if (msg.error === undefined) p.resolve();
-    else p.reject(new Error(msg.error));
-  });
-  worker.on('error', fail);
-  worker.once('exit', () => fail(new Error('the event writer thread exited')));
+  const rpc = startWorkerRpc(new URL('./event-writer-worker.js', import.meta.url), filename, 'event writer', () => undefined);
+  if (!rpc) return { write: () => Promise.reject(new Error('no event writer thread')), stop: async () => {}, failed: true };
   return {
     get failed() {
-      return failed;
+      return rpc.failed;
     },
     write(events) {
-      if (failed) return Promise.reject(new Error('the event writer thread is gone'));
       // One string per batch: a structured clone of the event objects cost the event loop more than the inserts.
       let text: string;
       try {
@@ -95,19 +112,8 @@ export function startEventWriter(filename: string): EventWriter {
       } catch (err) {
         return Promise.reject(err);
       }
-      const id = ++next;
-      return new Promise<void>((resolve, reject) => {
-        // Referenced while a batch is out, so the process waits for its answer; idle, the thread keeps nothing alive.
-        if (pending.size === 0) worker.ref();
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, events: text });
-      });
+      return rpc.call({ events: text });
     },
-    async stop() {
-      if (failed) return;
-      stopping = true;
-      await stopWorker(worker, exited);
-      failed = true;
-    },
+    stop: () => rpc.stop(),
   };
 }

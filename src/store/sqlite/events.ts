@@ -1,16 +1,16 @@
 /** Audit events family: append-only CloudTrail records and the indexed page reads LookupEvents makes. */
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { EventLookupKey, EventStore, StoredEvent } from '../store.js';
+import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
 import type { SqliteContext } from './db.js';
 import { startEventWriter, type EventWriter } from './event-writer.js';
-import { COLUMN, eventFromRow, pageParams, type EventRow } from '../rows/events.js';
+import { COLUMN, eventFromRow, eventIdSecond, pageParams, type EventRow } from '../rows/events.js';
 
 /** The index a lookup pages along (attributes with a handful of values page along the account's time index). */
 const INDEX: Readonly<Record<string, string>> = {
   none: 'events_region_time',
   ReadOnly: 'events_region_time',
   EventSource: 'events_region_time',
-  EventId: 'events_event_id',
+  EventId: 'events_region_time',
   EventName: 'events_region_event_name',
   Username: 'events_region_username',
   AccessKeyId: 'events_region_access_key',
@@ -21,15 +21,21 @@ const INDEX: Readonly<Record<string, string>> = {
  * the previous page's tail. With a region every index is a seek on (account, region[, value]); without one (the
  * store's own readers and tests) the account prefix is sought and the rows sorted.
  */
-function pageSql(key: EventLookupKey | undefined, byRegion: boolean): string {
+function pageSql(key: EventLookupKey | undefined, byRegion: boolean, legacyId: boolean): string {
   const tail = 'AND NOT (event_time = ? AND seq >= ?) ORDER BY event_time DESC, seq DESC LIMIT ?';
   const region = byRegion ? 'AND aws_region = ?' : '';
   if (key === 'ResourceType' || key === 'ResourceName') {
     return `SELECT e.* FROM events e WHERE e.seq IN (SELECT seq FROM event_resources WHERE account_id = ? ${region} AND ${COLUMN[key]} = ? AND event_time >= ? AND event_time <= ? ${tail})
             ORDER BY e.event_time DESC, e.seq DESC`;
   }
+  if (legacyId) {
+    // An event ID not led by its millisecond (an earlier kamen's random ones): the partial index of migration 019,
+    // whose condition the query repeats word for word so that SQLite may use it.
+    return `SELECT * FROM events INDEXED BY events_event_id_legacy WHERE account_id = ? ${region} AND event_id = ? AND substr(event_id, 15, 1) <> '7' AND event_time >= ? AND event_time <= ? ${tail}`;
+  }
   const filter = key ? `AND ${COLUMN[key]} = ?` : '';
-  // The planner cannot know an attribute's selectivity without statistics: name the index each lookup pages along.
+  // The planner cannot know an attribute's selectivity without statistics: name the index each lookup pages along
+  // (a time-led EventId: pageParams bounds the time to the event's second).
   const index = byRegion ? `INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_region_time'}` : '';
   return `SELECT * FROM events ${index} WHERE account_id = ? ${region} ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
 }
@@ -59,10 +65,13 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
   const { db, run } = ctx;
   const insertEvents = eventInserter(db);
   const pages = new Map<string, Statement>();
-  const page = (key: EventLookupKey | undefined, byRegion: boolean): Statement => {
-    const k = `${key ?? ''}/${byRegion}`;
+  const page = (q: EventQuery): Statement => {
+    const key = q.attribute?.key;
+    const byRegion = q.region !== undefined;
+    const legacyId = key === 'EventId' && eventIdSecond(q.attribute!.value) === undefined;
+    const k = `${key ?? ''}/${byRegion}/${legacyId}`;
     let s = pages.get(k);
-    if (!s) pages.set(k, (s = db.prepare(pageSql(key, byRegion))));
+    if (!s) pages.set(k, (s = db.prepare(pageSql(key, byRegion, legacyId))));
     return s;
   };
   const appendEvents = (events: readonly StoredEvent[]): Promise<void> =>
@@ -97,6 +106,6 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
       }
       await ctx.transaction(() => appendEvents(events));
     },
-    lookupEvents: (q) => run(() => (page(q.attribute?.key, q.region !== undefined).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
+    lookupEvents: (q) => run(() => (page(q).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
   };
 }

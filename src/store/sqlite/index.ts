@@ -12,6 +12,7 @@ import { organizationFamily } from './organizations.js';
 import { policiesFamily } from './policies.js';
 import { principalBindingsFamily } from './principal-bindings.js';
 import { eventsFamily } from './events.js';
+import { eventRetentionFamily } from './event-retention.js';
 import { s3Family } from './s3.js';
 import { s3ConfigFamily } from './s3-config.js';
 import { s3VersionsFamily } from './s3-versions.js';
@@ -60,6 +61,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     ...settingsFamily(ctx),
     ...principalBindingsFamily(ctx),
     ...eventsFamily(ctx),
+    ...eventRetentionFamily(ctx),
     ...s3Family(ctx),
     ...s3ConfigFamily(ctx),
     ...s3VersionsFamily(ctx),

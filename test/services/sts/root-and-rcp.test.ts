@@ -98,3 +98,27 @@ test('with only RCPFullAWSAccess attached an outside caller the trust policy nam
     await w.close();
   }
 });
+
+test('an RCP attached or detached after an AssumeRole bounds the next one (the per-account RCP cache follows organization writes)', async () => {
+  const w = await newWorld();
+  try {
+    const h = harness(w);
+    await addAccount(w, MEMBER);
+    await withRcps(w, false);
+    const roleArn = `arn:aws:iam::${MEMBER}:role/Shared`;
+    await addRole(w, MEMBER, 'Shared', trustAccounts(OUTSIDER));
+    const eve = await addUser(w, OUTSIDER, 'eve');
+    await inline(w, OUTSIDER, 'user', 'eve', allow('sts:AssumeRole'));
+    const eveCaller = await callerFor(w, eve);
+    const assume = () => h.call(eveCaller, 'sts', 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'eve' });
+    assert.equal((await assume()).AssumedRoleUser.Arn, `arn:aws:sts::${MEMBER}:assumed-role/Shared/eve`);
+    const arn = `arn:aws:organizations::${MGMT}:policy/${w.orgId}/resource_control_policy/p-orgonly1`;
+    await w.store.putOrgPolicy({ id: 'p-orgonly1', arn, name: 'OrgOnly', description: '', type: 'RESOURCE_CONTROL_POLICY', awsManaged: false, content: RCP_ORG_ONLY(w.orgId) });
+    await w.store.attachOrgPolicy('p-orgonly1', w.rootId);
+    await assert.rejects(assume(), (e: unknown) => isKamenError(e, 'ERR_ACCESS_DENIED') && e.message === TEXT.rcpDeny(eve.arn, roleArn));
+    await w.store.detachOrgPolicy('p-orgonly1', w.rootId);
+    assert.equal((await assume()).AssumedRoleUser.Arn, `arn:aws:sts::${MEMBER}:assumed-role/Shared/eve`);
+  } finally {
+    await w.close();
+  }
+});

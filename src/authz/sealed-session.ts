@@ -1,0 +1,128 @@
+/**
+ * Sealed session tokens: the facts of a temporary credential (account, expiry, issue time, session) encrypted into its
+ * session token, as AWS's own tokens carry them, so issuing writes no row and waits for no disk. Each token has its
+ * own random nonce; its secret and its one-time AES-256-GCM key are one HMAC-SHA512 of the key ID and that nonce under
+ * a sealing key derived from the master key (through the store's keyed derivation, the same on both backends and every node),
+ * so a token opens only with its own key ID and a changed byte opens nothing.
+ */
+import * as crypto from 'node:crypto';
+import type { RandomSource } from '../random.js';
+import type { Store, TemporaryCredential, TemporaryCredentialRecord } from '../store/store.js';
+
+/** The opening every kamen session token shares (derived ones too), so sealed tokens look like AWS's. */
+const TOKEN_PREFIX = 'IQoJb3JpZ2luX2VjE';
+/** The first bytes of a sealed token's body: tells it from a derived token (whose body is random) before any work. */
+const MAGIC = Buffer.from([0x6b, 0x73, 0x01]);
+/** MAGIC in Base64, as it follows the prefix. */
+const MAGIC_TEXT = MAGIC.toString('base64');
+const NONCE_BYTES = 18;
+const TAG_BYTES = 16;
+const HEADER_BYTES = MAGIC.length + NONCE_BYTES + TAG_BYTES;
+/** Each derived key seals exactly one token, so a fixed IV never repeats under a key. */
+const IV = Buffer.alloc(12);
+/** The derivation input of the sealing key: never a key ID (it has spaces), so no credential's token reveals it. */
+const SEALING_KEY_LABEL = 'kamen sealed session tokens v1';
+/** The longest sealed plaintext (JSON characters): longer sessions (large session policies, many tags) keep a row. */
+export const MAX_SEALED_PLAINTEXT = 2048;
+
+/** What the sealed plaintext holds (short names keep tokens short). */
+interface SealedFacts {
+  a: string;
+  x: number;
+  c: number;
+  s: Record<string, unknown>;
+}
+
+/** Seals credentials into tokens and opens them again; one per server (it keeps the sealing key once derived). */
+export interface SessionSealer {
+  /** The credential whole, its session sealed in the token (nothing is stored); undefined when the session is too large for a token. */
+  seal(record: TemporaryCredentialRecord, random: RandomSource): Promise<TemporaryCredential | undefined>;
+  /** The credential a sealed token carries for `accessKeyId`; undefined when it does not open (another key's, altered, not sealed). */
+  open(accessKeyId: string, token: string): Promise<TemporaryCredential | undefined>;
+}
+
+/** True when `token` has a sealed token's shape (it may still fail to open). */
+export function isSealedToken(token: string): boolean {
+  return token.startsWith(MAGIC_TEXT, TOKEN_PREFIX.length) && token.startsWith(TOKEN_PREFIX);
+}
+
+type OneShot = (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer;
+/** SHA-512's block size (HMAC pads). */
+const BLOCK = 128;
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+
+/** HMAC-SHA512 under one fixed key of at most 128 bytes: two one-shot hashes over its pads (createHmac where crypto.hash is missing). */
+export function hmacWith(key: Buffer): (message: string) => Buffer {
+  if (typeof oneShot !== 'function') return (message) => crypto.createHmac('sha512', key).update(message, 'latin1').digest();
+  const inner = Buffer.alloc(BLOCK, 0x36);
+  const outer = Buffer.alloc(BLOCK + 64, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    inner[i]! ^= key[i]!;
+    outer[i]! ^= key[i]!;
+  }
+  return (message) => {
+    const len = Buffer.byteLength(message, 'latin1');
+    const buf = Buffer.allocUnsafe(BLOCK + len);
+    inner.copy(buf, 0);
+    buf.write(message, BLOCK, len, 'latin1');
+    // The outer buffer's last 64 bytes are scratch for the inner digest: safe, as nothing here yields.
+    oneShot('sha512', buf, 'buffer').copy(outer, BLOCK);
+    return oneShot('sha512', outer, 'buffer');
+  };
+}
+
+/** Builds the sealer over `store`'s keyed derivation (the master key never leaves the store). */
+export function createSessionSealer(store: Store): SessionSealer {
+  let hmac: Promise<(message: string) => Buffer> | undefined;
+  const sealingHmac = (): Promise<(message: string) => Buffer> =>
+    (hmac ??= store.getDerivedTemporarySecrets(SEALING_KEY_LABEL).then(
+      (d) => hmacWith(Buffer.from(d.sessionToken.slice(TOKEN_PREFIX.length), 'base64').subarray(0, 32)),
+      (err: unknown) => {
+        hmac = undefined; // a failed derivation (a closed store) is tried again next time
+        throw err;
+      },
+    ));
+
+  /** The one-time key (the first 32 bytes of one HMAC) and the secret (the next 30: 40 characters, as AWS's) of (key ID, nonce). */
+  const derive = async (accessKeyId: string, nonce: string): Promise<{ secretAccessKey: string; key: Buffer }> => {
+    const out = (await sealingHmac())(`${accessKeyId}.${nonce}`);
+    return { secretAccessKey: out.toString('base64', 32, 62).replace(/\+/g, 'A').replace(/\//g, 'B'), key: out.subarray(0, 32) };
+  };
+
+  return {
+    async seal(record, random) {
+      const facts: SealedFacts = { a: record.accountId, x: record.expiration.getTime(), c: record.createDate.getTime(), s: record.session };
+      const text = JSON.stringify(facts);
+      if (text.length > MAX_SEALED_PLAINTEXT) return undefined;
+      const body = Buffer.allocUnsafe(HEADER_BYTES + Buffer.byteLength(text, 'utf8'));
+      MAGIC.copy(body, 0);
+      const nonce = random(NONCE_BYTES);
+      nonce.copy(body, MAGIC.length, 0, NONCE_BYTES);
+      const { secretAccessKey, key } = await derive(record.accessKeyId, body.toString('base64url', MAGIC.length, MAGIC.length + NONCE_BYTES));
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, IV);
+      const ct = cipher.update(text, 'utf8');
+      cipher.final();
+      ct.copy(body, HEADER_BYTES);
+      cipher.getAuthTag().copy(body, MAGIC.length + NONCE_BYTES);
+      return { ...record, secretAccessKey, sessionToken: TOKEN_PREFIX + body.toString('base64') };
+    },
+
+    async open(accessKeyId, token) {
+      if (!isSealedToken(token)) return undefined;
+      const text = token.slice(TOKEN_PREFIX.length);
+      const body = Buffer.from(text, 'base64');
+      // Node's decoder skips what is not Base64: only the canonical spelling of the bytes is the token.
+      if (body.length <= HEADER_BYTES || body.toString('base64') !== text) return undefined;
+      const { secretAccessKey, key } = await derive(accessKeyId, body.toString('base64url', MAGIC.length, MAGIC.length + NONCE_BYTES));
+      let facts: SealedFacts;
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, IV);
+        decipher.setAuthTag(body.subarray(MAGIC.length + NONCE_BYTES, HEADER_BYTES));
+        facts = JSON.parse(Buffer.concat([decipher.update(body.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8')) as SealedFacts;
+      } catch {
+        return undefined;
+      }
+      return { accessKeyId, accountId: facts.a, expiration: new Date(facts.x), createDate: new Date(facts.c), session: facts.s, secretAccessKey, sessionToken: token };
+    },
+  };
+}

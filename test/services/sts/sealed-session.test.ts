@@ -1,0 +1,270 @@
+/**
+ * AssumeRole's sealed credentials: the session travels in the token (no row, no commit), and every property a stored
+ * session has holds for it: restart, expiry, tampering, key binding, GetAccessKeyInfo, a re-created role, revocation.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { frozenClock, type Clock } from '../../../src/clock.js';
+import { openKamen, type Kamen } from '../../../src/app.js';
+import { handleApiRequest } from '../../../src/http/pipeline.js';
+import { openStore } from '../../../src/store/open.js';
+import { isKamenError } from '../../../src/errors.js';
+import { accountFromKeyId } from '../../../src/services/sts/get-access-key-info.js';
+import { MAX_TEMPORARY_LIFETIME_SECONDS, sealedTemporaryKeyId, temporaryKeyIssuedAt } from '../../../src/authz/temporary-keys.js';
+import { createSessionSealer, hmacWith } from '../../../src/authz/sealed-session.js';
+import { createCredentialResolver } from '../../../src/authz/authenticate.js';
+import { packSession } from '../../../src/authz/session.js';
+import { readVectors } from '../../helpers/paths.js';
+
+const T0 = Date.UTC(2026, 11, 1, 8, 0, 0);
+const V = readVectors<{ accounts: string[]; largePolicyStatements: number }>('sts', 'sealed-sessions.json');
+
+type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+async function call(kamen: Kamen, service: 'iam' | 'sts', body: string, creds: Creds) {
+  const host = `${service}.amazonaws.com`;
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 });
+  const signed = await signer.sign(
+    { method: 'POST', protocol: 'https:', hostname: host, path: '/', query: {}, headers: { host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
+    { signingDate: new Date(kamen.clock.now()) },
+  );
+  const res = await handleApiRequest(kamen.pipeline, { method: 'POST', path: '/', query: '', headers: signed.headers as Record<string, string>, body: Buffer.from(body), host }, { sourceIp: '127.0.0.1', secureTransport: true });
+  assert.ok(res);
+  return { status: res.status, xml: res.body.toString() };
+}
+
+const tag = (xml: string, t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml)?.[1];
+const code = (xml: string) => tag(xml, 'Code');
+const whoAmI = 'Action=GetCallerIdentity&Version=2011-06-15';
+
+/** A kamen on a data dir, an IAM user `dev` allowed everything in STS, and a role `r` trusting it that may list users. */
+async function world(dir: string, clock: Clock) {
+  const kamen = await openKamen({ dataDir: dir, clock, log: () => {}, audit: false, withCa: false });
+  const root = { accessKeyId: kamen.bootstrap!.accessKeyId, secretAccessKey: kamen.bootstrap!.secretAccessKey };
+  const acct = kamen.bootstrap!.managementAccountId;
+  const iam = async (body: string) => {
+    const r = await call(kamen, 'iam', body, root);
+    assert.equal(r.status, 200, r.xml);
+    return r.xml;
+  };
+  await iam('Action=CreateUser&Version=2010-05-08&UserName=dev');
+  const allow = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }] }));
+  await iam(`Action=PutUserPolicy&Version=2010-05-08&UserName=dev&PolicyName=sts&PolicyDocument=${allow}`);
+  const key = await iam('Action=CreateAccessKey&Version=2010-05-08&UserName=dev');
+  const dev = { accessKeyId: tag(key, 'AccessKeyId')!, secretAccessKey: tag(key, 'SecretAccessKey')! };
+  const createRole = async () => {
+    const trust = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole' }] }));
+    await iam(`Action=CreateRole&Version=2010-05-08&RoleName=r&AssumeRolePolicyDocument=${trust}`);
+    const list = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }));
+    await iam(`Action=PutRolePolicy&Version=2010-05-08&RoleName=r&PolicyName=list&PolicyDocument=${list}`);
+  };
+  await createRole();
+  const assume = async (extra = ''): Promise<Creds> => {
+    const r = await call(kamen, 'sts', `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${acct}:role/r`)}&RoleSessionName=ses${extra}`, dev);
+    assert.equal(r.status, 200, r.xml);
+    return { accessKeyId: tag(r.xml, 'AccessKeyId')!, secretAccessKey: tag(r.xml, 'SecretAccessKey')!, sessionToken: tag(r.xml, 'SessionToken')! };
+  };
+  return { kamen, acct, iam, dev, root, assume, createRole };
+}
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-sealed-'));
+}
+
+test('AssumeRole stores no row; its credentials work, survive a restart, and expire', async () => {
+  const dir = tmpDir();
+  const clock = frozenClock(T0);
+  let w = await world(dir, clock);
+  try {
+    const c = await w.assume('&DurationSeconds=900');
+    assert.equal(await w.kamen.store.getTemporaryCredential(c.accessKeyId), undefined, 'no row was written');
+    const me = await call(w.kamen, 'sts', whoAmI, c);
+    assert.equal(me.status, 200, me.xml);
+    assert.equal(tag(me.xml, 'Arn'), `arn:aws:sts::${w.acct}:assumed-role/r/ses`);
+    await w.kamen.close();
+    w = { ...w, kamen: await openKamen({ dataDir: dir, clock, log: () => {}, audit: false, withCa: false }) };
+    assert.equal((await call(w.kamen, 'sts', whoAmI, c)).status, 200, 'a restart keeps them');
+    clock.advance(900_000);
+    const late = await call(w.kamen, 'sts', whoAmI, c);
+    assert.equal(code(late.xml), 'ExpiredToken');
+    assert.equal(tag(late.xml, 'Message'), 'The security token included in the request is expired');
+  } finally {
+    await w.kamen.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sealed token opens only for its own key ID, unaltered', async () => {
+  const dir = tmpDir();
+  const w = await world(dir, frozenClock(T0));
+  try {
+    const a = await w.assume();
+    const b = await w.assume();
+    const token = a.sessionToken!;
+    const flipped = (i: number) => token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+    // a byte of the nonce, of the tag, of the ciphertext; and a token cut short
+    for (const bad of [flipped(30), flipped(60), flipped(token.length - 10), token.slice(0, -8)]) {
+      assert.equal(code((await call(w.kamen, 'sts', whoAmI, { ...a, sessionToken: bad })).xml), 'InvalidClientTokenId');
+    }
+    // another session's token under this key (and its own secret), and no token at all
+    assert.equal(code((await call(w.kamen, 'sts', whoAmI, { ...a, sessionToken: b.sessionToken })).xml), 'InvalidClientTokenId');
+    assert.equal(code((await call(w.kamen, 'sts', whoAmI, { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey })).xml), 'InvalidClientTokenId');
+    // the real token still works after all that
+    assert.equal((await call(w.kamen, 'sts', whoAmI, a)).status, 200);
+    // a token from another master key does not open here
+    const other = await openStore({});
+    try {
+      assert.equal(await createSessionSealer(other).open(a.accessKeyId, token), undefined);
+      assert.ok(await createSessionSealer(w.kamen.store).open(a.accessKeyId, token));
+      assert.equal(await createSessionSealer(w.kamen.store).open(b.accessKeyId, token), undefined);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await w.kamen.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('GetAccessKeyInfo names the account of a sealed key; the key ID encodes any account (vectors)', async () => {
+  for (const acct of V.accounts) {
+    for (let i = 0; i < 20; i++) {
+      const id = sealedTemporaryKeyId(acct);
+      assert.match(id, /^ASIA[A-Z2-7]{16}$/);
+      assert.equal(accountFromKeyId(id), acct);
+    }
+  }
+  const dir = tmpDir();
+  const w = await world(dir, frozenClock(T0));
+  try {
+    const c = await w.assume();
+    const r = await call(w.kamen, 'sts', `Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=${c.accessKeyId}`, w.dev);
+    assert.equal(r.status, 200, r.xml);
+    assert.equal(tag(r.xml, 'Account'), w.acct);
+  } finally {
+    await w.kamen.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sealed session of a deleted and re-created role grants nothing; aws:TokenIssueTime revokes it', async () => {
+  const dir = tmpDir();
+  const clock = frozenClock(T0);
+  const w = await world(dir, clock);
+  try {
+    const listUsers = 'Action=ListUsers&Version=2010-05-08';
+    const before = await w.assume();
+    assert.equal((await call(w.kamen, 'iam', listUsers, before)).status, 200);
+    await w.iam('Action=DeleteRolePolicy&Version=2010-05-08&RoleName=r&PolicyName=list');
+    await w.iam('Action=DeleteRole&Version=2010-05-08&RoleName=r');
+    await w.createRole();
+    assert.equal(code((await call(w.kamen, 'iam', listUsers, before)).xml), 'AccessDenied', "the new role's policy is not the old session's");
+
+    const s = await w.assume();
+    assert.equal((await call(w.kamen, 'iam', listUsers, s)).status, 200);
+    clock.advance(60_000);
+    // "Revoke active sessions": deny every session issued before now.
+    const cutoff = new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    const revoke = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': cutoff } } }] }));
+    await w.iam(`Action=PutRolePolicy&Version=2010-05-08&RoleName=r&PolicyName=revoke&PolicyDocument=${revoke}`);
+    assert.equal(code((await call(w.kamen, 'iam', listUsers, s)).xml), 'AccessDenied');
+    const fresh = await w.assume();
+    assert.equal((await call(w.kamen, 'iam', listUsers, fresh)).status, 200, 'a session issued after the cutoff is not revoked');
+  } finally {
+    await w.kamen.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('session facts ride in the token: source identity, tags, a session policy; a session too large for a token keeps a row', async () => {
+  const dir = tmpDir();
+  const w = await world(dir, frozenClock(T0));
+  try {
+    const allowTag = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${w.acct}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'] }] }));
+    await w.iam(`Action=UpdateAssumeRolePolicy&Version=2010-05-08&RoleName=r&PolicyDocument=${allowTag}`);
+    const narrow = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] }));
+    const c = await w.assume(`&SourceIdentity=alice&Tags.member.1.Key=team&Tags.member.1.Value=blue&Policy=${narrow}`);
+    assert.equal(await w.kamen.store.getTemporaryCredential(c.accessKeyId), undefined);
+    const opened = await createSessionSealer(w.kamen.store).open(c.accessKeyId, c.sessionToken!);
+    const info = (opened!.session as { info: { sourceIdentity?: string; tags?: Record<string, string>; sessionPolicy?: string } }).info;
+    assert.equal(info.sourceIdentity, 'alice');
+    assert.deepEqual(info.tags, { team: 'blue' });
+    // the session policy bounds the role's permissions: ListUsers is no longer allowed
+    assert.equal(code((await call(w.kamen, 'iam', 'Action=ListUsers&Version=2010-05-08', c)).xml), 'AccessDenied');
+
+    const statements = Array.from({ length: V.largePolicyStatements }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Action: 'iam:ListUsers', Resource: `arn:aws:iam::${w.acct}:user/p${i}/*` }));
+    const big = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: statements }));
+    const large = await call(w.kamen, 'sts', `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(`arn:aws:iam::${w.acct}:role/r`)}&RoleSessionName=big&Policy=${big}`, w.dev);
+    assert.ok(decodeURIComponent(big).length <= 2048, 'within the Policy parameter limit');
+    assert.equal(large.status, 200, large.xml);
+    const id = tag(large.xml, 'AccessKeyId')!;
+    assert.ok(await w.kamen.store.getTemporaryCredential(id), 'stored, not sealed');
+    assert.equal((await call(w.kamen, 'sts', whoAmI, { accessKeyId: id, secretAccessKey: tag(large.xml, 'SecretAccessKey')!, sessionToken: tag(large.xml, 'SessionToken')! })).status, 200);
+  } finally {
+    await w.kamen.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two sealed sessions that drew the same key ID each resolve with their own token (cached resolver)', async () => {
+  const store = await openStore({});
+  try {
+    const resolve = createCredentialResolver(store);
+    const sealer = createSessionSealer(store);
+    const id = sealedTemporaryKeyId('123456789012');
+    const mk = async (name: string) => {
+      const p = { kind: 'assumed-role' as const, arn: `arn:aws:sts::123456789012:assumed-role/r/${name}`, userId: `AROAEXAMPLE000000001:${name}` };
+      const info = { sourceArn: 'arn:aws:iam::123456789012:role/r', roleName: 'r', roleId: 'AROAEXAMPLE000000001', sessionName: name, issuedAt: '2026-12-01T08:00:00Z', mfaAuthenticated: false, tokenType: 'assume-role' as const };
+      return (await sealer.seal({ accessKeyId: id, accountId: '123456789012', expiration: new Date(T0 + 900_000), createDate: new Date(T0), session: packSession(p, info) }, randomBytes))!;
+    };
+    const a = await mk('a');
+    const b = await mk('b');
+    assert.notEqual(a.secretAccessKey, b.secretAccessKey, 'each has its own secret');
+    for (const c of [a, b, a]) {
+      const r = await resolve(id, c.sessionToken, T0);
+      assert.equal(r.secretAccessKey, c.secretAccessKey);
+      assert.equal(r.caller.arn, c.session['arn']);
+    }
+    await assert.rejects(resolve(id, a.sessionToken.slice(0, -4) + 'AAAA', T0), (e: unknown) => isKamenError(e, 'ERR_INVALID_CLIENT_TOKEN_ID'));
+  } finally {
+    await store.close();
+  }
+});
+
+test('the sealing MAC is HMAC-SHA512 (against node:crypto), for key IDs and nonces of every length used', () => {
+  const key = randomBytes(32);
+  const mac = hmacWith(key);
+  for (const message of ['', 'a', `${sealedTemporaryKeyId('123456789012')}.${randomBytes(18).toString('base64url')}`, 'x'.repeat(127), 'y'.repeat(128), 'z'.repeat(300)]) {
+    assert.deepEqual(mac(message), createHmac('sha512', key).update(message, 'latin1').digest());
+  }
+});
+
+test('a forged sealed token sent first leaves nothing cached: the real token then resolves once and is cached', async () => {
+  const store = await openStore({});
+  try {
+    const real = createSessionSealer(store);
+    let opens = 0;
+    const counting = { seal: real.seal, open: (id: string, token: string) => (opens++, real.open(id, token)) };
+    const resolve = createCredentialResolver(store, 100, undefined, counting);
+    const id = sealedTemporaryKeyId('123456789012');
+    // A time after the one this key ID would read as a stored key's issue second (plus the longest lifetime), so a
+    // key read as swept would be cacheable.
+    const now = Date.UTC(2040, 0, 1);
+    assert.ok(temporaryKeyIssuedAt(id)! + MAX_TEMPORARY_LIFETIME_SECONDS * 1000 < now);
+    const p = { kind: 'assumed-role' as const, arn: 'arn:aws:sts::123456789012:assumed-role/r/s', userId: 'AROAEXAMPLE000000001:s' };
+    const info = { sourceArn: 'arn:aws:iam::123456789012:role/r', roleName: 'r', roleId: 'AROAEXAMPLE000000001', sessionName: 's', issuedAt: '2026-12-01T08:00:00Z', mfaAuthenticated: false, tokenType: 'assume-role' as const };
+    const c = (await real.seal({ accessKeyId: id, accountId: '123456789012', expiration: new Date(now + 900_000), createDate: new Date(now), session: packSession(p, info) }, randomBytes))!;
+    const forged = c.sessionToken.slice(0, -8) + (c.sessionToken.endsWith('AAAAAAAA') ? 'BBBBBBBB' : 'AAAAAAAA');
+    await assert.rejects(resolve(id, forged, now), (e: unknown) => isKamenError(e, 'ERR_INVALID_CLIENT_TOKEN_ID'));
+    for (let i = 0; i < 3; i++) assert.equal((await resolve(id, c.sessionToken, now)).caller.arn, p.arn);
+    assert.equal(opens, 2, 'the forged token and the first real request open the token; later requests hit the cache');
+  } finally {
+    await store.close();
+  }
+});
