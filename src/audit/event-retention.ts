@@ -37,7 +37,7 @@ export function startEventRetentionSweeper(deps: {
   /** How long an event is kept, in ms (90 days by default). */
   retentionMs?: number;
   everyMs?: number;
-  /** Events one chunk deletes (1000), so a long backlog never holds the write lock (or, in memory, the event loop) for long. */
+  /** Events one chunk deletes (250: a few ms of the write lock), so a long backlog never holds the write lock (or, in memory, the event loop) for long. */
   batch?: number;
   onError?: (err: unknown) => void;
 }): EventRetentionSweeper {
@@ -46,7 +46,7 @@ export function startEventRetentionSweeper(deps: {
     clock: deps.clock,
     retentionMs,
     everyMs: deps.everyMs ?? sweepIntervalMs(retentionMs),
-    batch: deps.batch ?? 1000,
+    batch: deps.batch ?? 250,
     deleteChunk: (before, limit) => deps.store.deleteExpiredEvents(before, limit),
     ...(deps.onError ? { onError: deps.onError } : {}),
   });
