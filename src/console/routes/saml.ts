@@ -11,12 +11,12 @@ import { errorFacts } from '../../audit/auditor.js';
 import { samlConsoleLoginFacts, type ConsoleRequest } from '../../audit/console-events.js';
 import { consoleSamlFacts, type ConsoleSamlCall } from '../../audit/federated.js';
 import { isKamenError } from '../../errors.js';
-import { nameQualifier, unverifiedProviderArns, type SamlClaims } from '../../federation/saml/index.js';
+import { unverifiedProviderArns, type SamlClaims } from '../../federation/saml/index.js';
 import { requestId } from '../../ids.js';
 import type { PipelineDeps } from '../../http/pipeline.js';
 import { authorizerSource, issueCredentials } from '../../services/sts/common.js';
-import { planSamlSession, samlProviderFor, verifyForProvider } from '../../services/sts/assume-role-with-saml.js';
-import type { FederatedUserFacts, OperationContext } from '../../services/types.js';
+import { planSamlSession, samlProviderFor, samlResponseElements, samlUser, verifyForProvider } from '../../services/sts/assume-role-with-saml.js';
+import type { OperationContext } from '../../services/types.js';
 import type { Role, SamlProvider } from '../../store/store.js';
 import type { ConsoleDeps } from '../http.js';
 import { sessionCookieHeader } from '../session.js';
@@ -107,13 +107,7 @@ export function samlHandler(deps: ConsoleDeps, opts: SamlRouteOptions): (req: ht
     const principal = { kind: 'assumed-role' as const, accountId: plan.role.accountId, arn: plan.assumedArn, userId: plan.assumedId, userName: plan.sessionName };
     if (deps.recordEvent) {
       const output = {
-        Credentials: c,
-        AssumedRoleUser: { AssumedRoleId: plan.assumedId, Arn: plan.assumedArn },
-        Subject: claims.subject,
-        SubjectType: claims.subjectType,
-        Issuer: claims.issuer,
-        Audience: claims.audience,
-        NameQualifier: nameQualifier(claims.issuer, provider.accountId, provider.name),
+        ...samlResponseElements(plan, claims, provider, c),
         ...(plan.info.sourceIdentity ? { SourceIdentity: plan.info.sourceIdentity } : {}),
       };
       deps.recordEvent(consoleSamlFacts(call(seconds(plan.role)), { output }));
@@ -252,10 +246,6 @@ function chooserPage(token: string, roleArns: string[], error?: string): string 
   );
 }
 
-/** The SAML user a verified assertion names, as CloudTrail records it (in the role's account). */
-function samlUser(claims: SamlClaims, provider: SamlProvider, account: string): FederatedUserFacts {
-  return { type: 'SAMLUser', qualifier: nameQualifier(claims.issuer, provider.accountId, provider.name), identityProvider: provider.arn, subject: claims.subject, account };
-}
 
 function headerText(v: string | string[] | undefined): string {
   return (Array.isArray(v) ? v[0] : v) ?? '';

@@ -101,8 +101,21 @@ export async function planSamlSession(ctx: OperationContext, authorizerFor: Auth
 }
 
 /** The SAML user a verified assertion names, as CloudTrail records it (in the role's account). */
-function samlUser(claims: SamlClaims, provider: SamlProvider, account: string): FederatedUserFacts {
+export function samlUser(claims: SamlClaims, provider: SamlProvider, account: string): FederatedUserFacts {
   return { type: 'SAMLUser', qualifier: nameQualifier(claims.issuer, provider.accountId, provider.name), identityProvider: provider.arn, subject: claims.subject, account };
+}
+
+/** The answer's elements every SAML sign-in shares (the API's AssumeRoleWithSAML and the console's sign-in record). */
+export function samlResponseElements(plan: SamlSessionPlan, claims: SamlClaims, provider: SamlProvider, credentials: unknown): Record<string, unknown> {
+  return {
+    Credentials: credentials,
+    AssumedRoleUser: { AssumedRoleId: plan.assumedId, Arn: plan.assumedArn },
+    Subject: claims.subject,
+    SubjectType: claims.subjectType,
+    Issuer: claims.issuer,
+    Audience: claims.audience,
+    NameQualifier: nameQualifier(claims.issuer, provider.accountId, provider.name),
+  };
 }
 
 /** Builds the AssumeRoleWithSAML operation. */
@@ -140,15 +153,7 @@ export function assumeRoleWithSaml(authorizerFor: AuthorizerSource): Operation {
     // The issuance rate is counted per federated subject (the request itself is anonymous).
     const issuer: OperationContext = { ...ctx, caller: { ...ctx.caller, arn: `${provider.arn}/${claims.subject}` } };
     const Credentials = await issueCredentials(issuer, plan.role.accountId, { kind: 'assumed-role', arn: plan.assumedArn, userId: plan.assumedId }, plan.info, seconds);
-    const out: Record<string, unknown> = {
-      Credentials,
-      AssumedRoleUser: { AssumedRoleId: plan.assumedId, Arn: plan.assumedArn },
-      Subject: claims.subject,
-      SubjectType: claims.subjectType,
-      Issuer: claims.issuer,
-      Audience: claims.audience,
-      NameQualifier: nameQualifier(claims.issuer, provider.accountId, provider.name),
-    };
+    const out = samlResponseElements(plan, claims, provider, Credentials);
     if (packed !== undefined) out['PackedPolicySize'] = packed;
     if (plan.info.sourceIdentity) out['SourceIdentity'] = plan.info.sourceIdentity;
     return out;
