@@ -46,29 +46,9 @@ export function isSealedToken(token: string): boolean {
   return token.startsWith(MAGIC_TEXT, TOKEN_PREFIX.length) && token.startsWith(TOKEN_PREFIX);
 }
 
-type OneShot = (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer;
-/** SHA-512's block size (HMAC pads). */
-const BLOCK = 128;
-const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
-
-/** HMAC-SHA512 under one fixed key of at most 128 bytes: two one-shot hashes over its pads (createHmac where crypto.hash is missing). */
+/** HMAC-SHA512 under one fixed key (node:crypto's; the sealing key's derivations). */
 export function hmacWith(key: Buffer): (message: string) => Buffer {
-  if (typeof oneShot !== 'function') return (message) => crypto.createHmac('sha512', key).update(message, 'latin1').digest();
-  const inner = Buffer.alloc(BLOCK, 0x36);
-  const outer = Buffer.alloc(BLOCK + 64, 0x5c);
-  for (let i = 0; i < key.length; i++) {
-    inner[i]! ^= key[i]!;
-    outer[i]! ^= key[i]!;
-  }
-  return (message) => {
-    const len = Buffer.byteLength(message, 'latin1');
-    const buf = Buffer.allocUnsafe(BLOCK + len);
-    inner.copy(buf, 0);
-    buf.write(message, BLOCK, len, 'latin1');
-    // The outer buffer's last 64 bytes are scratch for the inner digest: safe, as nothing here yields.
-    oneShot('sha512', buf, 'buffer').copy(outer, BLOCK);
-    return oneShot('sha512', outer, 'buffer');
-  };
+  return (message) => crypto.createHmac('sha512', key).update(message, 'latin1').digest();
 }
 
 /** Builds the sealer over `store`'s keyed derivation (the master key never leaves the store). */

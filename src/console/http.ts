@@ -108,10 +108,17 @@ export function createRouter(routes: Route[]): (method: string, path: string) =>
   };
 }
 
+/**
+ * The browser's connection facts marked as the console's own calls, so their CloudTrail records say so (userAgent,
+ * sessionCredentialFromConsole, TLS details of the browser's connection).
+ */
+function consoleConn(deps: ConsoleDeps, conn: ConnectionFacts): ConnectionFacts {
+  return { ...conn, console: { tls: deps.secure } };
+}
+
 /** The context's `api`: AWS errors become ConsoleErrors with AWS's code and message (AccessDenied → 403). */
 export function apiCaller(deps: ConsoleDeps, session: ConsoleSession | undefined, conn: ConnectionFacts): RouteContext['api'] {
-  // Marked as the console's own calls, so their CloudTrail records say so (userAgent, TLS details of the browser's connection).
-  const apiConn: ConnectionFacts = { ...conn, console: { tls: deps.secure } };
+  const apiConn = consoleConn(deps, conn);
   return async (service, operation, params = {}, opts = {}) => {
     if (!session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
     try {
@@ -133,9 +140,8 @@ export function s3Caller(deps: ConsoleDeps, session: ConsoleSession | undefined,
     if (!session) throw new ConsoleError(401, 'SignedOut', 'Your session has ended. Sign in again.');
     return deps.sessions.activeCredentials(session);
   };
-  // Marked as the S3 console's calls, so S3's CloudTrail records say so (sessionCredentialFromConsole, TLS details of
-  // the browser's connection); the client sends the S3 console's user agent.
-  const s3Conn: ConnectionFacts = { ...conn, console: { tls: deps.secure } };
+  // The client also sends the S3 console's user agent for calls so marked.
+  const s3Conn = consoleConn(deps, conn);
   return {
     async s3(req) {
       try {

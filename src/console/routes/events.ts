@@ -4,11 +4,11 @@
  * lookup attribute, a relative or absolute time range and the NextToken to the next page; and the region list the
  * console's region selector offers.
  */
-import regionData from '../../services/ec2/data/regions.json' with { type: 'json' };
+import { REGIONS as REGION_TABLE } from '../../services/ec2/regions.js';
 import { ConsoleError, type ConsoleDeps, type Route, type RouteContext } from '../http.js';
 
 /** The regions kamen serves (the EC2 region table), in its order; the console's region selector lists them. */
-export const REGIONS: readonly string[] = (regionData as Array<{ RegionName: string }>).map((r) => r.RegionName);
+export const REGIONS: readonly string[] = REGION_TABLE.map((r) => r.RegionName);
 const REGION_SET: ReadonlySet<string> = new Set(REGIONS);
 
 /** The region the console starts in (and the one global services' events are recorded in). */
