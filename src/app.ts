@@ -84,7 +84,7 @@ export interface Kamen {
   store: Store;
   clock: Clock;
   pipeline: PipelineDeps;
-  /** The audit event sink (stored events; subscribe to follow them). */
+  /** The audit event sink (where every call's events are stored). */
   events: EventSink;
   /** The trail deliverer (runOnce delivers now). */
   trails: TrailDeliverer;
@@ -179,7 +179,7 @@ export async function openKamen(opts: KamenOptions): Promise<Kamen> {
     noteKeyUsed: authz.noteKeyUsed,
     log,
   };
-  // Audit: every call's CloudTrail event goes to the store through the sink (a trail delivery worker subscribes to it).
+  // Audit: every call's CloudTrail event goes to the store through the sink (trail delivery reads them from the store).
   const events = createEventSink(store, (err) => log({ level: 'error', msg: 'storing audit events failed', err: String(err) }));
   if (opts.audit !== false) pipeline.auditor = createAuditor(store, events);
   if (opts.requestLog) pipeline.requestLog = opts.requestLog;

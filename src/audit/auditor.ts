@@ -57,17 +57,14 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
         sink.enqueue(buildEvents(facts, identities));
         return out;
       }
-      let events: AuditEvent[] = [];
       try {
         const out = await store.transaction(async () => {
           const o = await run();
           facts.output = o;
-          events = buildEvents(facts, identities);
-          await sink.write(events);
+          await sink.write(buildEvents(facts, identities));
           return o;
         });
         facts.recorded = true;
-        sink.published(events);
         return out;
       } catch (err) {
         failed(facts, protocol, err);

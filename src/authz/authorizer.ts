@@ -77,14 +77,18 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
   const rcpCache = cacheSize > 0 ? createGenerationCache<{ rcps: CompiledPolicy[][] | undefined }>(deps.store, cacheSize) : undefined;
   const resourceControlPolicies = async (accountId: string): Promise<CompiledPolicy[][] | undefined> => {
     if (!rcpCache) return rcpChain(deps.store, compile, accountId);
-    return (await rcpCache.through(accountId, async () => ({ rcps: await rcpChain(deps.store, compile, accountId) }))).rcps;
+    return (rcpCache.get(accountId) ?? (await rcpCache.through(accountId, async () => ({ rcps: await rcpChain(deps.store, compile, accountId) })))).rcps;
   };
-  /** Long-term identities are cached by name; sessions by their access key (their session policies differ). */
-  const gather = (caller: Caller): Promise<PrincipalPolicies> => {
+  /**
+   * Long-term identities are cached by name; sessions by their access key (their session policies differ). A cache hit
+   * is returned as is (no promise), so a request with nothing to read takes no extra turn.
+   */
+  const gatherNow = (caller: Caller): PrincipalPolicies | Promise<PrincipalPolicies> => {
     if (!cache) return gatherPolicies(sources, caller);
     const key = caller.session ? `s|${caller.accessKeyId}` : caller.kind === 'root' ? `r|${caller.accountId}` : `u|${caller.accountId}|${caller.userName ?? ''}`;
-    return cache.through(key, () => gatherPolicies(sources, caller));
+    return cache.get(key) ?? cache.through(key, () => gatherPolicies(sources, caller));
   };
+  const gather = async (caller: Caller): Promise<PrincipalPolicies> => gatherNow(caller);
 
   const conditionKeys: Authorizer['conditionKeys'] = (ctx, p, service, operation, input) => {
     const keys = globalConditionKeys(ctx, p);
@@ -99,7 +103,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     // Temporary credentials cannot mint federation tokens (the operation's own refusal, before any policy check).
     if (service === 'sts' && operation === 'GetFederationToken' && caller.session) throw new KamenError('ERR_ACCESS_DENIED', 'Cannot call GetFederationToken with session credentials');
     sessionRestrictions(caller, service, operation, target);
-    const p: PrincipalPolicies = caller.kind === 'anonymous' ? { identity: [], principalTags: {} } : await gather(caller);
+    const gathered = caller.kind === 'anonymous' ? { identity: [], principalTags: {} } : gatherNow(caller);
+    const p: PrincipalPolicies = gathered instanceof Promise ? await gathered : gathered;
     if (service === 'organizations' && !memberAccountMayCall(operation)) {
       // Only the management account manages the organization (AWS answers members with AccessDeniedException; without
       // an organization the service itself answers AWSOrganizationsNotInUseException).

@@ -17,8 +17,8 @@ export interface CacheRelevance {
 /** S3 bucket and object data writes: identity policies and credentials never depend on them. */
 const S3_DATA_WRITES = ['createS3Bucket', 'deleteS3Bucket', 'putS3Object', 'deleteS3Object', 'createS3Upload', 'putS3Part', 'deleteS3Upload', 'putS3ObjectVersion', 'deleteS3ObjectVersion', 'setS3BucketVersioning'] as const;
 
-/** CloudTrail events appended for every call: nothing cached depends on them. */
-const AUDIT_WRITES = ['appendEvents', 'appendEventsDetached'] as const;
+/** CloudTrail events appended for every call (and the queue that appends them): nothing cached depends on them. */
+const AUDIT_WRITES = ['appendEvents', 'appendEventsDetached', 'detachedEventQueue'] as const;
 
 /** Store methods whose writes never change what policies say (everything else that writes invalidates). */
 const NEUTRAL_WRITES: ReadonlySet<string> = new Set([
@@ -69,7 +69,7 @@ export function invalidatedBy(relevance: CacheRelevance, change: StoreChange): b
   return !(neutralKeys && change.patchKeys && change.patchKeys.every((k) => neutralKeys.has(k)));
 }
 
-/** A generation-checked LRU of values keyed by principal. */
+/** A generation-checked, approximately LRU map of values keyed by principal. */
 export interface GenerationCache<V> {
   /** The cached value, if still valid. */
   get(key: string): V | undefined;
@@ -84,7 +84,9 @@ export interface GenerationCache<V> {
 export function createGenerationCache<V>(store: Store, max: number, relevance: CacheRelevance = POLICY_RELEVANCE): GenerationCache<V> {
   let generation = 0;
   let inFlight = 0;
-  const map = new Map<string, { gen: number; value: V }>();
+  /** Counts insertions: an entry's `seq` says how many entries were put in after it (the map keeps insertion order). */
+  let seq = 0;
+  const map = new Map<string, { gen: number; value: V; seq: number }>();
   const target = store as unknown as Record<string, unknown>;
   // Own methods and prototype methods alike (a class-based backend keeps them on the prototype).
   const names = new Set<string>();
@@ -131,8 +133,13 @@ export function createGenerationCache<V>(store: Store, max: number, relevance: C
         map.delete(key);
         return undefined;
       }
-      map.delete(key);
-      map.set(key, e);
+      // A hit moves to the newest end only once it has drifted into the older half (approximate LRU): an entry in the
+      // newer half is far from eviction, and moving it costs two more Map operations on every request.
+      if (seq - e.seq > max / 2) {
+        map.delete(key);
+        e.seq = ++seq;
+        map.set(key, e);
+      }
       return e.value;
     },
     async through(key, compute) {
@@ -142,7 +149,7 @@ export function createGenerationCache<V>(store: Store, max: number, relevance: C
       const quiet = inFlight === 0;
       const value = await compute();
       if (max > 0 && live && quiet && inFlight === 0 && gen === generation) {
-        map.set(key, { gen, value });
+        map.set(key, { gen, value, seq: ++seq });
         if (map.size > max) map.delete(map.keys().next().value as string);
       }
       return value;

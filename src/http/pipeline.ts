@@ -14,7 +14,7 @@ import type { Clock } from '../clock.js';
 import { KamenError } from '../errors.js';
 import { requestId as newRequestId } from '../ids.js';
 import type { Codec, WireRequest, WireResponse } from '../protocol/index.js';
-import type { PayloadRules, ScopeRules, SigningKeyCache } from '../sigv4/index.js';
+import type { PayloadRules, ScopeRules, SignedRequest, SigningKeyCache } from '../sigv4/index.js';
 import { parseSigV4, SIGNED_PAYLOAD_ONLY, verifySigV4 } from '../sigv4/index.js';
 import regionData from '../services/ec2/data/regions.json' with { type: 'json' };
 import type { Caller, OperationContext, ServiceDefinition, ServiceDeps } from '../services/types.js';
@@ -137,7 +137,8 @@ export async function handleApiRequest(deps: PipelineDeps, req: WireRequest & { 
     }
     // 3. authenticate
     const nowMs = deps.clock.now();
-    const signed = { method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body };
+    // The request itself is what SigV4 signs (method, raw path and query, headers, body): no copy per request.
+    const signed: SignedRequest = req;
     const auth = parseSigV4(signed, scopeRules(serviceName, byHost));
     if (!auth && !UNSIGNED_OPERATIONS.has(operation)) throw new KamenError('ERR_MISSING_AUTHENTICATION_TOKEN', 'Request is missing Authentication Token');
     let caller: Caller;

@@ -70,6 +70,8 @@ export function servesHost(host: string): boolean {
  */
 export function isS3Request(hostHeader: string | undefined, authorization: string | undefined, rawQuery: string): boolean {
   if (hostHeader !== undefined && hostHeader.includes('.amazonaws.com')) return awsServiceOfHost(hostHeader)?.service === 's3';
+  // A header scope naming s3 holds `/s3/` (`…/<region>/s3/aws4_request`): without it, no scope to read (every API request asks).
+  if (authorization) return authorization.includes('/s3/') && scopeOf(authorization, rawQuery)?.service === 's3';
   return scopeOf(authorization, rawQuery)?.service === 's3';
 }
 

@@ -54,11 +54,18 @@ export function arnParamsOf(service: string | undefined, operation: string): Rea
 
 /** The six parts of a well-formed ARN (`arn:partition:service:region:account:resource`), else undefined. */
 export function splitArn(arn: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const resource = parts.slice(5).join(':');
-  if (parts[1] === '' || parts[2] === '' || resource === '') return undefined;
-  return { partition: parts[1]!, service: parts[2]!, region: parts[3]!, account: parts[4]!, resource };
+  // The first five colons delimit the parts; the resource is everything after the fifth (it may hold colons).
+  if (!arn.startsWith('arn:')) return undefined;
+  const c2 = arn.indexOf(':', 4);
+  const c3 = c2 < 0 ? -1 : arn.indexOf(':', c2 + 1);
+  const c4 = c3 < 0 ? -1 : arn.indexOf(':', c3 + 1);
+  const c5 = c4 < 0 ? -1 : arn.indexOf(':', c4 + 1);
+  if (c5 < 0) return undefined;
+  const partition = arn.slice(4, c2);
+  const service = arn.slice(c2 + 1, c3);
+  const resource = arn.slice(c5 + 1);
+  if (partition === '' || service === '' || resource === '') return undefined;
+  return { partition, service, region: arn.slice(c3 + 1, c4), account: arn.slice(c4 + 1, c5), resource };
 }
 
 const POLICY_RESOURCE = /^policy\/(?:[\u0021-\u007E]*\/)?[\w+=,.@-]+$/;

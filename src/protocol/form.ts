@@ -30,13 +30,26 @@ export function parseUrlEncoded(text: string, into: Record<string, string> = Obj
   return into;
 }
 
-/** The query-string and form-body parameters of a request, parsed on first call and cached on the request. */
+/** Parsed parameters with the request parts they were parsed from. */
+interface Parsed {
+  method: string;
+  query: string;
+  body: Buffer;
+  params: Record<string, string>;
+}
+
+/**
+ * The query-string and form-body parameters of a request, parsed on first call and cached on the request. The cache
+ * is a plain property (defineProperty costs more than the parse) holding the parts it was parsed from, so a copy of
+ * the request with another body, query or method (a spread copies the property) parses its own.
+ */
 export function requestParams(req: WireRequest): Record<string, string> {
-  const cached = (req as unknown as Record<symbol, Record<string, string> | undefined>)[PARSED];
-  if (cached) return cached;
+  const holder = req as unknown as Record<symbol, Parsed | undefined>;
+  const cached = holder[PARSED];
+  if (cached !== undefined && cached.body === req.body && cached.query === req.query && cached.method === req.method) return cached.params;
   const params: Record<string, string> = Object.create(null);
   if (req.query) parseUrlEncoded(req.query.charCodeAt(0) === 63 ? req.query.slice(1) : req.query, params);
   if (req.body && req.body.length > 0 && req.method !== 'GET') parseUrlEncoded(req.body.toString('utf8'), params);
-  Object.defineProperty(req, PARSED, { value: params, enumerable: false, configurable: true });
+  holder[PARSED] = { method: req.method, query: req.query, body: req.body, params };
   return params;
 }

@@ -30,11 +30,19 @@ interface WireMember {
 /** Decodes flat Query parameters into a model-shaped input object, following one dialect's naming rules. */
 export class ParamDecoder {
   private readonly wireNames = new Map<string, Map<string, WireMember>>();
+  private readonly camelNames = new Map<string, string>();
   private readonly model: ServiceModel;
   private readonly dialect: Dialect;
   constructor(model: ServiceModel, dialect: Dialect) {
     this.model = model;
     this.dialect = dialect;
+  }
+
+  /** lowerCamel of a member name (the path AWS's messages use), computed once per name. */
+  private camel(name: string): string {
+    let c = this.camelNames.get(name);
+    if (c === undefined) this.camelNames.set(name, (c = lowerCamel(name)));
+    return c;
   }
 
   private membersByWire(shapeName: string): Map<string, WireMember> {
@@ -133,7 +141,7 @@ export class ParamDecoder {
         const obj = raw as Record<string, unknown>;
         for (const name of Object.keys(obj)) {
           const ref = shape.members![name]!;
-          obj[name] = this.finish(ref.shape, obj[name], path ? `${path}.${lowerCamel(name)}` : lowerCamel(name), errors);
+          obj[name] = this.finish(ref.shape, obj[name], path ? `${path}.${this.camel(name)}` : this.camel(name), errors);
         }
         return obj;
       }
@@ -277,12 +285,15 @@ export class XmlRenderer {
       const itemTag = flattened ? (mref.locationName ?? tag) : (mref.locationName ?? 'member');
       const io = `<${itemTag}>`;
       const ic = `</${itemTag}>`;
+      // The item's renderer, looked up on first use (the shape may still be compiling when this element is built).
+      let item: Render | undefined;
       return {
         name,
         render: (v) => {
           if (!Array.isArray(v)) return '';
           let out = flattened ? '' : open;
-          for (const item of v) out += io + this.fn(mref.shape)(item) + ic;
+          const f = (item ??= this.fn(mref.shape));
+          for (const x of v) out += io + f(x) + ic;
           return flattened ? out : out + close;
         },
       };
@@ -291,18 +302,21 @@ export class XmlRenderer {
       const kt = shape.key!.locationName ?? 'key';
       const vt = shape.value!.locationName ?? 'value';
       const vs = shape.value!.shape;
+      let value: Render | undefined;
       return {
         name,
         render: (v) => {
           if (typeof v !== 'object' || v === null) return '';
           let out = open;
           const entries = v instanceof Map ? [...v.entries()] : Object.entries(v);
-          for (const [k, x] of entries) out += `<entry><${kt}>${xmlEscape(String(k))}</${kt}><${vt}>${this.fn(vs)(x)}</${vt}></entry>`;
+          const f = (value ??= this.fn(vs));
+          for (const [k, x] of entries) out += `<entry><${kt}>${xmlEscape(String(k))}</${kt}><${vt}>${f(x)}</${vt}></entry>`;
           return out + close;
         },
       };
     }
-    return { name, render: (v) => open + this.fn(shapeName)(v) + close };
+    let content: Render | undefined;
+    return { name, render: (v) => open + (content ??= this.fn(shapeName))(v) + close };
   }
 }
 

@@ -90,6 +90,13 @@ export function normalizeHeaderValue(v: string): string {
   return t;
 }
 
+/** A repeated header's values, each normalized, joined with ','. */
+function joinedValues(v: string[]): string {
+  let joined = '';
+  for (let i = 0; i < v.length; i++) joined += (i > 0 ? ',' : '') + normalizeHeaderValue(v[i]!);
+  return joined;
+}
+
 /** The canonical headers block: "name:value\n" per signed header present; repeated values joined with ','. */
 export function canonicalHeaders(headers: SignedRequest['headers'], signedHeaders: string[]): string {
   let out = '';
@@ -98,27 +105,26 @@ export function canonicalHeaders(headers: SignedRequest['headers'], signedHeader
     if (typeof v === 'string') {
       out += name + ':' + normalizeHeaderValue(v) + '\n';
     } else if (Array.isArray(v)) {
-      let joined = '';
-      for (let i = 0; i < v.length; i++) joined += (i > 0 ? ',' : '') + normalizeHeaderValue(v[i]!);
-      out += name + ':' + joined + '\n';
+      out += name + ':' + joinedValues(v) + '\n';
     }
   }
   return out;
 }
 
-/** The full canonical request string for `req` as `auth` claims it was signed, with the given payload hash. */
+/**
+ * The full canonical request string for `req` as `auth` claims it was signed, with the given payload hash (the headers
+ * block and the signed-headers line built in one pass over the names).
+ */
 export function canonicalRequest(req: SignedRequest, auth: SigV4Auth, payloadHash: string): string {
-  return (
-    req.method +
-    '\n' +
-    canonicalUri(req.path) +
-    '\n' +
-    canonicalQueryString(req.query, auth.presigned) +
-    '\n' +
-    canonicalHeaders(req.headers, auth.signedHeaders) +
-    '\n' +
-    auth.signedHeaders.join(';') +
-    '\n' +
-    payloadHash
-  );
+  const names = auth.signedHeaders;
+  let block = '';
+  let line = '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    line = i === 0 ? name : line + ';' + name;
+    const v = req.headers[name];
+    if (typeof v === 'string') block += name + ':' + normalizeHeaderValue(v) + '\n';
+    else if (Array.isArray(v)) block += name + ':' + joinedValues(v) + '\n';
+  }
+  return req.method + '\n' + canonicalUri(req.path) + '\n' + canonicalQueryString(req.query, auth.presigned) + '\n' + block + '\n' + line + '\n' + payloadHash;
 }

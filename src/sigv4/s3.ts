@@ -4,14 +4,14 @@
  * signature of STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER] is checked, the trailer of the -TRAILER forms is read (its
  * checksum is verified by the caller), and a signed trailer's `x-amz-trailer-signature` is checked.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { KamenError } from '../errors.js';
 import { canonicalHeaders, canonicalQueryString } from './canonical-request.js';
 import { uriDecode, uriEncode } from './encoding.js';
 import { SIGNATURE_MISMATCH_MESSAGE } from './messages.js';
 import { credentialScope, stringToSign } from './string-to-sign.js';
 import type { SigningKeyCache, SigV4Auth, SignedRequest } from './types.js';
-import { checkRequestTime } from './verify.js';
+import { checkRequestTime, sameSignature } from './verify.js';
 import { hmacSha256Hex } from './hash.js';
 import { EMPTY_SHA256 } from './payload-hash.js';
 
@@ -38,7 +38,7 @@ export function verifyS3Signature(req: SignedRequest, auth: SigV4Auth, secretAcc
   const scope = credentialScope(auth);
   const expected = hmacSha256Hex(signingKey, stringToSign(auth.amzDate, scope, s3CanonicalRequest(req, auth, payloadHash)));
   const provided = auth.signature;
-  if (provided.length !== expected.length || !timingSafeEqual(Buffer.from(provided, 'latin1'), Buffer.from(expected, 'latin1'))) {
+  if (!sameSignature(provided, expected)) {
     throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
   }
   return { signingKey, seedSignature: expected, amzDate: auth.amzDate, scope };
@@ -91,7 +91,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, seed: S3S
     if (!seed) return;
     const sts = `AWS4-HMAC-SHA256-PAYLOAD\n${seed.amzDate}\n${seed.scope}\n${prevSig}\n${EMPTY_SHA256}\n${hash!.digest('hex')}`;
     const expected = createHmac('sha256', seed.signingKey).update(sts).digest('hex');
-    if (expected.length !== chunkSig.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(chunkSig))) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
+    if (!sameSignature(chunkSig, expected)) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
     prevSig = expected;
     hash = createHash('sha256');
   };
@@ -112,7 +112,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Buffer>, seed: S3S
             if (seed && signedTrailer) {
               const provided = trailers.get('x-amz-trailer-signature') ?? '';
               const expected = trailerSignature(seed, prevSig, trailers);
-              if (provided.length !== expected.length || !timingSafeEqual(Buffer.from(provided, 'latin1'), Buffer.from(expected, 'latin1'))) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
+              if (!sameSignature(provided, expected)) throw new KamenError('ERR_SIGNATURE_DOES_NOT_MATCH', SIGNATURE_MISMATCH_MESSAGE);
             }
             state = 'done';
             continue;

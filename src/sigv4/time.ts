@@ -8,14 +8,21 @@ export function parseAmzDate(s: string): number {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return NaN;
   }
-  const y = +s.slice(0, 4);
-  const mo = +s.slice(4, 6);
-  const d = +s.slice(6, 8);
-  const h = +s.slice(9, 11);
-  const mi = +s.slice(11, 13);
-  const se = +s.slice(13, 15);
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 4, 6);
+  const d = digits(s, 6, 8);
+  const h = digits(s, 9, 11);
+  const mi = digits(s, 11, 13);
+  const se = digits(s, 13, 15);
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return NaN;
   return Date.UTC(y, mo - 1, d, h, mi, se);
+}
+
+/** The number the ASCII digits s[from, to) spell (already checked to be digits). */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + s.charCodeAt(i) - 48;
+  return n;
 }
 
 function pad2(n: number): string {

@@ -759,6 +759,15 @@ export interface EventQuery {
   after?: { timeMs: number; seq: number };
 }
 
+/** Events queued for a detached append (EventStore.detachedEventQueue). */
+export interface DetachedEventQueue {
+  add(event: StoredEvent): void;
+  /** Events added since the last flush. */
+  readonly size: number;
+  /** Stores every event added so far (they leave the queue at once); resolves once committed. */
+  flush(): Promise<void>;
+}
+
 /** The audit events: append-only (no update or delete exists, and the schema refuses them). */
 export interface EventStore {
   /** Appends events; inside an open store transaction they commit with it. */
@@ -768,6 +777,12 @@ export interface EventStore {
    * loop where the backend can (SQLite file: a writer thread); resolves once committed. Absent: use appendEvents.
    */
   appendEventsDetached?(events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * A queue for detached appends that keeps each event in the form the backend hands on cheapest (SQLite: a flat list
+   * of its values for the writer thread) and stores what it holds at flush(), as appendEventsDetached would. Absent:
+   * queue the events.
+   */
+  detachedEventQueue?(): DetachedEventQueue;
   /** One page of events with their position (`seq`) for the next page's `after`. */
   lookupEvents(q: EventQuery): Promise<Array<StoredEvent & { seq: number }>>;
 }
@@ -775,10 +790,11 @@ export interface EventStore {
 /** CloudTrail event retention (migration 018): the only path by which stored events ever leave the store. */
 export interface EventRetentionStore {
   /**
-   * Deletes, oldest position first and in one transaction, up to `limit` events stored before `before` together with
-   * their resource rows; stops at the first event (by position) not yet that old. Never deletes an event at or after
-   * the lowest delivery position of a logging trail (stopped trails hold nothing back), nor the newest event (so a
-   * position is never reused). Resolves with how many events went.
+   * Deletes, oldest position first and in one transaction, `limit` events stored before `before` together with
+   * their lookup rows (a backend that stores events in blocks deletes whole blocks, so it may pass `limit` by less
+   * than a block); fewer only when no more may go now. Stops at the first event (by position) not yet that old. Never
+   * deletes an event at or after the lowest delivery position of a logging trail (stopped trails hold nothing back),
+   * nor the newest event (so a position is never reused). Resolves with how many events went.
    */
   deleteExpiredEvents(before: Date, limit: number): Promise<number>;
 }

@@ -59,9 +59,10 @@ test('events survive a restart and the store refuses to update or delete them', 
     await k.close();
     const db = new Database(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.db') || f.endsWith('.sqlite'))!));
     try {
-      assert.throws(() => db.prepare('UPDATE events SET event_name = ? WHERE account_id = ?').run('Nothing', account), /append-only/);
-      assert.throws(() => db.prepare('DELETE FROM events').run(), /append-only/);
-      assert.throws(() => db.prepare('DELETE FROM event_resources').run(), /append-only/);
+      assert.throws(() => db.prepare('UPDATE event_blocks SET count = 0 WHERE account_id = ?').run(account), /append-only/);
+      assert.throws(() => db.prepare("UPDATE event_keys SET value = 'Nothing' WHERE account_id = ?").run(account), /append-only/);
+      assert.throws(() => db.prepare('DELETE FROM event_blocks').run(), /append-only/);
+      assert.throws(() => db.prepare('DELETE FROM event_keys').run(), /append-only/);
     } finally {
       db.close();
     }

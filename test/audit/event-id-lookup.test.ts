@@ -86,15 +86,11 @@ describe('EventId lookups (SQLite file)', () => {
     } finally {
       await store.close();
     }
-    // Only the legacy IDs are in an EventId index: no index over event_id covers the events kamen writes now.
+    // Only IDs not led by their millisecond have EventId key rows: the events kamen writes now are found by their second.
     const db = new Database(path.join(dir, DB_FILE), { readonly: true });
     try {
-      const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
-      const byId = indexes.filter((x) => /event_id/.test(x.sql));
-      assert.ok(byId.length > 0, 'legacy IDs keep an index');
-      for (const x of byId) assert.match(x.sql, /WHERE substr\(event_id, 15, 1\) <> '7'/, `${x.name} leaves time-led IDs out`);
-      const legacyRows = db.prepare("SELECT count(*) AS n FROM events INDEXED BY events_event_id_legacy WHERE account_id = ? AND substr(event_id, 15, 1) <> '7'").get(A) as { n: number };
-      assert.equal(legacyRows.n, EVENTS.filter((e) => eventIdSecond(e.eventId) === undefined).length);
+      const keyed = db.prepare("SELECT count(*) AS n FROM event_keys WHERE account_id = ? AND attr = 'EventId'").get(A) as { n: number };
+      assert.equal(keyed.n, EVENTS.filter((e) => e.accountId === A && eventIdSecond(e.eventId) === undefined).length);
     } finally {
       db.close();
     }

@@ -1,6 +1,6 @@
 /**
  * Event retention on both backends, seen from a plain connection: after the sweep deleted old events (and every one of
- * their resource rows), a DELETE, UPDATE or TRUNCATE outside the sweep is still refused (migration 018).
+ * their lookup rows), a DELETE, UPDATE or TRUNCATE outside the sweep is still refused (migration 018).
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +35,8 @@ function ev(n: number): StoredEvent {
 
 /** Stores events 0..9 and sweeps those before event 6's time: 6 events and their 12 resource rows go. */
 async function sweepSome(store: Store): Promise<void> {
-  await store.transaction(() => store.appendEvents(Array.from({ length: 10 }, (_, n) => ev(n))));
+  // One transaction per event, as state-changing calls store theirs (SQLite: one block each).
+  for (let n = 0; n < 10; n++) await store.transaction(() => store.appendEvents([ev(n)]));
   assert.equal(await store.deleteExpiredEvents(new Date(T0 + 6000), 1000), 6);
 }
 
@@ -51,18 +52,20 @@ describe('event retention (SQLite file)', () => {
       }
       const db = new Database(path.join(dir, DB_FILE));
       try {
-        assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), 4);
-        assert.equal(db.prepare('SELECT count(*) FROM event_resources').pluck().get(), 8);
-        assert.equal(db.prepare('SELECT count(*) FROM event_resources WHERE seq NOT IN (SELECT seq FROM events)').pluck().get(), 0);
+        assert.equal(db.prepare('SELECT sum(count) FROM event_blocks').pluck().get(), 4);
+        // each block's keys: name, source, read-only, two resource types and names, and its (not time-led) ID
+        assert.equal(db.prepare('SELECT count(*) FROM event_keys').pluck().get(), 4 * 8);
+        assert.equal(db.prepare('SELECT count(*) FROM event_keys WHERE seq NOT IN (SELECT seq FROM event_blocks)').pluck().get(), 0);
         assert.equal(db.prepare('SELECT sweeping FROM event_retention WHERE id = 1').pluck().get(), 0, 'the sweep cleared its flag');
-        assert.throws(() => db.prepare('DELETE FROM events').run(), /append-only/);
-        assert.throws(() => db.prepare('DELETE FROM events WHERE seq = (SELECT MIN(seq) FROM events)').run(), /append-only/);
-        assert.throws(() => db.prepare('DELETE FROM event_resources').run(), /append-only/);
-        assert.throws(() => db.prepare("UPDATE events SET event_name = 'x'").run(), /append-only/);
+        assert.throws(() => db.prepare('DELETE FROM event_blocks').run(), /append-only/);
+        assert.throws(() => db.prepare('DELETE FROM event_blocks WHERE seq = (SELECT MIN(seq) FROM event_blocks)').run(), /append-only/);
+        assert.throws(() => db.prepare('DELETE FROM event_keys').run(), /append-only/);
+        assert.throws(() => db.prepare("UPDATE event_blocks SET count = 0").run(), /append-only/);
+        assert.throws(() => db.prepare("UPDATE event_keys SET value = 'x'").run(), /append-only/);
         // Without its control row the retention switch reads as off: deletes stay refused.
         db.prepare('DELETE FROM event_retention').run();
-        assert.throws(() => db.prepare('DELETE FROM events').run(), /append-only/);
-        assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), 4);
+        assert.throws(() => db.prepare('DELETE FROM event_blocks').run(), /append-only/);
+        assert.equal(db.prepare('SELECT sum(count) FROM event_blocks').pluck().get(), 4);
       } finally {
         db.close();
       }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeEvents, encodeEvents } from '../../src/store/sqlite/event-writer.js';
+import { BLOCK_EVENTS, BLOCK_SPAN_MS, FORMAT_BINARY, POSITIONS_PER_BLOCK, encodeBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
 import { openStore, DB_FILE } from '../../src/store/open.js';
 import type { Store, StoredEvent } from '../../src/store/store.js';
 
@@ -55,26 +55,66 @@ async function all(store: Store, attribute?: { key: 'ResourceName' | 'Username';
   return got.reverse();
 }
 
-describe('event batches sent to the writer thread', () => {
-  it('decode what they encode: columns, optional columns, resources and records with any JSON text', () => {
+/** The events of encoded blocks, read back as the store reads them. */
+function roundTrip(events: readonly StoredEvent[]): StoredEvent[] {
+  return encodeBlocks(events).flatMap((b, n) =>
+    readBlock(FORMAT_BINARY, b.data).map((e) => {
+      const { seq, ...stored } = storedEvent(n + 1, b.accountId, b.awsRegion, b.data, e);
+      assert.equal(seq, (n + 1) * POSITIONS_PER_BLOCK + e.index);
+      return stored;
+    }),
+  );
+}
+
+describe('event blocks', () => {
+  it('read back what they encode: attributes, optional ones, resources and records with any JSON text', () => {
     const events = [ev(1), ev(2, { username: undefined, accessKeyId: undefined, resources: [] }), ev(3, { record: '{"userAgent":"a\\u0000b"}' })];
     for (const e of events) {
       if (e.username === undefined) delete e.username;
       if (e.accessKeyId === undefined) delete e.accessKeyId;
     }
-    assert.deepEqual(decodeEvents(encodeEvents(events)), events);
-    assert.deepEqual(decodeEvents(encodeEvents([])), []);
+    assert.deepEqual(roundTrip(events), events);
+    assert.deepEqual(roundTrip([]), []);
   });
 
-  it('carry any text as it is: separators, control characters, digits and colons, lone surrogates, negative times', () => {
-    const odd = 'a:1:~\u0000\u0001\n\ud800 12:x ✓';
-    const events = [ev(4, { record: `raw ${odd}`, username: odd, accessKeyId: '', awsRegion: odd, resources: [{ ResourceType: odd, ResourceName: '' }, { ResourceType: '~', ResourceName: '3:abc' }] }), ev(5, { eventTime: new Date(-1234), record: '' })];
-    assert.deepEqual(decodeEvents(encodeEvents(events)), events);
+  it('carry any text as it is: control characters, non-ASCII, long strings, regions, negative times', () => {
+    const odd = 'a:1:~\u0000\u0001\n 12:x ✓ ü';
+    const long = `${'é'.repeat(70)}${'x'.repeat(5000)}`;
+    const events = [
+      ev(4, { record: `raw ${odd}`, username: odd, accessKeyId: '', awsRegion: 'eu-west-1', resources: [{ ResourceType: odd, ResourceName: '' }, { ResourceType: '~', ResourceName: long }] }),
+      ev(5, { eventTime: new Date(-1234), record: long, eventName: long }),
+    ];
+    assert.deepEqual(roundTrip(events), events);
   });
 
-  it('refuse a text that is not an encoded batch, so such a batch is written by the serving connection', () => {
-    const text = encodeEvents([ev(1)]);
-    for (const broken of [text.slice(0, -1), `x${text}`, text.replace(/^12:/, '12;'), `${text}7:`]) assert.throws(() => decodeEvents(broken), broken.slice(0, 20));
+  it('hold one account and region each, within a span of time and a number of events, with each distinct key once', () => {
+    const B = '222222222222';
+    const events = [ev(0), ev(1, { accountId: B }), ev(2, { awsRegion: 'eu-west-1' }), ev(3), ev(4, { eventTime: new Date(T0 + BLOCK_SPAN_MS + 5000) })];
+    const blocks = encodeBlocks(events);
+    assert.deepEqual(
+      blocks.map((b) => [b.accountId, b.awsRegion, b.count]),
+      [[A, '', 2], [A, '', 1], [B, '', 1], [A, 'eu-west-1', 1]],
+    );
+    const first = blocks[0]!;
+    assert.equal(first.minTime, T0);
+    assert.equal(first.maxTime, T0 + 1000);
+    assert.deepEqual(
+      [...first.keys].sort(),
+      [['AccessKeyId', 'AKIA0'], ['AccessKeyId', 'AKIA3'], ['EventName', 'CreateUser'], ['EventName', 'GetUser'], ['EventSource', 'iam.amazonaws.com'], ['ReadOnly', 'false'], ['ReadOnly', 'true'], ['ResourceName', 'u0'], ['ResourceType', 'AWS::IAM::User'], ['Username', 'user-0'], ['Username', 'user-3'], ['EventId', ev(0).eventId], ['EventId', ev(3).eventId]].sort(),
+    );
+    assert.deepEqual(keysOf(readBlock(FORMAT_BINARY, first.data)).sort(), [...first.keys].sort());
+    const many = encodeBlocks(Array.from({ length: BLOCK_EVENTS + 5 }, (_, i) => ev(i, { eventTime: new Date(T0) })));
+    assert.deepEqual(many.map((b) => b.count), [BLOCK_EVENTS, 5]);
+  });
+
+  it('refuse bytes that are not a block, so a damaged block is never read as other events', () => {
+    const data = Buffer.from(encodeBlocks([ev(1), ev(2)])[0]!.data);
+    const broken = [data.subarray(0, data.length - 1), Buffer.concat([data, Buffer.from([1])]), Buffer.concat([Buffer.from([0xff, 0xff, 0xff, 0x7f]), data])];
+    const bumped = Buffer.from(data);
+    bumped.writeUInt32LE(bumped.readUInt32LE(0) + 1, 0);
+    broken.push(bumped);
+    for (const b of broken) assert.throws(() => readBlock(FORMAT_BINARY, b), /corrupt event block/);
+    assert.throws(() => readBlock(7, data), /corrupt event block/);
   });
 });
 

@@ -73,3 +73,20 @@ test('a store that cannot be instrumented is not cached (never stale)', async ()
     await w.close();
   }
 });
+
+test('an entry read between insertions stays cached while entries never read again are evicted', async () => {
+  const w = await newWorld();
+  try {
+    const cache = createGenerationCache<string>(w.store, 4);
+    await cache.through('hot', async () => 'hot');
+    for (let i = 0; i < 40; i++) {
+      await cache.through(`cold${i}`, async () => `cold${i}`);
+      assert.equal(cache.get('hot'), 'hot', `still cached after ${i + 1} insertions`);
+    }
+    assert.equal(cache.size(), 4);
+    assert.equal(cache.get('cold0'), undefined);
+    assert.equal(cache.get('cold39'), 'cold39');
+  } finally {
+    await w.close();
+  }
+});

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { IAMClient, GetAccountSummaryCommand, CreateUserCommand, ListUsersCommand, GetUserCommand, DeleteUserCommand, TagUserCommand, NoSuchEntityException, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { createCodec, loadServiceModel, type Codec } from '../../src/protocol/index.js';
+import { createCodec, loadServiceModel, requestParams, type Codec } from '../../src/protocol/index.js';
 import { KamenError } from '../../src/errors.js';
 import { readVectors } from '../helpers/paths.js';
 import { clientConfig, formRequest, startCodecServer } from './harness.js';
@@ -49,8 +49,16 @@ describe('query codec: body is parsed once', () => {
   it('caches parameters on the request object', () => {
     const req = formRequest('Action=GetUser&Version=2010-05-08&UserName=bob');
     assert.equal(codecs.iam.operationName(req), 'GetUser');
-    req.body = Buffer.from('Action=ListUsers&Version=2010-05-08');
+    const params = requestParams(req);
+    assert.equal(requestParams(req), params, 'the same parse, not a second one');
     assert.deepEqual(codecs.iam.parseInput('GetUser', req), { UserName: 'bob' });
+  });
+  it('never serves a copy of the request with another body the cached parse', () => {
+    const req = formRequest('Action=GetUser&Version=2010-05-08&UserName=bob');
+    assert.equal(codecs.iam.operationName(req), 'GetUser');
+    const copy = { ...req, body: Buffer.from('Action=ListUsers&Version=2010-05-08') };
+    assert.equal(codecs.iam.operationName(copy), 'ListUsers');
+    assert.equal(codecs.iam.operationName(req), 'GetUser');
   });
 });
 

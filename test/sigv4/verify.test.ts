@@ -146,6 +146,17 @@ test('signature compare: wrong length and non-hex signatures are mismatches, not
   }
 });
 
+test('signature compare: a character beyond latin1 whose low byte matches the right one is a mismatch', async () => {
+  const req = await signed('iam');
+  const a = String(req.headers['authorization']);
+  const right = a.slice(-64);
+  verifyAt(req, T0);
+  // U+0100 + c has the low byte of c: a compare of latin1 bytes would take it for the right signature.
+  const wrong = String.fromCharCode(0x100 + right.charCodeAt(0)) + right.slice(1);
+  const r = { ...req, headers: { ...req.headers, authorization: a.slice(0, -64) + wrong } };
+  assert.throws(() => verifyAt(r, T0), (e) => isKamenError(e, 'ERR_SIGNATURE_DOES_NOT_MATCH'));
+});
+
 test('signing-key cache: reuses keys, separates secrets/scopes, stays bounded', () => {
   const cache = createSigningKeyCache(3);
   const k1 = cache.get('s1', '20261124', 'us-east-1', 'iam');

@@ -48,6 +48,11 @@ if ('skip' in got) {
       await src.putInlinePolicy({ accountId: A1, kind: 'user', principalName: 'Alice', policyName: 'inline', document: '{"a":1}' });
       const temp = await src.putTemporaryCredential(tempCred(A1, at(9999)));
       await src.setSetting('bootstrap.account', A1);
+      // audit events: one block of two (a detached batch) and one of one (a transaction)
+      const ev = (n: number, account = A1) => ({ accountId: account, eventId: `00000000-0000-4000-8000-00000000000${n}`, eventTime: at(10 + n), eventName: 'GetUser', eventSource: 'iam.amazonaws.com', readOnly: true, username: 'Alice', resources: [{ ResourceType: 'AWS::IAM::User', ResourceName: 'Alice' }], record: `{"n":${n}}`, awsRegion: 'us-east-1' });
+      await src.appendEventsDetached!([ev(1), ev(2)]);
+      await src.transaction(() => src.appendEvents([ev(3, A2)]));
+      const events = await src.readEventsAfter(0, 10);
       await src.close();
 
       const report = await copySqliteToPostgres({ fromDataDir: dataDir, toUrl: url + '?schema=moved' });
@@ -57,6 +62,8 @@ if ('skip' in got) {
       assert.equal(report.tables.policy_versions, 2);
       assert.equal(report.tables.settings, 1);
       assert.equal(report.tables.temporary_credentials, 1);
+      assert.equal(report.tables.events, 3);
+      assert.equal(report.tables.event_resources, 3);
       assert.ok(report.sampled >= 10, `sampled ${report.sampled}`);
 
       const dst = await openStore({ url, schema: 'moved', masterKey: loadOrCreateMasterKey(dataDir) });
@@ -69,6 +76,9 @@ if ('skip' in got) {
         assert.equal((await dst.getPolicy(p.arn))?.defaultVersionId, 'v2');
         assert.deepEqual((await dst.getInstanceProfile(A1, 'WEB'))?.roleNames, ['Deployer']);
         assert.equal(await dst.getSetting('bootstrap.account'), A1);
+        assert.deepEqual(await dst.readEventsAfter(0, 10), events, 'events keep their positions');
+        const found = await dst.lookupEvents({ accountId: A1, region: 'us-east-1', attribute: { key: 'ResourceName', value: 'Alice' }, startMs: 0, endMs: at(100).getTime(), limit: 10 });
+        assert.deepEqual(found.map((e) => e.record), ['{"n":2}', '{"n":1}']);
         assert.equal(await dst.getAccountIdByAlias('ACME'), A1);
         await dst.attachOrgPolicy('p-FullAWSAccess', A1);
         assert.deepEqual(await dst.listOrgPolicyTargets('p-FullAWSAccess'), ['r-ab12', A2, A1], 'new rows continue after the copied ones');

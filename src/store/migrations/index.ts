@@ -15,6 +15,7 @@ import { migration as m016 } from './016_delegation_requests.js';
 import { migration as m017 } from './017_event_regions.js';
 import { migration as m018 } from './018_event_retention.js';
 import { migration as m019 } from './019_event_id_time.js';
+import { migration as m020 } from './020_event_blocks.js';
 
 /** One numbered schema change: its SQLite text and its PostgreSQL text (each backend runs the one for its dialect). */
 export interface Migration {
@@ -25,4 +26,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it must be applied (versions strictly increasing). */
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009, m010, m011, m012, m014, m016, m017, m018, m019];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m009, m010, m011, m012, m014, m016, m017, m018, m019, m020];

@@ -9,7 +9,8 @@ import pg from 'pg';
 import { isDeepStrictEqual } from 'node:util';
 import { KamenError } from '../../errors.js';
 import { DB_FILE, loadOrCreateMasterKey, openStore } from '../open.js';
-import type { Store } from '../store.js';
+import type { Store, StoredEvent } from '../store.js';
+import { readBlock, storedEvent } from '../sqlite/event-block.js';
 import { parsePostgresUrl, SESSION_OPTIONS } from './index.js';
 import { quoteIdent } from './migrate.js';
 import { checkBlobFiles, copyBlobsInto, prepareBlobTables, referencedBlobs, verifyBlobs, type BlobCopyReport } from './copy-blobs.js';
@@ -43,6 +44,8 @@ export interface CopyReport {
 
 /** Tables kamen manages itself on each side: never copied. */
 const SKIP = new Set(['schema_migrations', 'store_meta', 'sqlite_sequence', 'event_retention']);
+/** SQLite's event blocks (migration 020): copied as PostgreSQL's per-event rows by copyEvents. */
+const EVENT_TABLES = new Set(['event_blocks', 'event_keys']);
 const BATCH = 500;
 
 /** Copies the SQLite store of `fromDataDir` into PostgreSQL and verifies it; throws (and copies nothing) on any mismatch. */
@@ -80,7 +83,7 @@ export async function copySqliteToPostgres(opts: CopyOptions): Promise<CopyRepor
   try {
     const names = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>)
       .map((r) => r.name)
-      .filter((n) => !SKIP.has(n));
+      .filter((n) => !SKIP.has(n) && !EVENT_TABLES.has(n));
     const order = await dependencyOrder(client, schema, names);
     await client.query('BEGIN');
     try {
@@ -89,7 +92,14 @@ export async function copySqliteToPostgres(opts: CopyOptions): Promise<CopyRepor
         if (Number(existing.rows[0]!.n) > 0) throw new KamenError('ERR_INTERNAL', `The target schema ${schema} already holds rows in ${table}; copy into an empty one.`);
         tables[table] = await copyTable(db, client, schema, table);
       }
-      for (const table of order) {
+      if ((db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_blocks'").pluck().get() as number) > 0) {
+        for (const table of ['events', 'event_resources']) {
+          const existing = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
+          if (Number(existing.rows[0]!.n) > 0) throw new KamenError('ERR_INTERNAL', `The target schema ${schema} already holds rows in ${table}; copy into an empty one.`);
+        }
+        Object.assign(tables, await copyEvents(db, client, schema));
+      }
+      for (const table of Object.keys(tables)) {
         const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`);
         if (Number(rows[0]!.n) !== tables[table]) throw new KamenError('ERR_INTERNAL', `Row count mismatch in ${table} after the copy.`);
       }
@@ -173,6 +183,43 @@ async function copyTable(db: Database.Database, client: pg.Client, schema: strin
     }
   }
   return count;
+}
+
+/**
+ * Copies the SQLite store's event blocks into PostgreSQL's events and event_resources, each event under its SQLite
+ * position (so trail positions, copied as they are, keep pointing at the same events); returns the row counts.
+ */
+async function copyEvents(db: Database.Database, client: pg.Client, schema: string): Promise<Record<string, number>> {
+  const blocks = db.prepare('SELECT seq, account_id, aws_region, format, data FROM event_blocks ORDER BY seq');
+  let events = 0;
+  let resources = 0;
+  let batch: Array<StoredEvent & { seq: number }> = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const params: unknown[] = [];
+    const p = (v: unknown): string => (params.push(v), `$${params.length}`);
+    const rows = batch.map((e) => `(${[e.seq, e.accountId, e.eventId, e.eventTime.getTime(), e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record, e.awsRegion ?? ''].map(p).join(', ')})`);
+    await client.query(`INSERT INTO events (seq, account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record, aws_region) OVERRIDING SYSTEM VALUE VALUES ${rows.join(', ')}`, params);
+    events += batch.length;
+    const res = batch.flatMap((e) => e.resources.map((r) => [e.seq, e.accountId, e.eventTime.getTime(), r.ResourceType, r.ResourceName, e.awsRegion ?? '']));
+    for (let i = 0; i < res.length; i += BATCH) {
+      const part = res.slice(i, i + BATCH);
+      const rp: unknown[] = [];
+      const tuples = part.map((r) => `(${r.map((v) => (rp.push(v), `$${rp.length}`)).join(', ')})`);
+      await client.query(`INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name, aws_region) VALUES ${tuples.join(', ')}`, rp);
+      resources += part.length;
+    }
+    batch = [];
+  };
+  for (const b of blocks.iterate() as Iterable<{ seq: number; account_id: string; aws_region: string; format: number; data: Uint8Array | string }>) {
+    for (const e of readBlock(b.format, b.data)) {
+      batch.push(storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
+      if (batch.length >= 400) await flush();
+    }
+  }
+  await flush();
+  await client.query(`SELECT setval(pg_get_serial_sequence($1, 'seq'), coalesce((SELECT max(seq) FROM events), 0) + 1, false)`, [`${quoteIdent(schema)}.events`]);
+  return { events, event_resources: resources };
 }
 
 /** Reads a sample of every kind of entity through both stores and requires equal answers; returns how many were compared. */

@@ -1,5 +1,5 @@
 /**
- * Event retention (SQLite): deletes the oldest expired events in bounded chunks, the only DELETE the triggers let
+ * Event retention (SQLite): deletes the oldest expired event blocks in bounded chunks, the only DELETE the triggers let
  * through. On a database file a chunk runs on a thread with its own connection (event-retention-worker.ts) while the
  * serving connection holds no write lock (SqliteContext.exclusive), so the deletes stay off the event loop.
  */
@@ -7,43 +7,55 @@ import { startWorkerRpc } from './worker-rpc.js';
 import type { Database as Db } from 'better-sqlite3';
 import type { EventRetentionStore } from '../store.js';
 import type { SqliteContext } from './db.js';
+import { POSITIONS_PER_BLOCK, keysOf, readBlock } from './event-block.js';
 
 /**
  * Prepares one chunk's statements on `db` and returns the chunk (to run inside a transaction of that connection):
- * within the exclusive bound min(newest position, lowest position of a logging trail) it reads up to `limit` of the
- * oldest positions, stops at the first event not older than `beforeMs`, and deletes that run of events with their
- * resource rows while `event_retention.sweeping` is 1 (migration 018), set and cleared by the chunk itself.
+ * below the exclusive bound min(newest block, block of the lowest position of a logging trail) it reads the oldest
+ * blocks until they hold `limit` events or more (whole blocks: it passes `limit` by less than one block), stops at the first block holding an event not older than `beforeMs`, and deletes
+ * that run of blocks with their key rows while `event_retention.sweeping` is 1 (migration 018), set and cleared by the
+ * chunk itself. Resolves with how many events went.
  */
 export function retentionChunk(db: Db): (beforeMs: number, limit: number) => number {
   const s = {
-    // The newest event stays (a new rowid is max + 1: deleting it would let a position be reused under a trail's
-    // feet), and so does every event at or after the lowest position of a logging trail.
+    // The newest block stays (a new rowid is max + 1: deleting it would let a position be reused under a trail's
+    // feet), and so does every block from the one holding the lowest position of a logging trail on.
     bound: db
       .prepare(
-        `SELECT MIN(b) FROM (SELECT MAX(seq) AS b FROM events
-           UNION ALL SELECT position AS b FROM trails WHERE json_extract(config, '$.isLogging') = 1)`,
+        `SELECT MIN(b) FROM (SELECT MAX(seq) AS b FROM event_blocks
+           UNION ALL SELECT position / ${POSITIONS_PER_BLOCK} AS b FROM trails WHERE json_extract(config, '$.isLogging') = 1)`,
       )
       .pluck(),
-    oldest: db.prepare('SELECT seq, event_time FROM events WHERE seq < ? ORDER BY seq LIMIT ?').raw(true),
+    oldest: db.prepare('SELECT seq, account_id, aws_region, max_time, count, format, data FROM event_blocks WHERE seq < ? ORDER BY seq'),
     on: db.prepare('UPDATE event_retention SET sweeping = 1 WHERE id = 1'),
     off: db.prepare('UPDATE event_retention SET sweeping = 0 WHERE id = 1'),
-    resources: db.prepare('DELETE FROM event_resources WHERE seq <= ?'),
-    events: db.prepare('DELETE FROM events WHERE seq <= ?'),
+    key: db.prepare('DELETE FROM event_keys WHERE account_id = ? AND aws_region = ? AND attr = ? AND value = ? AND max_time = ? AND seq = ?'),
+    blocks: db.prepare('DELETE FROM event_blocks WHERE seq <= ?'),
   };
+  type Row = { seq: number; account_id: string; aws_region: string; max_time: number; count: number; format: number; data: Uint8Array | string };
   return (beforeMs, limit) => {
     const bound = s.bound.get() as number | null;
     if (bound === null || limit <= 0) return 0;
-    // The run of oldest positions that are all expired: the first younger event ends it (events are appended in time
-    // order, so what follows it is younger too, give or take a batch's milliseconds).
-    let last: number | undefined;
-    for (const [seq, time] of s.oldest.iterate(bound, limit) as Iterable<[number, number]>) {
-      if (time >= beforeMs) break;
-      last = seq;
+    // The run of oldest blocks whose events are all expired: the first block with a younger event ends it (blocks are
+    // appended in time order, so what follows it is younger too, give or take a batch's milliseconds).
+    const run: Row[] = [];
+    let n = 0;
+    const rows = s.oldest.iterate(bound) as IterableIterator<Row>;
+    try {
+      for (const b of rows) {
+        if (b.max_time >= beforeMs || n >= limit) break;
+        run.push(b);
+        n += b.count;
+      }
+    } finally {
+      rows.return?.();
     }
-    if (last === undefined) return 0;
+    if (run.length === 0) return 0;
     s.on.run();
-    s.resources.run(last);
-    const n = s.events.run(last).changes;
+    for (const b of run) {
+      for (const [attr, value] of keysOf(readBlock(b.format, b.data))) s.key.run(b.account_id, b.aws_region, attr, value, b.max_time, b.seq);
+    }
+    s.blocks.run(run[run.length - 1]!.seq);
     s.off.run();
     return n;
   };
@@ -72,8 +84,8 @@ function startRetentionThread(filename: string): RetentionThread {
 /** Returns `deleteExpiredEvents` over the context: on the retention thread for a file, else in a store transaction. */
 export function eventRetentionFamily(ctx: SqliteContext & { transaction<T>(fn: () => Promise<T>): Promise<T> }): EventRetentionStore {
   const chunk = retentionChunk(ctx.db);
-  // The oldest event's time: when it is not old enough there is nothing to do (no thread, no write lock).
-  const oldest = ctx.db.prepare('SELECT event_time FROM events ORDER BY seq LIMIT 1').pluck();
+  // The oldest block's newest event time: when it is not old enough there is nothing to do (no thread, no write lock).
+  const oldest = ctx.db.prepare('SELECT max_time FROM event_blocks ORDER BY seq LIMIT 1').pluck();
   let thread: RetentionThread | undefined;
   const threadFor = (): RetentionThread | undefined => {
     if (!ctx.filename || !ctx.exclusive) return undefined;

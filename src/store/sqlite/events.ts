@@ -1,84 +1,131 @@
-/** Audit events family: append-only CloudTrail records and the indexed page reads LookupEvents makes. */
+/**
+ * Audit events family (SQLite): append-only CloudTrail records stored in blocks (event-block.ts, migration 020), and
+ * the page reads LookupEvents makes over them.
+ */
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
+import type { DetachedEventQueue, EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
 import type { SqliteContext } from './db.js';
 import { startEventWriter, type EventWriter } from './event-writer.js';
-import { COLUMN, eventFromRow, eventIdSecond, pageParams, type EventRow } from '../rows/events.js';
-
-/** The index a lookup pages along (attributes with a handful of values page along the account's time index). */
-const INDEX: Readonly<Record<string, string>> = {
-  none: 'events_region_time',
-  ReadOnly: 'events_region_time',
-  EventSource: 'events_region_time',
-  EventId: 'events_region_time',
-  EventName: 'events_region_event_name',
-  Username: 'events_region_username',
-  AccessKeyId: 'events_region_access_key',
-};
+import { BLOCK_SPAN_MS, FORMAT_BINARY, POSITIONS_PER_BLOCK, encodeBlocks, eventsFromColumns, pushColumns, matches, readBlock, storedEvent, type BlockEvent, type EncodedBlock } from './event-block.js';
+import { eventIdSecond } from '../rows/events.js';
 
 /**
- * The page query for one attribute (or none), in one region or every region: newest first, bounded by time, skipping
- * the previous page's tail. With a region every index is a seek on (account, region[, value]); without one (the
- * store's own readers and tests) the account prefix is sought and the rows sorted.
- */
-function pageSql(key: EventLookupKey | undefined, byRegion: boolean, legacyId: boolean): string {
-  const tail = 'AND NOT (event_time = ? AND seq >= ?) ORDER BY event_time DESC, seq DESC LIMIT ?';
-  const region = byRegion ? 'AND aws_region = ?' : '';
-  if (key === 'ResourceType' || key === 'ResourceName') {
-    return `SELECT e.* FROM events e WHERE e.seq IN (SELECT seq FROM event_resources WHERE account_id = ? ${region} AND ${COLUMN[key]} = ? AND event_time >= ? AND event_time <= ? ${tail})
-            ORDER BY e.event_time DESC, e.seq DESC`;
-  }
-  if (legacyId) {
-    // An event ID not led by its millisecond (an earlier kamen's random ones): the partial index of migration 019,
-    // whose condition the query repeats word for word so that SQLite may use it.
-    return `SELECT * FROM events INDEXED BY events_event_id_legacy WHERE account_id = ? ${region} AND event_id = ? AND substr(event_id, 15, 1) <> '7' AND event_time >= ? AND event_time <= ? ${tail}`;
-  }
-  const filter = key ? `AND ${COLUMN[key]} = ?` : '';
-  // The planner cannot know an attribute's selectivity without statistics: name the index each lookup pages along
-  // (a time-led EventId: pageParams bounds the time to the event's second).
-  const index = byRegion ? `INDEXED BY ${INDEX[key ?? 'none'] ?? 'events_region_time'}` : '';
-  return `SELECT * FROM events ${index} WHERE account_id = ? ${region} ${filter} AND event_time >= ? AND event_time <= ? ${tail}`;
-}
-
-/**
- * Prepares the event inserts on a connection and returns the function that appends events (in the caller's
+ * Prepares the block inserts on a connection and returns the function that stores blocks (in the caller's
  * transaction): the serving connection and the event writer thread (event-writer-worker.ts) share it.
  */
-export function eventInserter(db: Db): (events: readonly StoredEvent[]) => void {
-  const insert = db.prepare(
-    `INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record, aws_region)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertResource = db.prepare('INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name, aws_region) VALUES (?, ?, ?, ?, ?, ?)');
-  return (events) => {
-    for (const e of events) {
-      const t = e.eventTime.getTime();
-      const region = e.awsRegion ?? '';
-      const seq = insert.run(e.accountId, e.eventId, t, e.eventName, e.eventSource, e.readOnly ? 'true' : 'false', e.username ?? null, e.accessKeyId ?? null, JSON.stringify(e.resources), e.record, region).lastInsertRowid;
-      for (const r of e.resources) insertResource.run(seq, e.accountId, t, r.ResourceType, r.ResourceName, region);
+export function blockInserter(db: Db): (blocks: readonly EncodedBlock[]) => void {
+  const insert = db.prepare('INSERT INTO event_blocks (account_id, aws_region, min_time, max_time, count, format, data) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertKey = db.prepare('INSERT OR IGNORE INTO event_keys (account_id, aws_region, attr, value, max_time, seq) VALUES (?, ?, ?, ?, ?, ?)');
+  return (blocks) => {
+    for (const b of blocks) {
+      const data = Buffer.isBuffer(b.data) ? b.data : Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+      const seq = insert.run(b.accountId, b.awsRegion, b.minTime, b.maxTime, b.count, FORMAT_BINARY, data).lastInsertRowid;
+      for (const [attr, value] of b.keys) insertKey.run(b.accountId, b.awsRegion, attr, value, b.maxTime, seq);
     }
   };
+}
+
+/** A block as a lookup reads it. */
+interface BlockRow {
+  seq: number;
+  min_time: number;
+  max_time: number;
+}
+
+/** The attributes a lookup seeks through the key rows (a time-led event ID is sought by its second instead). */
+function keyed(key: EventLookupKey | undefined, value: string): boolean {
+  if (key === undefined) return false;
+  return key !== 'EventId' || eventIdSecond(value) === undefined;
 }
 
 /** Prepares the event statements once for this connection and returns the family's methods. */
 export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Promise<T>): Promise<T> }): EventStore {
   const { db, run } = ctx;
-  const insertEvents = eventInserter(db);
-  const pages = new Map<string, Statement>();
-  const page = (q: EventQuery): Statement => {
-    const key = q.attribute?.key;
-    const byRegion = q.region !== undefined;
-    const legacyId = key === 'EventId' && eventIdSecond(q.attribute!.value) === undefined;
-    const k = `${key ?? ''}/${byRegion}/${legacyId}`;
-    let s = pages.get(k);
-    if (!s) pages.set(k, (s = db.prepare(pageSql(key, byRegion, legacyId))));
-    return s;
+  const insertBlocks = blockInserter(db);
+  const s = {
+    // Newest block first (by its newest event); a block spans at most BLOCK_SPAN_MS, so one whose newest event is
+    // later than the page's end by more than that holds nothing for the page.
+    blocks: db.prepare(
+      `SELECT rowid AS seq, min_time, max_time FROM event_blocks INDEXED BY event_blocks_time
+       WHERE account_id = ? AND aws_region = ? AND max_time >= ? AND max_time <= ? ORDER BY max_time DESC, min_time DESC, seq DESC`,
+    ),
+    keyed: db.prepare(
+      `SELECT k.seq AS seq, b.min_time AS min_time, k.max_time AS max_time FROM event_keys k JOIN event_blocks b ON b.seq = k.seq
+       WHERE k.account_id = ? AND k.aws_region = ? AND k.attr = ? AND k.value = ? AND k.max_time >= ? AND k.max_time <= ?
+       ORDER BY k.max_time DESC, k.seq DESC`,
+    ),
+    data: db.prepare('SELECT format, data FROM event_blocks WHERE seq = ?'),
+    regions: db.prepare('SELECT DISTINCT aws_region FROM event_blocks WHERE account_id = ?').pluck(),
+  } satisfies Record<string, Statement>;
+
+  /** One region's page: reads blocks newest first until no further block can hold an event of the page. */
+  const lookupRegion = (q: EventQuery, region: string): Array<StoredEvent & { seq: number }> => {
+    let start = q.startMs;
+    let end = q.after ? Math.min(q.endMs, q.after.timeMs) : q.endMs;
+    const attr = q.attribute;
+    if (attr?.key === 'EventId') {
+      const second = eventIdSecond(attr.value);
+      if (second !== undefined) {
+        start = Math.max(start, second);
+        end = Math.min(end, second);
+      }
+    }
+    if (start > end || q.limit <= 0) return [];
+    const rows = (attr && keyed(attr.key, attr.value) ? (s.keyed as Statement<unknown[]>).iterate(q.accountId, region, attr.key, attr.value, start, end + BLOCK_SPAN_MS) : (s.blocks as Statement<unknown[]>).iterate(q.accountId, region, start, end + BLOCK_SPAN_MS)) as IterableIterator<BlockRow>;
+    const found: Array<{ seq: number; pos: number; data: Uint8Array | string; e: BlockEvent }> = [];
+    try {
+      for (const b of rows) {
+        // Sorted newest first: once the page is full, a block whose newest event is older than the page's last
+        // holds nothing that belongs on it.
+        if (found.length >= q.limit && b.max_time < found[q.limit - 1]!.e.time) break;
+        if (b.min_time > end) continue;
+        const row = s.data.get(b.seq) as { format: number; data: Uint8Array | string };
+        for (const e of readBlock(row.format, row.data)) {
+          if (e.time < start || e.time > end) continue;
+          const pos = b.seq * POSITIONS_PER_BLOCK + e.index;
+          if (q.after && e.time === q.after.timeMs && pos >= q.after.seq) continue;
+          if (attr && !matches(e, attr.key, attr.value)) continue;
+          found.push({ seq: b.seq, pos, data: row.data, e });
+        }
+        found.sort((x, y) => y.e.time - x.e.time || y.pos - x.pos);
+        if (found.length > q.limit) found.length = q.limit;
+      }
+    } finally {
+      rows.return?.();
+    }
+    return found.map((f) => storedEvent(f.seq, q.accountId, region, f.data, f.e));
   };
+
+  const lookupEvents = (q: EventQuery): Array<StoredEvent & { seq: number }> => {
+    if (q.region !== undefined) return lookupRegion(q, q.region);
+    // Every region's events (the store's own readers): each region's page, merged.
+    const all = (s.regions.all(q.accountId) as string[]).flatMap((r) => lookupRegion(q, r));
+    all.sort((x, y) => y.eventTime.getTime() - x.eventTime.getTime() || y.seq - x.seq);
+    return all.slice(0, q.limit);
+  };
+
   const appendEvents = (events: readonly StoredEvent[]): Promise<void> =>
     run(() => {
       if (events.length === 0) return;
-      ctx.atomic(() => insertEvents(events));
+      const blocks = encodeBlocks(events);
+      ctx.atomic(() => insertBlocks(blocks));
     });
+  /** Stores the events of `cols` (pushColumns) outside every transaction: on the writer thread where there is one, else here. */
+  const storeDetached = async (cols: unknown[]): Promise<void> => {
+    if (cols.length === 0) return;
+    const w = writerFor();
+    if (w) {
+      try {
+        await ctx.exclusive!(() => w.write(cols));
+        return;
+      } catch {
+        // The thread's transaction rolled back (or the thread is gone, or the batch could not be sent): nothing of
+        // this batch is stored, so it is written here instead.
+      }
+    }
+    const blocks = encodeBlocks(eventsFromColumns(cols));
+    await ctx.transaction(() => run(() => ctx.atomic(() => insertBlocks(blocks))));
+  };
   // A file database appends detached events from a writer thread with its own connection (started on first use);
   // an in-memory one, or a writer thread that failed, appends them here in a group-committed transaction.
   let writer: EventWriter | undefined;
@@ -92,20 +139,30 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
   };
   return {
     appendEvents,
-    appendEventsDetached: async (events) => {
-      if (events.length === 0) return;
-      const w = writerFor();
-      if (w) {
-        try {
-          await ctx.exclusive!(() => w.write(events));
-          return;
-        } catch {
-          // The thread's transaction rolled back (or the thread is gone, or the batch could not be sent): nothing of
-          // this batch is stored, so it is written here instead.
-        }
-      }
-      await ctx.transaction(() => appendEvents(events));
+    appendEventsDetached: (events) => {
+      const cols: unknown[] = [];
+      for (const e of events) pushColumns(cols, e);
+      return storeDetached(cols);
     },
-    lookupEvents: (q) => run(() => (page(q).all(...pageParams(q)) as EventRow[]).map(eventFromRow)),
+    detachedEventQueue(): DetachedEventQueue {
+      let cols: unknown[] = [];
+      let size = 0;
+      return {
+        add(e) {
+          pushColumns(cols, e);
+          size++;
+        },
+        get size() {
+          return size;
+        },
+        flush() {
+          const batch = cols;
+          cols = [];
+          size = 0;
+          return storeDetached(batch);
+        },
+      };
+    },
+    lookupEvents: (q) => run(() => lookupEvents(q)),
   };
 }

@@ -9,7 +9,7 @@ export interface SqliteSnapshot {
 /** captureSnapshot / restoreSnapshot over one connection. */
 export function snapshotFamily(ctx: SqliteContext) {
   const tableNames = (): string[] =>
-    (ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'store_meta' AND name NOT LIKE '%migration%' AND name NOT IN ('events', 'event_resources') ORDER BY name").pluck().all() as string[]);
+    (ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'store_meta' AND name NOT LIKE '%migration%' AND name NOT IN ('events', 'event_resources', 'event_blocks', 'event_keys') ORDER BY name").pluck().all() as string[]);
   return {
     /** Reads every row of every table in one step. */
     async captureSnapshot(): Promise<SqliteSnapshot> {

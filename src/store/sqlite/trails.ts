@@ -1,7 +1,9 @@
 /** Trails family: CloudTrail trails, digest signing keys (private keys encrypted), and stored events by position. */
 import type { TrailStore } from '../store.js';
 import { unique, type SqliteContext } from './db.js';
-import { eventFromRow, type EventRow } from '../rows/events.js';
+import { POSITIONS_PER_BLOCK, readBlock, storedEvent } from './event-block.js';
+import type { Statement } from 'better-sqlite3';
+import type { StoredEvent } from '../store.js';
 import { signingKeyColumns, signingKeyFromRow, trailColumns, trailFromRow, type SigningKeyRow, type TrailRow } from '../rows/trails.js';
 
 /** Prepares the statements once for this connection and returns the family's methods (migration 010's tables). */
@@ -16,8 +18,8 @@ export function trailsFamily(ctx: SqliteContext): TrailStore {
     listAccount: db.prepare('SELECT * FROM trails WHERE account_id = ? ORDER BY account_id, home_region, name'),
     insertKey: db.prepare('INSERT INTO trail_signing_keys (region, fingerprint, public_key, private_key_enc, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?)'),
     listKeys: db.prepare('SELECT * FROM trail_signing_keys WHERE region = ? ORDER BY valid_from, fingerprint'),
-    after: db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
-    last: db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM events'),
+    after: db.prepare('SELECT seq, account_id, aws_region, format, data FROM event_blocks WHERE seq >= ? ORDER BY seq'),
+    last: db.prepare('SELECT seq, count FROM event_blocks ORDER BY seq DESC LIMIT 1'),
   };
   return {
     createTrail: (t) => run(() => {
@@ -37,7 +39,30 @@ export function trailsFamily(ctx: SqliteContext): TrailStore {
       s.insertKey.run(...signingKeyColumns(k, cipher));
     }),
     listTrailSigningKeys: (region) => run(() => (s.listKeys.all(region) as SigningKeyRow[]).map((r) => signingKeyFromRow(r, cipher))),
-    readEventsAfter: (afterSeq, limit) => run(() => (s.after.all(afterSeq, limit) as EventRow[]).map(eventFromRow)),
-    lastEventPosition: () => run(() => Number((s.last.get() as { n: number }).n)),
+    readEventsAfter: (afterSeq, limit) => run(() => eventsAfter(s.after, afterSeq, limit)),
+    lastEventPosition: () =>
+      run(() => {
+        const b = s.last.get() as { seq: number; count: number } | undefined;
+        return b ? b.seq * POSITIONS_PER_BLOCK + b.count - 1 : 0;
+      }),
   };
+}
+
+/** Up to `limit` events with a position after `after`, in position order, read block by block from `after`'s block on. */
+function eventsAfter(blocks: Statement, after: number, limit: number): Array<StoredEvent & { seq: number }> {
+  const out: Array<StoredEvent & { seq: number }> = [];
+  if (limit <= 0) return out;
+  const rows = blocks.iterate(Math.floor(Math.max(0, after) / POSITIONS_PER_BLOCK)) as IterableIterator<{ seq: number; account_id: string; aws_region: string; format: number; data: Uint8Array | string }>;
+  try {
+    for (const b of rows) {
+      for (const e of readBlock(b.format, b.data)) {
+        if (b.seq * POSITIONS_PER_BLOCK + e.index <= after) continue;
+        out.push(storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
+        if (out.length >= limit) return out;
+      }
+    }
+  } finally {
+    rows.return?.();
+  }
+  return out;
 }

@@ -177,8 +177,9 @@ describe('migration 017 (SQLite)', () => {
       }
       const after17 = new Database(path.join(dir, DB_FILE));
       try {
-        assert.throws(() => after17.prepare("UPDATE events SET aws_region = 'x'").run(), /append-only/);
-        assert.throws(() => after17.prepare("UPDATE event_resources SET aws_region = 'x'").run(), /append-only/);
+        // (migration 020 then moved them into event blocks, append-only as well)
+        assert.throws(() => after17.prepare("UPDATE event_blocks SET aws_region = 'x'").run(), /append-only/);
+        assert.throws(() => after17.prepare("UPDATE event_keys SET aws_region = 'x'").run(), /append-only/);
       } finally {
         after17.close();
       }

@@ -1,0 +1,418 @@
+/**
+ * Event blocks (SQLite): the audit events of one account and region written together are stored as one row holding
+ * their encoded bytes, with one lookup key row per distinct attribute value in the block, instead of one row and five
+ * index entries per event. Recording a call then costs a few bytes copied into the open block; a lookup seeks the
+ * blocks whose keys match and reads the events out of them.
+ *
+ * An event's position (the `seq` of StoredEvent, LookupEvents' tokens and trail delivery) is its block's row ID times
+ * POSITIONS_PER_BLOCK plus its index in the block: positions follow commit order as row IDs do.
+ *
+ * Binary format (FORMAT_BINARY), per event: u32 length of the rest, f64 event time (ms), u8 flags (1 read-only,
+ * 2 user name present, 4 access key present), then as `u32 byte length + UTF-8` the event ID, name, source, user name
+ * and access key (when present), a u16 resource count with each resource's type and name, and the record's JSON.
+ * FORMAT_ROW is one event carried over from the per-event table of earlier versions (migration 020): a JSON array.
+ */
+import type { EventLookupKey, StoredEvent } from '../store.js';
+import { eventIdSecond } from '../rows/events.js';
+
+/** Positions per block (the factor between a block's row ID and its events' positions). */
+export const POSITIONS_PER_BLOCK = 4096;
+/** At most this many events in one block. */
+export const BLOCK_EVENTS = 1024;
+/** A block's events lie within this span of event time, so a lookup bounded in time reads few blocks it must skip. */
+export const BLOCK_SPAN_MS = 60_000;
+/** A block closes once its bytes pass this size (one larger event still makes a block of its own). */
+const BLOCK_BYTES = 1 << 20;
+
+/** One event migrated from the per-event table: a JSON array [id, time, name, source, readOnly, user, key, resources, record]. */
+export const FORMAT_ROW = 1;
+/** Events encoded by EventBlockBuilder. */
+export const FORMAT_BINARY = 2;
+
+const READ_ONLY = 1;
+const HAS_USER = 2;
+const HAS_KEY = 4;
+
+/** A finished block: what its row and key rows hold. */
+export interface EncodedBlock {
+  accountId: string;
+  awsRegion: string;
+  minTime: number;
+  maxTime: number;
+  count: number;
+  data: Uint8Array;
+  /** Each distinct lookup attribute value of the block's events. */
+  keys: Array<[EventLookupKey, string]>;
+}
+
+/** The indexed attributes of one event in a block, and where its record is. */
+export interface BlockEvent {
+  index: number;
+  time: number;
+  readOnly: boolean;
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  username?: string;
+  accessKeyId?: string;
+  resources: StoredEvent['resources'];
+  /** FORMAT_BINARY: the record's byte range in the block's data. */
+  recordStart: number;
+  recordEnd: number;
+  /** FORMAT_ROW: the record itself. */
+  record?: string;
+}
+
+/** The block being filled for one account and region. */
+class OpenBlock {
+  buf: Buffer;
+  pos = 0;
+  count = 0;
+  minTime = Infinity;
+  maxTime = -Infinity;
+  readonly names = new Set<string>();
+  readonly sources = new Set<string>();
+  readonly users = new Set<string>();
+  readonly accessKeys = new Set<string>();
+  readonly types = new Set<string>();
+  readonly resourceNames = new Set<string>();
+  /** IDs not led by their millisecond (never kamen's own): a lookup of one cannot be bounded in time. */
+  readonly untimedIds = new Set<string>();
+  readOnly = 0;
+  readonly accountId: string;
+  readonly awsRegion: string;
+  constructor(accountId: string, awsRegion: string, size: number) {
+    this.accountId = accountId;
+    this.awsRegion = awsRegion;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** True when `e` (at `time`, needing `bytes`) still fits this block. */
+  fits(time: number, bytes: number): boolean {
+    if (this.count === 0) return true;
+    if (this.count >= BLOCK_EVENTS || this.pos + bytes > BLOCK_BYTES) return false;
+    return Math.max(this.maxTime, time) - Math.min(this.minTime, time) <= BLOCK_SPAN_MS;
+  }
+
+  finish(): EncodedBlock {
+    const keys: Array<[EventLookupKey, string]> = [];
+    for (const v of this.names) keys.push(['EventName', v]);
+    for (const v of this.sources) keys.push(['EventSource', v]);
+    for (const v of this.users) keys.push(['Username', v]);
+    for (const v of this.accessKeys) keys.push(['AccessKeyId', v]);
+    for (const v of this.types) keys.push(['ResourceType', v]);
+    for (const v of this.resourceNames) keys.push(['ResourceName', v]);
+    for (const v of this.untimedIds) keys.push(['EventId', v]);
+    if (this.readOnly & 1) keys.push(['ReadOnly', 'true']);
+    if (this.readOnly & 2) keys.push(['ReadOnly', 'false']);
+    // A copy of exactly its bytes: a view of the larger buffer would carry all of it to the writer thread.
+    const data = new Uint8Array(this.pos);
+    data.set(this.buf.subarray(0, this.pos));
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, data, keys };
+  }
+}
+
+/** Writes `s` at `at` as u32 byte length + UTF-8; returns the offset after it (the caller reserved 4 + 3 × length). */
+function putString(buf: Buffer, at: number, s: string): number {
+  const n = s.length;
+  let p = at + 4;
+  if (n <= 64) {
+    // Short strings (IDs, names) are almost always ASCII: copied by hand, without a native call.
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[p + i] = c;
+    }
+    if (i === n) {
+      buf.writeUInt32LE(n, at);
+      return p + n;
+    }
+  }
+  const len = buf.write(s, p, 'utf8');
+  buf.writeUInt32LE(len, at);
+  return p + len;
+}
+
+/**
+ * Encodes events into blocks as they are added (so nothing of an event outlives its call but these bytes): one open
+ * block per account and region, closed by take() or when full.
+ */
+export class EventBlockBuilder {
+  readonly #open = new Map<string, OpenBlock>();
+  #done: EncodedBlock[] = [];
+  #size = 0;
+
+  /** Events added since the last take(). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Encodes `e` into its account and region's open block. */
+  add(e: StoredEvent): void {
+    const region = e.awsRegion ?? '';
+    const time = e.eventTime.getTime();
+    const record = e.record;
+    let bound = 4 + 8 + 1 + 2 + 6 * 4 + 3 * (e.eventId.length + e.eventName.length + e.eventSource.length + record.length);
+    if (e.username !== undefined) bound += 3 * e.username.length;
+    if (e.accessKeyId !== undefined) bound += 3 * e.accessKeyId.length;
+    for (const r of e.resources) bound += 8 + 3 * (r.ResourceType.length + r.ResourceName.length);
+    const k = region === '' ? e.accountId : `${e.accountId}/${region}`;
+    let b = this.#open.get(k);
+    if (b && !b.fits(time, bound)) {
+      this.#done.push(b.finish());
+      b = undefined;
+    }
+    if (!b) this.#open.set(k, (b = new OpenBlock(e.accountId, region, Math.max(64 * 1024, bound))));
+    if (b.pos + bound > b.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(b.buf.length * 2, b.pos + bound));
+      b.buf.copy(grown, 0, 0, b.pos);
+      b.buf = grown;
+    }
+    const buf = b.buf;
+    const start = b.pos;
+    let p = start + 4;
+    buf.writeDoubleLE(time, p);
+    p += 8;
+    buf[p++] = (e.readOnly ? READ_ONLY : 0) | (e.username !== undefined ? HAS_USER : 0) | (e.accessKeyId !== undefined ? HAS_KEY : 0);
+    p = putString(buf, p, e.eventId);
+    p = putString(buf, p, e.eventName);
+    p = putString(buf, p, e.eventSource);
+    if (e.username !== undefined) p = putString(buf, p, e.username);
+    if (e.accessKeyId !== undefined) p = putString(buf, p, e.accessKeyId);
+    buf.writeUInt16LE(e.resources.length, p);
+    p += 2;
+    for (const r of e.resources) {
+      p = putString(buf, p, r.ResourceType);
+      p = putString(buf, p, r.ResourceName);
+      b.types.add(r.ResourceType);
+      b.resourceNames.add(r.ResourceName);
+    }
+    p = putString(buf, p, record);
+    buf.writeUInt32LE(p - start - 4, start);
+    b.pos = p;
+    b.count++;
+    if (time < b.minTime) b.minTime = time;
+    if (time > b.maxTime) b.maxTime = time;
+    b.names.add(e.eventName);
+    b.sources.add(e.eventSource);
+    if (e.username !== undefined) b.users.add(e.username);
+    if (e.accessKeyId !== undefined) b.accessKeys.add(e.accessKeyId);
+    b.readOnly |= e.readOnly ? 1 : 2;
+    if (eventIdSecond(e.eventId) === undefined) b.untimedIds.add(e.eventId);
+    this.#size++;
+  }
+
+  /** Closes every open block and returns every block finished since the last take(). */
+  take(): EncodedBlock[] {
+    const out = this.#done;
+    for (const b of this.#open.values()) out.push(b.finish());
+    this.#open.clear();
+    this.#done = [];
+    this.#size = 0;
+    return out;
+  }
+}
+
+/** Encodes `events` into blocks (the in-transaction path). */
+export function encodeBlocks(events: readonly StoredEvent[]): EncodedBlock[] {
+  const b = new EventBlockBuilder();
+  for (const e of events) b.add(e);
+  return b.take();
+}
+
+/** Thrown for a block whose bytes are not what EventBlockBuilder writes. */
+function corrupt(): never {
+  throw new Error('corrupt event block');
+}
+
+/** Reads the indexed attributes of every event of a block (`data` as stored for `format`). */
+export function readBlock(format: number, data: Uint8Array | string): BlockEvent[] {
+  if (format === FORMAT_ROW) return [rowEvent(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'))];
+  if (format !== FORMAT_BINARY || typeof data === 'string') return corrupt();
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out: BlockEvent[] = [];
+  let p = 0;
+  const end = buf.length;
+  const str = (): string => {
+    if (p + 4 > end) corrupt();
+    const n = buf.readUInt32LE(p);
+    p += 4;
+    if (p + n > end) corrupt();
+    const s = buf.toString('utf8', p, p + n);
+    p += n;
+    return s;
+  };
+  while (p < end) {
+    if (p + 4 > end) corrupt();
+    const next = p + 4 + buf.readUInt32LE(p);
+    if (next > end || p + 4 + 8 + 1 > next) corrupt();
+    p += 4;
+    const time = buf.readDoubleLE(p);
+    p += 8;
+    const flags = buf[p++]!;
+    const eventId = str();
+    const eventName = str();
+    const eventSource = str();
+    const username = flags & HAS_USER ? str() : undefined;
+    const accessKeyId = flags & HAS_KEY ? str() : undefined;
+    if (p + 2 > end) corrupt();
+    let n = buf.readUInt16LE(p);
+    p += 2;
+    const resources: StoredEvent['resources'] = [];
+    for (; n > 0; n--) resources.push({ ResourceType: str(), ResourceName: str() });
+    if (p + 4 > next) corrupt();
+    const len = buf.readUInt32LE(p);
+    const recordStart = p + 4;
+    if (recordStart + len !== next) corrupt();
+    const e: BlockEvent = { index: out.length, time, readOnly: (flags & READ_ONLY) !== 0, eventId, eventName, eventSource, resources, recordStart, recordEnd: next };
+    if (username !== undefined) e.username = username;
+    if (accessKeyId !== undefined) e.accessKeyId = accessKeyId;
+    out.push(e);
+    p = next;
+  }
+  return out;
+}
+
+/** The event a FORMAT_ROW block holds. */
+function rowEvent(text: string): BlockEvent {
+  const a = JSON.parse(text) as [string, number, string, string, string, string | null, string | null, StoredEvent['resources'] | string, string];
+  if (!Array.isArray(a) || a.length !== 9) corrupt();
+  const [eventId, time, eventName, eventSource, readOnly, username, accessKeyId, resources, record] = a;
+  const e: BlockEvent = {
+    index: 0,
+    time: Number(time),
+    readOnly: readOnly === 'true',
+    eventId,
+    eventName,
+    eventSource,
+    resources: typeof resources === 'string' ? (JSON.parse(resources) as StoredEvent['resources']) : resources,
+    recordStart: 0,
+    recordEnd: 0,
+    record,
+  };
+  if (username !== null) e.username = username;
+  if (accessKeyId !== null) e.accessKeyId = accessKeyId;
+  return e;
+}
+
+/** True when block event `e` has the value `value` for the lookup attribute `key`. */
+export function matches(e: BlockEvent, key: EventLookupKey, value: string): boolean {
+  switch (key) {
+    case 'EventId':
+      return e.eventId === value;
+    case 'EventName':
+      return e.eventName === value;
+    case 'ReadOnly':
+      return (e.readOnly ? 'true' : 'false') === value;
+    case 'Username':
+      return e.username === value;
+    case 'EventSource':
+      return e.eventSource === value;
+    case 'AccessKeyId':
+      return e.accessKeyId === value;
+    case 'ResourceType':
+      return e.resources.some((r) => r.ResourceType === value);
+    case 'ResourceName':
+      return e.resources.some((r) => r.ResourceName === value);
+  }
+}
+
+/** The stored event `e` of block `seq` (of `accountId` and `region`, with its bytes `data`), with its position. */
+export function storedEvent(seq: number, accountId: string, region: string, data: Uint8Array | string, e: BlockEvent): StoredEvent & { seq: number } {
+  const record = e.record ?? Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength).toString('utf8', e.recordStart, e.recordEnd);
+  const out: StoredEvent & { seq: number } = {
+    seq: seq * POSITIONS_PER_BLOCK + e.index,
+    accountId,
+    eventId: e.eventId,
+    eventTime: new Date(e.time),
+    eventName: e.eventName,
+    eventSource: e.eventSource,
+    readOnly: e.readOnly,
+    resources: e.resources,
+    record,
+  };
+  if (e.username !== undefined) out.username = e.username;
+  if (e.accessKeyId !== undefined) out.accessKeyId = e.accessKeyId;
+  if (region) out.awsRegion = region;
+  return out;
+}
+
+/** The lookup keys of a stored block's events (what its key rows hold), for deleting them with the block. */
+export function keysOf(events: readonly BlockEvent[]): Array<[EventLookupKey, string]> {
+  const seen = new Set<string>();
+  const out: Array<[EventLookupKey, string]> = [];
+  const add = (k: EventLookupKey, v: string): void => {
+    const id = `${k}\u0000${v}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push([k, v]);
+  };
+  for (const e of events) {
+    add('EventName', e.eventName);
+    add('EventSource', e.eventSource);
+    if (e.username !== undefined) add('Username', e.username);
+    if (e.accessKeyId !== undefined) add('AccessKeyId', e.accessKeyId);
+    for (const r of e.resources) {
+      add('ResourceType', r.ResourceType);
+      add('ResourceName', r.ResourceName);
+    }
+    add('ReadOnly', e.readOnly ? 'true' : 'false');
+    // A migrated event (FORMAT_ROW) was given a key for its ID (migration 020); a new one when its ID is not time-led.
+    if (e.record !== undefined || eventIdSecond(e.eventId) === undefined) add('EventId', e.eventId);
+  }
+  return out;
+}
+
+/**
+ * Appends `e` to `cols` as plain values (account, region, ID, time, name, source, read-only, user, key, resource count,
+ * each resource's type and name, record): the form a batch crosses to the writer thread in, because cloning a flat
+ * array of strings and numbers costs the event loop far less than cloning objects or encoding bytes.
+ */
+export function pushColumns(cols: unknown[], e: StoredEvent): void {
+  cols.push(e.accountId, e.awsRegion ?? '', e.eventId, e.eventTime.getTime(), e.eventName, e.eventSource, e.readOnly, e.username ?? null, e.accessKeyId ?? null, e.resources.length);
+  for (const r of e.resources) cols.push(r.ResourceType, r.ResourceName);
+  cols.push(e.record);
+}
+
+/** The events pushColumns appended to `cols`; throws on values it did not write. */
+export function eventsFromColumns(cols: readonly unknown[]): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  let i = 0;
+  const str = (): string => {
+    const v = cols[i++];
+    if (typeof v !== 'string') throw new Error('not an event column batch');
+    return v;
+  };
+  const opt = (): string | undefined => {
+    const v = cols[i++];
+    if (v === null) return undefined;
+    if (typeof v !== 'string') throw new Error('not an event column batch');
+    return v;
+  };
+  const num = (): number => {
+    const v = cols[i++];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error('not an event column batch');
+    return v;
+  };
+  while (i < cols.length) {
+    const accountId = str();
+    const awsRegion = str();
+    const eventId = str();
+    const eventTime = new Date(num());
+    const eventName = str();
+    const eventSource = str();
+    const readOnly = cols[i++];
+    if (typeof readOnly !== 'boolean') throw new Error('not an event column batch');
+    const username = opt();
+    const accessKeyId = opt();
+    const resources: StoredEvent['resources'] = [];
+    for (let n = num(); n > 0; n--) resources.push({ ResourceType: str(), ResourceName: str() });
+    const e: StoredEvent = { accountId, eventId, eventTime, eventName, eventSource, readOnly, resources, record: str() };
+    if (awsRegion) e.awsRegion = awsRegion;
+    if (username !== undefined) e.username = username;
+    if (accessKeyId !== undefined) e.accessKeyId = accessKeyId;
+    out.push(e);
+  }
+  return out;
+}
