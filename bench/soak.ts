@@ -50,7 +50,7 @@ function storeFacts(dir: string): { walBytes: number; events: number; freePages:
   }
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    return { walBytes, events: db.prepare('SELECT count(*) FROM events').pluck().get() as number, freePages: db.pragma('freelist_count', { simple: true }) as number };
+    return { walBytes, events: db.prepare('SELECT coalesce(sum(count), 0) FROM event_blocks').pluck().get() as number, freePages: db.pragma('freelist_count', { simple: true }) as number };
   } finally {
     db.close();
   }
