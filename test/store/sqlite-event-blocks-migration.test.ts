@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, DB_FILE } from '../../src/store/open.js';
-import { migrations } from '../../src/store/migrations/index.js';
+import { databaseBefore } from '../helpers/sqlite-migrations.js';
 import type { EventLookupKey } from '../../src/store/store.js';
 
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
@@ -18,12 +18,7 @@ const A = '111111111111';
 
 /** A database as migration 019 left it, with `n` events (event i at T0 + i s; odd ones by alice with a key and a resource). */
 function legacyDatabase(dir: string, n: number): void {
-  const db = new Database(path.join(dir, DB_FILE));
-  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  for (const m of migrations.filter((x) => x.version < 20)) {
-    db.exec(m.sqlite);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, 0);
-  }
+  const db = databaseBefore(dir, 20);
   const insert = db.prepare('INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record, aws_region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const resource = db.prepare("INSERT INTO event_resources (seq, account_id, event_time, resource_type, resource_name, aws_region) VALUES (?, ?, ?, 'AWS::IAM::User', 'alice', ?)");
   for (let i = 0; i < n; i++) {

@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { KamenError } from '../../errors.js';
 import { DB_FILE, loadOrCreateMasterKey, openStore } from '../open.js';
 import type { Store, StoredEvent } from '../store.js';
-import { readBlock, storedEvent } from '../sqlite/event-block.js';
+import { blockEvents, type StoredBlockRow } from '../sqlite/event-block.js';
 import { parsePostgresUrl, SESSION_OPTIONS } from './index.js';
 import { quoteIdent } from './migrate.js';
 import { checkBlobFiles, copyBlobsInto, prepareBlobTables, referencedBlobs, verifyBlobs, type BlobCopyReport } from './copy-blobs.js';
@@ -211,9 +211,9 @@ async function copyEvents(db: Database.Database, client: pg.Client, schema: stri
     }
     batch = [];
   };
-  for (const b of blocks.iterate() as Iterable<{ seq: number; account_id: string; aws_region: string; format: number; data: Uint8Array | string }>) {
-    for (const e of readBlock(b.format, b.data)) {
-      batch.push(storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
+  for (const b of blocks.iterate() as Iterable<StoredBlockRow>) {
+    for (const e of blockEvents(b)) {
+      batch.push(e);
       if (batch.length >= 400) await flush();
     }
   }

@@ -1,8 +1,8 @@
 /**
  * Event blocks (SQLite): the audit events of one account and region written together are stored as one row holding
  * their encoded bytes, with one lookup key row per distinct attribute value in the block, instead of one row and five
- * index entries per event. Recording a call then costs a few bytes copied into the open block; a lookup seeks the
- * blocks whose keys match and reads the events out of them.
+ * index entries per event. Storing a batch then costs its bytes copied into a few rows; a lookup seeks the blocks
+ * whose keys match and reads the events out of them.
  *
  * An event's position (the `seq` of StoredEvent, LookupEvents' tokens and trail delivery) is its block's row ID times
  * POSITIONS_PER_BLOCK plus its index in the block: positions follow commit order as row IDs do.
@@ -67,18 +67,10 @@ export interface BlockEvent {
 class OpenBlock {
   buf: Buffer;
   pos = 0;
-  count = 0;
   minTime = Infinity;
   maxTime = -Infinity;
-  readonly names = new Set<string>();
-  readonly sources = new Set<string>();
-  readonly users = new Set<string>();
-  readonly accessKeys = new Set<string>();
-  readonly types = new Set<string>();
-  readonly resourceNames = new Set<string>();
-  /** IDs not led by their millisecond (never kamen's own): a lookup of one cannot be bounded in time. */
-  readonly untimedIds = new Set<string>();
-  readOnly = 0;
+  /** The events encoded so far (their lookup keys are gathered at finish). */
+  readonly events: StoredEvent[] = [];
   readonly accountId: string;
   readonly awsRegion: string;
   constructor(accountId: string, awsRegion: string, size: number) {
@@ -89,26 +81,17 @@ class OpenBlock {
 
   /** True when `e` (at `time`, needing `bytes`) still fits this block. */
   fits(time: number, bytes: number): boolean {
-    if (this.count === 0) return true;
-    if (this.count >= BLOCK_EVENTS || this.pos + bytes > BLOCK_BYTES) return false;
+    const count = this.events.length;
+    if (count === 0) return true;
+    if (count >= BLOCK_EVENTS || this.pos + bytes > BLOCK_BYTES) return false;
     return Math.max(this.maxTime, time) - Math.min(this.minTime, time) <= BLOCK_SPAN_MS;
   }
 
   finish(): EncodedBlock {
-    const keys: Array<[EventLookupKey, string]> = [];
-    for (const v of this.names) keys.push(['EventName', v]);
-    for (const v of this.sources) keys.push(['EventSource', v]);
-    for (const v of this.users) keys.push(['Username', v]);
-    for (const v of this.accessKeys) keys.push(['AccessKeyId', v]);
-    for (const v of this.types) keys.push(['ResourceType', v]);
-    for (const v of this.resourceNames) keys.push(['ResourceName', v]);
-    for (const v of this.untimedIds) keys.push(['EventId', v]);
-    if (this.readOnly & 1) keys.push(['ReadOnly', 'true']);
-    if (this.readOnly & 2) keys.push(['ReadOnly', 'false']);
-    // A copy of exactly its bytes: a view of the larger buffer would carry all of it to the writer thread.
+    // A copy of exactly its bytes: a view of the larger buffer would carry all of it to SQLite.
     const data = new Uint8Array(this.pos);
     data.set(this.buf.subarray(0, this.pos));
-    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, data, keys };
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.events.length, data, keys: keysOf(this.events, false) };
   }
 }
 
@@ -134,19 +117,10 @@ function putString(buf: Buffer, at: number, s: string): number {
   return p + len;
 }
 
-/**
- * Encodes events into blocks as they are added (so nothing of an event outlives its call but these bytes): one open
- * block per account and region, closed by take() or when full.
- */
-export class EventBlockBuilder {
+/** Encodes events into blocks: one open block per account and region, closed by take() or when full. */
+class EventBlockBuilder {
   readonly #open = new Map<string, OpenBlock>();
   #done: EncodedBlock[] = [];
-  #size = 0;
-
-  /** Events added since the last take(). */
-  get size(): number {
-    return this.#size;
-  }
 
   /** Encodes `e` into its account and region's open block. */
   add(e: StoredEvent): void {
@@ -185,22 +159,13 @@ export class EventBlockBuilder {
     for (const r of e.resources) {
       p = putString(buf, p, r.ResourceType);
       p = putString(buf, p, r.ResourceName);
-      b.types.add(r.ResourceType);
-      b.resourceNames.add(r.ResourceName);
     }
     p = putString(buf, p, record);
     buf.writeUInt32LE(p - start - 4, start);
     b.pos = p;
-    b.count++;
+    b.events.push(e);
     if (time < b.minTime) b.minTime = time;
     if (time > b.maxTime) b.maxTime = time;
-    b.names.add(e.eventName);
-    b.sources.add(e.eventSource);
-    if (e.username !== undefined) b.users.add(e.username);
-    if (e.accessKeyId !== undefined) b.accessKeys.add(e.accessKeyId);
-    b.readOnly |= e.readOnly ? 1 : 2;
-    if (eventIdSecond(e.eventId) === undefined) b.untimedIds.add(e.eventId);
-    this.#size++;
   }
 
   /** Closes every open block and returns every block finished since the last take(). */
@@ -209,7 +174,6 @@ export class EventBlockBuilder {
     for (const b of this.#open.values()) out.push(b.finish());
     this.#open.clear();
     this.#done = [];
-    this.#size = 0;
     return out;
   }
 }
@@ -338,15 +302,21 @@ export function storedEvent(seq: number, accountId: string, region: string, data
   return out;
 }
 
-/** The lookup keys of a stored block's events (what its key rows hold), for deleting them with the block. */
-export function keysOf(events: readonly BlockEvent[]): Array<[EventLookupKey, string]> {
-  const seen = new Set<string>();
-  const out: Array<[EventLookupKey, string]> = [];
+/** What a block's lookup keys are made of: a stored event, or one read back from a block. */
+type KeyedEvent = Pick<StoredEvent, 'eventId' | 'eventName' | 'eventSource' | 'username' | 'accessKeyId' | 'resources' | 'readOnly'>;
+
+/**
+ * The lookup keys of a block's events, each distinct (attribute, value) once: what its key rows hold, when it is
+ * stored and when it is deleted. An event ID has a key when a lookup cannot find it by its second: an ID not led by
+ * its millisecond, or any ID of an event migration 020 carried over (`migrated`).
+ */
+export function keysOf(events: readonly KeyedEvent[], migrated: boolean): Array<[EventLookupKey, string]> {
+  // One set of values per attribute: a block's events mostly repeat the same few values, and nothing is concatenated.
+  const values = new Map<EventLookupKey, Set<string>>();
   const add = (k: EventLookupKey, v: string): void => {
-    const id = `${k}\u0000${v}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    out.push([k, v]);
+    let set = values.get(k);
+    if (set === undefined) values.set(k, (set = new Set()));
+    set.add(v);
   };
   for (const e of events) {
     add('EventName', e.eventName);
@@ -358,10 +328,25 @@ export function keysOf(events: readonly BlockEvent[]): Array<[EventLookupKey, st
       add('ResourceName', r.ResourceName);
     }
     add('ReadOnly', e.readOnly ? 'true' : 'false');
-    // A migrated event (FORMAT_ROW) was given a key for its ID (migration 020); a new one when its ID is not time-led.
-    if (e.record !== undefined || eventIdSecond(e.eventId) === undefined) add('EventId', e.eventId);
+    if (migrated || eventIdSecond(e.eventId) === undefined) add('EventId', e.eventId);
   }
+  const out: Array<[EventLookupKey, string]> = [];
+  for (const [k, set] of values) for (const v of set) out.push([k, v]);
   return out;
+}
+
+/** A stored block's row as the readers of every event (trail delivery, the copy to PostgreSQL) read it. */
+export interface StoredBlockRow {
+  seq: number;
+  account_id: string;
+  aws_region: string;
+  format: number;
+  data: Uint8Array | string;
+}
+
+/** Every event of a stored block, with its position. */
+export function blockEvents(b: StoredBlockRow): Array<StoredEvent & { seq: number }> {
+  return readBlock(b.format, b.data).map((e) => storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
 }
 
 /**

@@ -7,7 +7,7 @@ import { startWorkerRpc } from './worker-rpc.js';
 import type { Database as Db } from 'better-sqlite3';
 import type { EventRetentionStore } from '../store.js';
 import type { SqliteContext } from './db.js';
-import { POSITIONS_PER_BLOCK, keysOf, readBlock } from './event-block.js';
+import { FORMAT_ROW, POSITIONS_PER_BLOCK, keysOf, readBlock } from './event-block.js';
 
 /**
  * Prepares one chunk's statements on `db` and returns the chunk (to run inside a transaction of that connection):
@@ -53,7 +53,7 @@ export function retentionChunk(db: Db): (beforeMs: number, limit: number) => num
     if (run.length === 0) return 0;
     s.on.run();
     for (const b of run) {
-      for (const [attr, value] of keysOf(readBlock(b.format, b.data))) s.key.run(b.account_id, b.aws_region, attr, value, b.max_time, b.seq);
+      for (const [attr, value] of keysOf(readBlock(b.format, b.data), b.format === FORMAT_ROW)) s.key.run(b.account_id, b.aws_region, attr, value, b.max_time, b.seq);
     }
     s.blocks.run(run[run.length - 1]!.seq);
     s.off.run();

@@ -32,10 +32,9 @@ interface BlockRow {
   max_time: number;
 }
 
-/** The attributes a lookup seeks through the key rows (a time-led event ID is sought by its second instead). */
-function keyed(key: EventLookupKey | undefined, value: string): boolean {
-  if (key === undefined) return false;
-  return key !== 'EventId' || eventIdSecond(value) === undefined;
+/** True when a lookup of this attribute seeks its key rows (a time-led event ID is sought by its second instead). */
+function keyed(attr: { key: EventLookupKey; value: string }): boolean {
+  return attr.key !== 'EventId' || eventIdSecond(attr.value) === undefined;
 }
 
 /** Prepares the event statements once for this connection and returns the family's methods. */
@@ -71,7 +70,7 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
       }
     }
     if (start > end || q.limit <= 0) return [];
-    const rows = (attr && keyed(attr.key, attr.value) ? (s.keyed as Statement<unknown[]>).iterate(q.accountId, region, attr.key, attr.value, start, end + BLOCK_SPAN_MS) : (s.blocks as Statement<unknown[]>).iterate(q.accountId, region, start, end + BLOCK_SPAN_MS)) as IterableIterator<BlockRow>;
+    const rows = (attr && keyed(attr) ? (s.keyed as Statement<unknown[]>).iterate(q.accountId, region, attr.key, attr.value, start, end + BLOCK_SPAN_MS) : (s.blocks as Statement<unknown[]>).iterate(q.accountId, region, start, end + BLOCK_SPAN_MS)) as IterableIterator<BlockRow>;
     const found: Array<{ seq: number; pos: number; data: Uint8Array | string; e: BlockEvent }> = [];
     try {
       for (const b of rows) {
@@ -123,8 +122,7 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
         // this batch is stored, so it is written here instead.
       }
     }
-    const blocks = encodeBlocks(eventsFromColumns(cols));
-    await ctx.transaction(() => run(() => ctx.atomic(() => insertBlocks(blocks))));
+    await ctx.transaction(() => appendEvents(eventsFromColumns(cols)));
   };
   // A file database appends detached events from a writer thread with its own connection (started on first use);
   // an in-memory one, or a writer thread that failed, appends them here in a group-committed transaction.

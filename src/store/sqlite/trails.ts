@@ -1,7 +1,7 @@
 /** Trails family: CloudTrail trails, digest signing keys (private keys encrypted), and stored events by position. */
 import type { TrailStore } from '../store.js';
 import { unique, type SqliteContext } from './db.js';
-import { POSITIONS_PER_BLOCK, readBlock, storedEvent } from './event-block.js';
+import { POSITIONS_PER_BLOCK, blockEvents, type StoredBlockRow } from './event-block.js';
 import type { Statement } from 'better-sqlite3';
 import type { StoredEvent } from '../store.js';
 import { signingKeyColumns, signingKeyFromRow, trailColumns, trailFromRow, type SigningKeyRow, type TrailRow } from '../rows/trails.js';
@@ -52,12 +52,12 @@ export function trailsFamily(ctx: SqliteContext): TrailStore {
 function eventsAfter(blocks: Statement, after: number, limit: number): Array<StoredEvent & { seq: number }> {
   const out: Array<StoredEvent & { seq: number }> = [];
   if (limit <= 0) return out;
-  const rows = blocks.iterate(Math.floor(Math.max(0, after) / POSITIONS_PER_BLOCK)) as IterableIterator<{ seq: number; account_id: string; aws_region: string; format: number; data: Uint8Array | string }>;
+  const rows = blocks.iterate(Math.floor(Math.max(0, after) / POSITIONS_PER_BLOCK)) as IterableIterator<StoredBlockRow>;
   try {
     for (const b of rows) {
-      for (const e of readBlock(b.format, b.data)) {
-        if (b.seq * POSITIONS_PER_BLOCK + e.index <= after) continue;
-        out.push(storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
+      for (const e of blockEvents(b)) {
+        if (e.seq <= after) continue;
+        out.push(e);
         if (out.length >= limit) return out;
       }
     }

@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrations } from '../../../src/store/migrations/index.js';
 import { DB_FILE } from '../../../src/store/open.js';
 import { openKamen, type Kamen } from '../../../src/app.js';
 import { frozenClock } from '../../../src/clock.js';
@@ -20,6 +19,7 @@ import { handleApiRequest } from '../../../src/http/pipeline.js';
 import { openStore } from '../../../src/store/open.js';
 import type { EventLookupKey, Store, StoredEvent } from '../../../src/store/store.js';
 import { clusterOrSkip } from '../../helpers/postgres.js';
+import { databaseBefore } from '../../helpers/sqlite-migrations.js';
 
 const T0 = Date.UTC(2026, 11, 3, 12, 0, 0);
 
@@ -152,12 +152,7 @@ describe('migration 017 (SQLite)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-017-'));
     try {
       // A store as the previous version left it: every migration before 017, two events in two regions.
-      const db = new Database(path.join(dir, DB_FILE));
-      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-      for (const m of migrations.filter((x) => x.version < 17)) {
-        db.exec(m.sqlite);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, 0);
-      }
+      const db = databaseBefore(dir, 17);
       const insert = db.prepare("INSERT INTO events (account_id, event_id, event_time, event_name, event_source, read_only, username, access_key_id, resources, record) VALUES (?, ?, ?, 'GetUser', 'iam.amazonaws.com', 'true', 'alice', NULL, ?, ?)");
       const res = JSON.stringify([{ ResourceType: 'AWS::IAM::User', ResourceName: 'alice' }]);
       const one = insert.run(A, 'e-east', T0, res, JSON.stringify({ awsRegion: 'us-east-1', n: 1 })).lastInsertRowid;
