@@ -7,19 +7,22 @@
 import { KamenError } from '../errors.js';
 import { wireError, type WireProtocol } from '../protocol/wire-errors.js';
 import type { Store } from '../store/store.js';
-import { buildEvents, changesState, createIdentityCache } from './record.js';
+import { changesState } from './record.js';
 import type { EventSink } from './sink.js';
-import type { AuditEvent, CallFacts } from './types.js';
+import type { CallFacts } from './types.js';
 
 /** What the pipeline calls to audit. */
 export interface Auditor {
   sink: EventSink;
   /** Runs `run` and records the call (in one transaction with its changes when it may change state); rethrows failures after recording them. */
   invoke<T>(facts: CallFacts, protocol: WireProtocol, run: () => Promise<T>): Promise<T>;
-  /** Records a failure that happened outside `invoke` (authorization, input validation), unless already recorded. */
-  failed(facts: CallFacts, protocol: WireProtocol, err: unknown): void;
-  /** Records a finished call (console sign-in, switch role) whose facts are complete. */
-  record(facts: CallFacts): void;
+  /**
+   * Records a failure that happened outside `invoke` (authorization, input validation), unless already recorded; a
+   * promise to await before answering when the store fell behind (EventSink.enqueue).
+   */
+  failed(facts: CallFacts, protocol: WireProtocol, err: unknown): Promise<void> | undefined;
+  /** Records a finished call (console sign-in, switch role) whose facts are complete; a promise as `failed` gives. */
+  record(facts: CallFacts): Promise<void> | undefined;
 }
 
 /** The errorCode and errorMessage a failure is recorded with: the code the client saw on the wire. */
@@ -30,14 +33,11 @@ export function errorFacts(err: unknown, protocol: WireProtocol): { code: string
 
 /** Builds the auditor over a store and its sink. */
 export function createAuditor(store: Store, sink: EventSink): Auditor {
-  // Each caller's userIdentity is written once and reused for every event it makes (the credential cache keeps the
-  // caller object while the key is unchanged).
-  const identities = createIdentityCache();
-  const failed = (facts: CallFacts, protocol: WireProtocol, err: unknown): void => {
-    if (facts.recorded) return;
+  const failed = (facts: CallFacts, protocol: WireProtocol, err: unknown): Promise<void> | undefined => {
+    if (facts.recorded) return undefined;
     facts.recorded = true;
     facts.error = errorFacts(err, protocol);
-    sink.enqueue(buildEvents(facts, identities));
+    return sink.enqueue(facts);
   };
   return {
     sink,
@@ -53,15 +53,16 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
         facts.output = out;
         facts.recorded = true;
         // Reads, and STS calls that issue credentials (read-only in CloudTrail), are stored in the next group-committed
-        // batch: waiting for the disk here would double the latency of every AssumeRole.
-        sink.enqueue(buildEvents(facts, identities));
+        // batch: waiting for the disk here would double the latency of every AssumeRole (unless the store fell behind).
+        const behind = sink.enqueue(facts);
+        if (behind) await behind;
         return out;
       }
       try {
         const out = await store.transaction(async () => {
           const o = await run();
           facts.output = o;
-          await sink.write(buildEvents(facts, identities));
+          await sink.write(facts);
           return o;
         });
         facts.recorded = true;
@@ -74,7 +75,7 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
     failed,
     record(facts) {
       facts.recorded = true;
-      sink.enqueue(buildEvents(facts, identities));
+      return sink.enqueue(facts);
     },
   };
 }

@@ -47,6 +47,20 @@ function lowerCamel(name: string): string {
   return name.length === 0 ? name : name[0]!.toLowerCase() + name.slice(1);
 }
 
+/** Member names seen so far → their record name, or null for a secret (bounded: map keys can be anyone's). */
+const RECORD_NAMES = new Map<string, string | null>();
+const RECORD_NAMES_MAX = 4096;
+
+/** The name a member is recorded under, or null when its value is a secret. */
+function recordName(member: string): string | null {
+  const hit = RECORD_NAMES.get(member);
+  if (hit !== undefined) return hit;
+  const camel = lowerCamel(member);
+  const name = isSecretMember(camel) ? null : camel;
+  if (RECORD_NAMES.size < RECORD_NAMES_MAX) RECORD_NAMES.set(member, name);
+  return name;
+}
+
 /** A model-shaped value in CloudTrail's form, secrets omitted; undefined when nothing is left. */
 export function toElements(value: unknown, depth = 0): unknown {
   if (value === undefined || value === null) return undefined;
@@ -56,10 +70,12 @@ export function toElements(value: unknown, depth = 0): unknown {
   if (typeof value === 'object') {
     if (depth > 16) return undefined;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      const name = lowerCamel(k);
-      if (isSecretMember(name)) continue;
-      const e = toElements(v, depth + 1);
+    const o = value as Record<string, unknown>;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
+      const name = recordName(k);
+      if (name === null) continue;
+      const e = toElements(o[k], depth + 1);
       if (e !== undefined) out[name] = e;
     }
     return out;

@@ -3,9 +3,8 @@
  * reaches into another account (AssumeRole of another account's role) a second record in that account, the two joined
  * by a sharedEventID, as AWS writes them.
  */
-import { randomUUID } from 'node:crypto';
-import { isoSeconds } from '../iso-time.js';
 import type { StoredEvent } from '../store/store.js';
+import { EventRowBatch, eventsFromRows, type EventRowFacts } from './event-row.js';
 import { requestParameters, responseElements } from './elements.js';
 import { lookupUsername, otherAccountIdentity, userIdentity } from './identity.js';
 import { eventResources } from './resources.js';
@@ -13,8 +12,7 @@ import { federatedParts } from './federated.js';
 import type { Caller } from '../services/types.js';
 import type { AuditEvent, CallFacts, CloudTrailRecord } from './types.js';
 
-/** CloudTrail's current record format version. */
-export const EVENT_VERSION = '1.11';
+export { EVENT_VERSION, newEventId } from './event-row.js';
 
 const READ_PREFIXES = ['Get', 'List', 'Describe', 'Lookup', 'Simulate', 'Search', 'Check'];
 
@@ -42,17 +40,6 @@ export function issuesCredentials(service: string, operation: string): boolean {
 /** The host an AWS service's events name as their eventSource. */
 export function eventSource(service: string): string {
   return `${service}.amazonaws.com`;
-}
-
-/**
- * A new eventID: a random GUID whose first 48 bits are the event's millisecond (the UUID version 7 layout), so the
- * events of an account are appended at the end of the EventId lookup index instead of at a random page of it: a
- * random key dirties one index page per event, which made that index the costliest write of every audited call.
- */
-export function newEventId(timeMs: number): string {
-  const r = randomUUID();
-  const t = Math.max(0, Math.floor(timeMs)).toString(16).padStart(12, '0').slice(-12);
-  return `${t.slice(0, 8)}-${t.slice(8)}-7${r.slice(15)}`;
 }
 
 /** The account a cross-account call reaches, when it differs from the caller's (AssumeRole's RoleArn). */
@@ -87,73 +74,65 @@ function identityParts(caller: Caller): { json: string; username: string | undef
 
 const q = JSON.stringify;
 
-/** One record's JSON text, written field by field in CloudTrail's order (what JSON.stringify of the record object gives). */
-function recordJson(f: CallFacts, identityJson: string, r: { eventTime: string; eventSource: string; readOnly: boolean; requestParameters: unknown; responseElements: unknown; eventId: string; account: string; sharedEventId?: string }): string {
-  let s = `{"eventVersion":"${EVENT_VERSION}","userIdentity":${identityJson},"eventTime":"${r.eventTime}","eventSource":${q(r.eventSource)},"eventName":${q(f.operation)},"awsRegion":${q(f.region)},"sourceIPAddress":${q(f.sourceIp)},"userAgent":${q(f.userAgent)}`;
-  if (f.error) {
-    if (f.error.code) s += `,"errorCode":${q(f.error.code)}`;
-    s += `,"errorMessage":${q(f.error.message)}`;
-  }
-  s += `,"requestParameters":${q(r.requestParameters)},"responseElements":${q(r.responseElements)}`;
-  if (f.additionalEventData) s += `,"additionalEventData":${q(f.additionalEventData)}`;
-  s += `,"requestID":${q(f.requestId)},"eventID":"${r.eventId}","readOnly":${r.readOnly}`;
-  if (f.resources) s += `,"resources":${q(f.resources)}`;
-  s += `,"eventType":${q(f.eventType ?? 'AwsApiCall')},"managementEvent":true,"recipientAccountId":${q(r.account)},"eventCategory":"Management"`;
-  if (f.secureTransport) s += `,"tlsDetails":${q({ ...(f.tlsVersion ? { tlsVersion: f.tlsVersion } : {}), ...(f.tlsCipher ? { cipherSuite: f.tlsCipher } : {}), ...(f.tlsHost ? { clientProvidedHostHeader: f.tlsHost } : {}) })}`;
-  if (r.sharedEventId !== undefined) s += `,"sharedEventID":"${r.sharedEventId}"`;
-  if (f.fromConsole) s += ',"sessionCredentialFromConsole":"true"';
-  return s + '}';
-}
-
 /**
- * The record(s) of one call, each with the row it is stored as. The row's JSON text is written directly (the identity
- * part cached per caller when `identities` is given); the record object is parsed from it only when someone reads it.
+ * Appends the row(s) of one call's record(s) to `batch` (event-row.ts): one, or two for a call into another account,
+ * joined by a sharedEventID; none for an unsigned call while nothing names its user (a token that did not verify, a
+ * role that does not exist). The caller's userIdentity JSON is cached per caller when `identities` is given. Every
+ * value is worked out before the first row is pushed, so a failure leaves the batch as it was.
  */
-export function buildEvents(f: CallFacts, identities?: IdentityCache): AuditEvent[] {
+export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: IdentityCache): void {
   const readOnly = isReadOnly(f.service, f.operation);
-  // An unsigned call (AssumeRoleWithSAML / WithWebIdentity) is the federated user's, in the role's account; none is
-  // recorded while nothing names the user (a token that did not verify, a role that does not exist).
+  // An unsigned call (AssumeRoleWithSAML / WithWebIdentity) is the federated user's, in the role's account.
   let identity: { json: string; username: string | undefined };
   let account = f.caller.accountId;
   if (f.caller.kind === 'anonymous') {
     const fed = federatedParts(f);
-    if (!fed) return [];
+    if (!fed) return;
     identity = { json: q(fed.identity), username: fed.username };
     account = fed.account;
   } else identity = identities ? identities.get(f.caller) : identityParts(f.caller);
-  const parts = {
-    eventTime: isoSeconds(f.eventTimeMs),
-    eventSource: eventSource(f.service),
-    readOnly,
-    requestParameters: f.requestParameters ?? requestParameters(f.input),
-    responseElements: f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly)),
-    eventId: newEventId(f.eventTimeMs),
+  const row: EventRowFacts = {
     account,
+    region: f.region,
+    eventTimeMs: f.eventTimeMs,
+    eventSource: eventSource(f.service),
+    eventName: f.operation,
+    readOnly,
+    identityJson: identity.json,
+    username: identity.username ?? null,
+    accessKeyId: f.caller.accessKeyId ?? null,
+    sourceIp: f.sourceIp,
+    userAgent: f.userAgent,
+    errorCode: f.error ? f.error.code : null,
+    errorMessage: f.error ? f.error.message : null,
+    requestParametersJson: q(f.requestParameters ?? requestParameters(f.input)),
+    responseElementsJson: q(f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly))),
+    additionalEventDataJson: f.additionalEventData ? q(f.additionalEventData) : null,
+    requestId: f.requestId,
+    resourcesJson: f.resources ? q(f.resources) : null,
+    eventType: f.eventType ?? null,
+    tlsDetailsJson: f.secureTransport ? tlsDetails(f) : null,
+    fromConsole: f.fromConsole === true,
+    shared: 0,
+    resources: eventResources(f.input, f.error ? undefined : f.output),
   };
-  const resources = eventResources(f.input, f.error ? undefined : f.output);
   const other = f.caller.kind === 'anonymous' ? undefined : otherAccount(f);
-  if (!other) return [toEvent(recordJson(f, identity.json, parts), parts, f, resources, identity.username)];
-  const shared = randomUUID();
-  const mine = { ...parts, sharedEventId: shared };
-  const theirs = { ...parts, eventId: newEventId(f.eventTimeMs), account: other, sharedEventId: shared };
-  return [toEvent(recordJson(f, identity.json, mine), mine, f, resources, identity.username), toEvent(recordJson(f, q(otherAccountIdentity(f.caller)), theirs), theirs, f, resources, identity.username)];
+  if (!other) return batch.push(row);
+  const theirs: EventRowFacts = { ...row, account: other, identityJson: q(otherAccountIdentity(f.caller)), shared: 2 };
+  batch.push({ ...row, shared: 1 });
+  batch.push(theirs);
 }
 
-function toEvent(json: string, r: { eventId: string; eventSource: string; readOnly: boolean; account: string }, f: CallFacts, resources: StoredEvent['resources'], username: string | undefined): AuditEvent {
-  const stored: StoredEvent = {
-    accountId: r.account,
-    eventId: r.eventId,
-    eventTime: new Date(f.eventTimeMs - (f.eventTimeMs % 1000)),
-    eventName: f.operation,
-    eventSource: r.eventSource,
-    readOnly: r.readOnly,
-    resources,
-    record: json,
-    awsRegion: f.region,
-  };
-  if (username !== undefined) stored.username = username;
-  if (f.caller.accessKeyId) stored.accessKeyId = f.caller.accessKeyId;
-  return new RecordedEvent(stored);
+/** The tlsDetails element as JSON text. */
+function tlsDetails(f: CallFacts): string {
+  return q({ ...(f.tlsVersion ? { tlsVersion: f.tlsVersion } : {}), ...(f.tlsCipher ? { cipherSuite: f.tlsCipher } : {}), ...(f.tlsHost ? { clientProvidedHostHeader: f.tlsHost } : {}) });
+}
+
+/** The record(s) of one call (pushEventRows), rendered as they are stored; the record object is parsed only when read. */
+export function buildEvents(f: CallFacts, identities?: IdentityCache): AuditEvent[] {
+  const batch = new EventRowBatch();
+  pushEventRows(batch, f, identities);
+  return eventsFromRows(batch.cols).map((e) => new RecordedEvent(e));
 }
 
 /**

@@ -1,64 +1,74 @@
 /**
- * Where audit events go: the store (append-only). Events of calls that changed nothing are queued and written
- * together: where the store has a detached queue (SQLite: each event queued as a flat list of its values, which a
- * writer thread encodes into blocks and stores) through that queue, else in one transaction on the serving connection; one batch per turn of the event loop, the next gathering while one is
- * written. A read-only call never waits for the disk, and flush() (called at shutdown) stores everything queued.
+ * Where audit events go: the store (append-only). A call that changes state writes its events in its own transaction;
+ * the events of calls that changed nothing are queued as rows of facts (event-row.ts) and stored together: through the
+ * store's appendEventRows where it has one (SQLite file: its writer thread renders the records and stores them), else
+ * rendered here and appended in one transaction on the serving connection; one batch per turn of the event loop, the
+ * next gathering while one is written. A read-only call never waits for the disk, and flush() (called at shutdown)
+ * stores everything queued.
  */
-import type { DetachedEventQueue, StoredEvent, Store } from '../store/store.js';
-import type { AuditEvent } from './types.js';
+import type { Store } from '../store/store.js';
+import { EventRowBatch, eventsFromRows } from './event-row.js';
+import { createIdentityCache, pushEventRows } from './record.js';
+import type { CallFacts } from './types.js';
 
 /** The audit event sink. */
 export interface EventSink {
-  /** Stores events now; inside an open store transaction they commit (or roll back) with it. */
-  write(events: readonly AuditEvent[]): Promise<void>;
-  /** Queues events to store shortly, in one batch with the others queued meanwhile. */
-  enqueue(events: readonly AuditEvent[]): void;
+  /** Stores the call's events now; inside an open store transaction they commit (or roll back) with it. */
+  write(facts: CallFacts): Promise<void>;
+  /**
+   * Queues the call's events to store shortly, in one batch with the others queued meanwhile. Past MAX_QUEUED_EVENTS
+   * waiting to be stored it answers a promise the caller awaits before it answers its client, so a store that falls
+   * behind slows callers down instead of filling memory.
+   */
+  enqueue(facts: CallFacts): Promise<void> | undefined;
   /** Resolves once every queued event is stored. */
   flush(): Promise<void>;
 }
 
-/** A queue over the store's plain detached append (or a transaction): the events themselves, stored at flush. */
-function listQueue(store: Store): DetachedEventQueue {
-  let rows: StoredEvent[] = [];
-  return {
-    add: (e) => void rows.push(e),
-    get size() {
-      return rows.length;
-    },
-    flush() {
-      const batch = rows;
-      rows = [];
-      if (store.appendEventsDetached) return store.appendEventsDetached(batch);
-      return store.transaction(() => store.appendEvents(batch));
-    },
-  };
-}
+/** Queued events past which callers wait for the store (each is a few hundred bytes; a first row, a few KB). */
+export const MAX_QUEUED_EVENTS = 20_000;
 
 /** Builds the sink over a store; `onError` hears of queued events that could not be stored. */
 export function createEventSink(store: Store, onError: (err: unknown) => void): EventSink {
-  const queue = store.detachedEventQueue?.() ?? listQueue(store);
+  // Each caller's userIdentity is written once and reused for every event it makes (the credential cache keeps the
+  // caller object while the key is unchanged).
+  const identities = createIdentityCache();
+  const storeRows = (rows: readonly unknown[]): Promise<void> => (store.appendEventRows ? store.appendEventRows(rows) : store.transaction(() => store.appendEvents(eventsFromRows(rows))));
+  let batch = new EventRowBatch();
   let pending: Promise<void> | undefined;
+  /** Events of the batch being stored. */
+  let writing = 0;
+  const flush = async (): Promise<void> => {
+    while (pending) await pending;
+  };
   const drain = async (): Promise<void> => {
     // One batch per turn of the event loop, and while a batch is being written the next one gathers: under load the
     // batches grow by themselves, and events stay in the order of the calls that made them.
     await new Promise<void>((r) => setImmediate(r));
+    const rows = batch.cols;
+    writing = batch.rows;
+    batch = new EventRowBatch();
     try {
-      await queue.flush();
+      await storeRows(rows);
     } catch (err) {
       onError(err);
     }
+    writing = 0;
     // Events queued while this batch was written go in the next one.
-    pending = queue.size > 0 ? drain() : undefined;
+    pending = batch.cols.length > 0 ? drain() : undefined;
   };
   return {
-    write: (events) => store.appendEvents(events.map((e) => e.stored)),
-    enqueue(events) {
-      if (events.length === 0) return;
-      for (const e of events) queue.add(e.stored);
+    write(facts) {
+      const own = new EventRowBatch();
+      pushEventRows(own, facts, identities);
+      return own.cols.length === 0 ? Promise.resolve() : store.appendEvents(eventsFromRows(own.cols));
+    },
+    enqueue(facts) {
+      pushEventRows(batch, facts, identities);
+      if (batch.rows === 0) return undefined;
       pending ??= drain();
+      return batch.rows + writing < MAX_QUEUED_EVENTS ? undefined : flush();
     },
-    async flush() {
-      while (pending) await pending;
-    },
+    flush,
   };
 }

@@ -128,7 +128,7 @@ export async function resolveCredentials(store: Store, accessKeyId: string, sess
 
 /**
  * A cached key whose token differs from the request's sealed token: two sealed credentials drew the same key ID (their
- * 39 random bits), each valid with its own token; the request's is opened on its own, never cached over the other.
+ * 39 bits of time and chance), each valid with its own token; the request's is opened on its own, never cached over the other.
  */
 function otherSealedToken(key: ResolvedKey, sessionToken: string | undefined): boolean {
   return key.sessionToken !== undefined && sessionToken !== undefined && isSealedToken(sessionToken) && !constantTimeEqual(sessionToken, key.sessionToken);

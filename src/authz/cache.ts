@@ -18,7 +18,7 @@ export interface CacheRelevance {
 const S3_DATA_WRITES = ['createS3Bucket', 'deleteS3Bucket', 'putS3Object', 'deleteS3Object', 'createS3Upload', 'putS3Part', 'deleteS3Upload', 'putS3ObjectVersion', 'deleteS3ObjectVersion', 'setS3BucketVersioning'] as const;
 
 /** CloudTrail events appended for every call (and the queue that appends them): nothing cached depends on them. */
-const AUDIT_WRITES = ['appendEvents', 'appendEventsDetached', 'detachedEventQueue'] as const;
+const AUDIT_WRITES = ['appendEvents', 'appendEventsDetached', 'appendEventRows'] as const;
 
 /** Store methods whose writes never change what policies say (everything else that writes invalidates). */
 const NEUTRAL_WRITES: ReadonlySet<string> = new Set([

@@ -199,7 +199,8 @@ export async function handleApiRequest(deps: PipelineDeps, req: WireRequest & { 
     return res;
   } catch (err) {
     if (!(err instanceof KamenError)) deps.log?.({ level: 'error', requestId, msg: 'internal error', err: String((err as Error)?.stack ?? err) });
-    if (call) deps.auditor!.failed(call, protocol, err);
+    const behind = call ? deps.auditor!.failed(call, protocol, err) : undefined;
+    if (behind) await behind;
     const res = codec.renderError(err, requestId);
     if (deps.requestLog) deps.requestLog(requestLogEntry({ requestId, startedMs, service: serviceName, operation: operationName, caller: who, decision, status: res.status, err, protocol, sourceIp: conn.sourceIp }));
     return res;

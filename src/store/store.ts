@@ -759,15 +759,6 @@ export interface EventQuery {
   after?: { timeMs: number; seq: number };
 }
 
-/** Events queued for a detached append (EventStore.detachedEventQueue). */
-export interface DetachedEventQueue {
-  add(event: StoredEvent): void;
-  /** Events added since the last flush. */
-  readonly size: number;
-  /** Stores every event added so far (they leave the queue at once); resolves once committed. */
-  flush(): Promise<void>;
-}
-
 /** The audit events: append-only (no update or delete exists, and the schema refuses them). */
 export interface EventStore {
   /** Appends events; inside an open store transaction they commit with it. */
@@ -778,11 +769,11 @@ export interface EventStore {
    */
   appendEventsDetached?(events: readonly StoredEvent[]): Promise<void>;
   /**
-   * A queue for detached appends that keeps each event in the form the backend hands on cheapest (SQLite: a flat list
-   * of its values for the writer thread) and stores what it holds at flush(), as appendEventsDetached would. Absent:
-   * queue the events.
+   * Appends the events of `rows` (flat rows of facts, as src/audit/event-row.ts lays them out) outside every
+   * transaction, as appendEventsDetached would, rendering their records off the event loop where the backend can
+   * (SQLite file: the writer thread); resolves once committed. Absent: render them (eventsFromRows) and append those.
    */
-  detachedEventQueue?(): DetachedEventQueue;
+  appendEventRows?(rows: readonly unknown[]): Promise<void>;
   /** One page of events with their position (`seq`) for the next page's `after`. */
   lookupEvents(q: EventQuery): Promise<Array<StoredEvent & { seq: number }>>;
 }

@@ -122,7 +122,8 @@ export async function handleS3Request(deps: S3FrontDeps, req: http.IncomingMessa
     await send(req, res, rendered, requestId, hostId);
   } catch (err) {
     if (!(err instanceof KamenError)) deps.log?.({ level: 'error', requestId, msg: 'internal error', err: String((err as Error)?.stack ?? err) });
-    if (call) deps.auditor!.failed(call, 'query', err);
+    const behind = call ? deps.auditor!.failed(call, 'query', err) : undefined;
+    if (behind) await behind;
     await send(req, res, renderError(err, method, resource, rawQuery.includes('X-Amz-Algorithm=')), requestId, hostId).catch(() => res.destroy());
   }
 }
@@ -161,7 +162,8 @@ async function handleControl(deps: S3FrontDeps, req: http.IncomingMessage, res: 
   try {
     await run();
   } catch (err) {
-    if (call) deps.auditor!.failed(call, 'query', err);
+    const behind = call ? deps.auditor!.failed(call, 'query', err) : undefined;
+    if (behind) await behind;
     throw err;
   }
 }

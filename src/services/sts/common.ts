@@ -161,7 +161,7 @@ export async function issueCredentials(
     // for a token is stored as below.
     const random = randomSource(ctx);
     const sealer = (ctx.deps['sessionSealer'] as SessionSealer | undefined) ?? createSessionSealer(ctx.store);
-    const cred = await sealer.seal({ accessKeyId: sealedTemporaryKeyId(principalAccount, random), accountId: principalAccount, expiration, createDate, session }, random);
+    const cred = await sealer.seal({ accessKeyId: sealedTemporaryKeyId(principalAccount, random, now), accountId: principalAccount, expiration, createDate, session }, random);
     if (cred) return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
   }
   const nextKeyId = temporaryKeyIds(ctx);

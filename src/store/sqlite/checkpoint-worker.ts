@@ -7,8 +7,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { lowerThreadPriority } from './background-priority.js';
 
 const { filename, intervalMs } = workerData as { filename: string; intervalMs: number };
+void lowerThreadPriority();
 const db = new Database(filename, { fileMustExist: true });
 db.pragma('busy_timeout = 0');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');

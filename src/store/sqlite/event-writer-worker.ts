@@ -1,30 +1,35 @@
 /**
- * The event writer thread (see event-writer.ts): stores each batch of events it is sent, encoded into blocks, in one
+ * The event writer thread (see event-writer.ts): stores each batch it is sent (events, or rows of facts it renders
+ * into records first), encoded into blocks, in one
  * transaction of its own connection and answers {id} or {id, error}. Its commits do not fsync (synchronous=NORMAL): these events may
  * be lost by a power cut, never by a clean shutdown, and the serving connection's next durable commit syncs them too.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { encodeBlocks, eventsFromColumns } from './event-block.js';
+import { lowerThreadPriority } from './background-priority.js';
+import { eventsFromRows } from '../../audit/event-row.js';
+import type { StoredEvent } from '../store.js';
+import { encodeBlocks } from './event-block.js';
 import { blockInserter } from './events.js';
 
 const { filename } = workerData as { filename: string };
+void lowerThreadPriority();
 const db = new Database(filename, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 // The checkpointer thread copies the WAL; this connection checkpoints by itself only as a backstop (as the serving one).
 db.pragma('wal_autocheckpoint = 16384');
 const insert = blockInserter(db);
-const append = db.transaction((cols: readonly unknown[]) => insert(encodeBlocks(eventsFromColumns(cols))));
+const append = db.transaction((events: readonly StoredEvent[]) => insert(encodeBlocks(events)));
 
-parentPort!.on('message', (msg: { id: number; cols: unknown[] } | 'stop') => {
+parentPort!.on('message', (msg: { id: number; events?: StoredEvent[]; rows?: unknown[] } | 'stop') => {
   if (msg === 'stop') {
     db.close();
     parentPort!.close();
     return;
   }
   try {
-    append.immediate(msg.cols);
+    append.immediate(msg.events ?? eventsFromRows(msg.rows ?? []));
     parentPort!.postMessage({ id: msg.id });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) });

@@ -1,17 +1,21 @@
 /**
  * The event writer thread's handle: audit events that need not commit with a change (reads, failures) are stored by
  * a worker thread over its own connection to the database file, so the SQLite work of recording every call stays off
- * the event loop. The events arrive as a flat array of their values; the thread encodes them into blocks
- * (event-block.ts) and inserts the rows. The
+ * the event loop. A batch arrives as rows of facts (src/audit/event-row.ts), which the thread renders into records, or
+ * as stored events; the thread encodes them into blocks (event-block.ts) and inserts the rows. The
  * caller holds the serving connection's gate (SqliteContext.exclusive) while the thread writes, so the two
  * connections never wait on each other's lock.
  */
+import type { StoredEvent } from '../store.js';
 import { startWorkerRpc } from './worker-rpc.js';
+
+/** What the thread stores: events, or rows of facts it renders first. */
+export type WriterBatch = { events: readonly StoredEvent[] } | { rows: readonly unknown[] };
 
 /** A running writer; `failed` turns true once the thread is gone (its callers then write on the serving connection). */
 export interface EventWriter {
-  /** Stores the events of `cols` (pushColumns) in one transaction of the thread's connection; resolves once committed. */
-  write(cols: readonly unknown[]): Promise<void>;
+  /** Stores a batch in one transaction of the thread's connection; resolves once committed. */
+  write(batch: WriterBatch): Promise<void>;
   /** Closes the thread's connection. */
   stop(): Promise<void>;
   readonly failed: boolean;
@@ -26,7 +30,7 @@ export function startEventWriter(filename: string): EventWriter {
       return rpc.failed;
     },
     // Copied to the thread, so a batch the thread failed to store can be stored here.
-    write: (cols) => rpc.call({ cols }),
+    write: (batch) => rpc.call(batch),
     stop: () => rpc.stop(),
   };
 }

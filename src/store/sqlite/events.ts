@@ -3,11 +3,12 @@
  * the page reads LookupEvents makes over them.
  */
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { DetachedEventQueue, EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
+import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
 import type { SqliteContext } from './db.js';
-import { startEventWriter, type EventWriter } from './event-writer.js';
-import { BLOCK_SPAN_MS, FORMAT_BINARY, POSITIONS_PER_BLOCK, encodeBlocks, eventsFromColumns, pushColumns, matches, readBlock, storedEvent, type BlockEvent, type EncodedBlock } from './event-block.js';
+import { startEventWriter, type EventWriter, type WriterBatch } from './event-writer.js';
+import { BLOCK_SPAN_MS, FORMAT_BINARY, POSITIONS_PER_BLOCK, encodeBlocks, matches, readBlock, storedEvent, type BlockEvent, type EncodedBlock } from './event-block.js';
 import { eventIdSecond } from '../rows/events.js';
+import { eventsFromRows } from '../../audit/event-row.js';
 
 /**
  * Prepares the block inserts on a connection and returns the function that stores blocks (in the caller's
@@ -109,20 +110,23 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
       const blocks = encodeBlocks(events);
       ctx.atomic(() => insertBlocks(blocks));
     });
-  /** Stores the events of `cols` (pushColumns) outside every transaction: on the writer thread where there is one, else here. */
-  const storeDetached = async (cols: unknown[]): Promise<void> => {
-    if (cols.length === 0) return;
+  /**
+   * Stores a batch outside every transaction: on the writer thread where there is one, else here. The batch is either
+   * stored events or rows of facts (src/audit/event-row.ts), which the thread renders.
+   */
+  const storeDetached = async (batch: WriterBatch): Promise<void> => {
+    if ('events' in batch ? batch.events.length === 0 : batch.rows.length === 0) return;
     const w = writerFor();
     if (w) {
       try {
-        await ctx.exclusive!(() => w.write(cols));
+        await ctx.exclusive!(() => w.write(batch));
         return;
       } catch {
         // The thread's transaction rolled back (or the thread is gone, or the batch could not be sent): nothing of
         // this batch is stored, so it is written here instead.
       }
     }
-    await ctx.transaction(() => appendEvents(eventsFromColumns(cols)));
+    await ctx.transaction(() => appendEvents('events' in batch ? batch.events : eventsFromRows(batch.rows)));
   };
   // A file database appends detached events from a writer thread with its own connection (started on first use);
   // an in-memory one, or a writer thread that failed, appends them here in a group-committed transaction.
@@ -137,30 +141,8 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
   };
   return {
     appendEvents,
-    appendEventsDetached: (events) => {
-      const cols: unknown[] = [];
-      for (const e of events) pushColumns(cols, e);
-      return storeDetached(cols);
-    },
-    detachedEventQueue(): DetachedEventQueue {
-      let cols: unknown[] = [];
-      let size = 0;
-      return {
-        add(e) {
-          pushColumns(cols, e);
-          size++;
-        },
-        get size() {
-          return size;
-        },
-        flush() {
-          const batch = cols;
-          cols = [];
-          size = 0;
-          return storeDetached(batch);
-        },
-      };
-    },
+    appendEventsDetached: (events) => storeDetached({ events }),
+    appendEventRows: (rows) => storeDetached({ rows }),
     lookupEvents: (q) => run(() => lookupEvents(q)),
   };
 }

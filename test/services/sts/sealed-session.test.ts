@@ -132,6 +132,24 @@ test('a sealed token opens only for its own key ID, unaltered', async () => {
   }
 });
 
+test('sealed key IDs issued in the same second share their first fourteen characters (one place in the lookup index); the rest is chance', () => {
+  const A1 = '123456789012';
+  const same = Array.from({ length: 200 }, () => sealedTemporaryKeyId(A1, randomBytes, T0 + 250));
+  assert.equal(new Set(same.map((id) => id.slice(0, 14))).size, 1, 'one prefix within a second');
+  assert.equal(new Set(same).size, 200, '27 random bits: no two alike here');
+  for (const id of same) assert.equal(accountFromKeyId(id), A1);
+  // a later second (8 s: past the prefix's time bits) lands elsewhere, the account still decodes
+  const later = sealedTemporaryKeyId(A1, randomBytes, T0 + 8000);
+  assert.notEqual(later.slice(0, 14), same[0]!.slice(0, 14));
+  assert.equal(accountFromKeyId(later), A1);
+  // the issue second's low bits lead the tail: seconds 0..7 of a group differ in the fifteenth character's high bits
+  const zeros = () => Buffer.alloc(4);
+  const base = Math.floor(T0 / 8000) * 8000;
+  const tails = Array.from({ length: 8 }, (_, k) => sealedTemporaryKeyId(A1, zeros, base + k * 1000).slice(14));
+  assert.equal(new Set(tails).size, 8);
+  assert.deepEqual(new Set(tails.map((t) => t.slice(1))).size, 1, 'only time in the tail when chance is zero');
+});
+
 test('GetAccessKeyInfo names the account of a sealed key; the key ID encodes any account (vectors)', async () => {
   for (const acct of V.accounts) {
     for (let i = 0; i < 20; i++) {

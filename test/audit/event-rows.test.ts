@@ -1,0 +1,164 @@
+/**
+ * Rows of facts (event-row.ts): what the sink queues and the writer thread renders. A batch's "as above" values must
+ * render exactly the records each call renders alone; damaged batches are refused; the sink holds callers back once
+ * the store falls behind; and on a SQLite file the rows are rendered and stored by the writer thread, which (with the
+ * checkpointer) runs at a lower CPU priority while every other thread keeps its own.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EventRowBatch, eventsFromRows } from '../../src/audit/event-row.js';
+import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
+import { createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
+import type { CallFacts } from '../../src/audit/types.js';
+import type { Caller } from '../../src/services/types.js';
+import { openStore } from '../../src/store/open.js';
+import { BACKGROUND_NICE } from '../../src/store/sqlite/background-priority.js';
+import type { Store, StoredEvent } from '../../src/store/store.js';
+
+const T = Date.UTC(2026, 11, 4, 12, 0, 0);
+const alice: Caller = { kind: 'user', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/alice', userId: 'AIDAALICE', accessKeyId: 'AKIAALICE', userName: 'alice' };
+const bob: Caller = { kind: 'user', accountId: '111111111111', arn: 'arn:aws:iam::111111111111:user/bob', userId: 'AIDABOB', accessKeyId: 'AKIABOB', userName: 'bob' };
+
+function facts(i: number, over: Partial<CallFacts> = {}): CallFacts {
+  return { requestId: `req-${i}`, eventTimeMs: T + i * 10, service: 'iam', operation: 'GetUser', region: 'us-east-1', sourceIp: '203.0.113.9', userAgent: 'aws-cli/2.9.19', secureTransport: false, caller: alice, input: { UserName: 'alice' }, ...over };
+}
+
+/** A run of calls whose facts repeat, change, and change back, with every optional part somewhere. */
+const CALLS: CallFacts[] = [
+  facts(0),
+  facts(1),
+  facts(2, { caller: bob, input: { UserName: 'carol' } }),
+  facts(3, { operation: 'CreateUser', input: { UserName: 'dave' }, error: { code: 'AccessDenied', message: 'no "way"' } }),
+  facts(4, { error: { code: '', message: 'failed' } }),
+  facts(5, { secureTransport: true, tlsVersion: 'TLSv1.3', tlsHost: 'iam.amazonaws.com', userAgent: 'other ü' }),
+  facts(6, { service: 'signin', operation: 'ConsoleLogin', eventType: 'AwsConsoleSignIn', responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'Yes' }, input: undefined }),
+  facts(7, { service: 'sts', operation: 'AssumeRole', input: { RoleArn: 'arn:aws:iam::222222222222:role/r', RoleSessionName: 's' }, output: { Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(T) } } }),
+  facts(8, { service: 's3', operation: 'ListObjects', requestParameters: { bucketName: 'b' }, resources: [{ accountId: '111111111111', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::b' }], fromConsole: true }),
+  facts(9),
+  facts(10),
+];
+
+/** A stored event with its generated IDs replaced, for comparing two renderings. */
+function comparable(e: StoredEvent): unknown {
+  const record = JSON.parse(e.record) as Record<string, unknown>;
+  assert.match(String(record['eventID']), /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.equal(record['eventID'], e.eventId);
+  delete record['eventID'];
+  if (record['sharedEventID'] !== undefined) record['sharedEventID'] = 'shared';
+  return { ...e, eventId: 'id', record };
+}
+
+describe('event rows', () => {
+  it('render, batched with "as above" values, exactly the records each call renders alone', () => {
+    const identities = createIdentityCache();
+    const batch = new EventRowBatch();
+    for (const f of CALLS) pushEventRows(batch, f, identities);
+    const together = eventsFromRows(batch.cols);
+    const alone = CALLS.flatMap((f) => buildEvents(f).map((e) => e.stored));
+    assert.equal(batch.rows, alone.length);
+    assert.deepEqual(together.map(comparable), alone.map(comparable));
+    // the cross-account pair shares one sharedEventID, and no other event has one
+    const shared = together.map((e) => (JSON.parse(e.record) as { sharedEventID?: string }).sharedEventID).filter((s) => s !== undefined);
+    assert.equal(shared.length, 2);
+    assert.equal(shared[0], shared[1]);
+    // a repeated call sends little: only what differs from the row above it
+    const first = new EventRowBatch();
+    pushEventRows(first, CALLS[0]!, identities);
+    const before = first.cols.length;
+    pushEventRows(first, CALLS[1]!, identities);
+    assert.ok(first.cols.length - before <= 4, `a repeat adds ${first.cols.length - before} values`);
+  });
+
+  it('refuse a damaged batch instead of storing other events', () => {
+    const batch = new EventRowBatch();
+    pushEventRows(batch, CALLS[0]!);
+    const firstRow = batch.cols.length;
+    pushEventRows(batch, CALLS[1]!);
+    const cols = batch.cols;
+    const damaged: unknown[][] = [
+      cols.slice(0, cols.length - 1),
+      [...cols, 0],
+      cols.slice(firstRow),
+      [1, ...cols.slice(1)],
+      cols.map((v, i) => (i === 3 ? 42 : v)),
+      cols.map((v, i) => (i === 1 ? 3 << 2 : v)),
+    ];
+    for (const d of damaged) assert.throws(() => eventsFromRows(d), /not a batch of event rows/);
+    assert.deepEqual(eventsFromRows([]), []);
+  });
+});
+
+describe('the event sink', () => {
+  it('holds callers back once MAX_QUEUED_EVENTS wait for a store that fell behind, and loses none', async () => {
+    const store = await openStore({ dataDir: ':memory:' });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const stored: number[] = [];
+      const slow: Store = Object.assign(Object.create(store) as Store, {
+        appendEventRows: async (rows: readonly unknown[]) => {
+          await gate;
+          stored.push(eventsFromRows(rows).length);
+        },
+      });
+      const sink = createEventSink(slow, (err) => assert.fail(String(err)));
+      let held: Promise<void> | undefined;
+      let n = 0;
+      while (!held && n < MAX_QUEUED_EVENTS + 10) held = sink.enqueue(facts(n++));
+      assert.ok(held, 'a promise once the bound is reached');
+      assert.equal(n, MAX_QUEUED_EVENTS, 'not before it');
+      let done = false;
+      void held.then(() => (done = true));
+      await new Promise((r) => setImmediate(r));
+      assert.equal(done, false, 'the caller waits while the store is behind');
+      release();
+      await held;
+      await sink.flush();
+      assert.equal(stored.reduce((a, b) => a + b, 0), n, 'every queued event stored');
+      assert.equal(sink.enqueue(facts(n)), undefined, 'no waiting once the store caught up');
+      await sink.flush();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** The nice value of each thread of this process (Linux). */
+function threadNice(): number[] {
+  return fs.readdirSync('/proc/self/task').map((t) => {
+    const stat = fs.readFileSync(`/proc/self/task/${t}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+describe('rows on a SQLite file', { skip: process.platform !== 'linux' ? 'thread priorities are read from /proc' : false }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-event-rows-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('are rendered and stored by the writer thread, which runs at a lower priority with the checkpointer', async () => {
+    assert.ok(BACKGROUND_NICE > 0);
+    const lowBefore = threadNice().filter((n) => n === BACKGROUND_NICE).length;
+    const store = await openStore({ dataDir: dir });
+    try {
+      const sink = createEventSink(store, (err) => assert.fail(String(err)));
+      for (const f of CALLS) assert.equal(sink.enqueue(f), undefined);
+      await sink.flush();
+      const page = await store.lookupEvents({ accountId: '111111111111', region: 'us-east-1', startMs: T - 1000, endMs: T + 60_000, limit: 50 });
+      const alone = CALLS.flatMap((f) => buildEvents(f).map((e) => e.stored)).filter((e) => e.accountId === '111111111111' && e.awsRegion === 'us-east-1');
+      assert.deepEqual(
+        page.map(({ seq: _, ...e }) => comparable(e)),
+        alone.map(comparable).reverse(),
+      );
+      // give the threads a moment to lower themselves (after their first file system call)
+      for (let i = 0; i < 50 && threadNice().filter((n) => n === BACKGROUND_NICE).length < lowBefore + 2; i++) await new Promise((r) => setTimeout(r, 20));
+      const nice = threadNice();
+      assert.equal(nice.filter((n) => n === BACKGROUND_NICE).length, lowBefore + 2, 'the writer and the checkpointer');
+      assert.equal(nice.filter((n) => n !== BACKGROUND_NICE && n !== 0).length, 0, 'every other thread keeps its priority');
+    } finally {
+      await store.close();
+    }
+  });
+});
