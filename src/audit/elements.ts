@@ -61,40 +61,57 @@ function recordName(member: string): string | null {
   return name;
 }
 
-/** A model-shaped value in CloudTrail's form, secrets omitted; undefined when nothing is left. */
-export function toElements(value: unknown, depth = 0): unknown {
+/**
+ * A model-shaped value in CloudTrail's form as JSON text, secrets omitted; undefined when nothing is left. Written
+ * directly, without an intermediate object: recording a call's parameters is on every request's path.
+ */
+function elementsJson(value: unknown, depth: number): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (value instanceof Date) return eventDate(value);
+  if (typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(eventDate(value));
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return undefined;
-  if (Array.isArray(value)) return value.map((v) => toElements(v, depth + 1)).filter((v) => v !== undefined);
-  if (typeof value === 'object') {
-    if (depth > 16) return undefined;
-    const out: Record<string, unknown> = {};
-    const o = value as Record<string, unknown>;
-    for (const k in o) {
-      if (!Object.hasOwn(o, k)) continue;
-      const name = recordName(k);
-      if (name === null) continue;
-      const e = toElements(o[k], depth + 1);
-      if (e !== undefined) out[name] = e;
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (const v of value) {
+      const e = elementsJson(v, depth + 1);
+      if (e !== undefined) s += s.length > 1 ? ',' + e : e;
     }
-    return out;
+    return s + ']';
   }
-  return value;
+  if (depth > 16) return undefined;
+  const o = value as Record<string, unknown>;
+  // Two members whose names differ only in their first letter's case record under one name: the later value, in the
+  // earlier's place (as assigning both to one object would).
+  const names: string[] = [];
+  const parts: string[] = [];
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const name = recordName(k);
+    if (name === null) continue;
+    const e = elementsJson(o[k], depth + 1);
+    if (e === undefined) continue;
+    const at = names.indexOf(name);
+    if (at >= 0) parts[at] = JSON.stringify(name) + ':' + e;
+    else {
+      names.push(name);
+      parts.push(JSON.stringify(name) + ':' + e);
+    }
+  }
+  return '{' + parts.join(',') + '}';
 }
 
-/** requestParameters: the parsed input in CloudTrail's form, or null when the call had none. */
-export function requestParameters(input: Record<string, unknown> | undefined): Record<string, unknown> | null {
-  if (!input) return null;
-  const e = toElements(input) as Record<string, unknown> | undefined;
-  return e && Object.keys(e).length > 0 ? e : null;
+/** requestParameters as JSON text: the parsed input in CloudTrail's form, or null when the call had none. */
+export function requestParametersJson(input: Record<string, unknown> | undefined): string {
+  if (!input) return 'null';
+  const e = elementsJson(input, 0);
+  return e === undefined || e === '{}' || e[0] !== '{' ? 'null' : e;
 }
 
-/** responseElements: the operation's output in CloudTrail's form (null for reads and for outputs with nothing to show). */
-export function responseElements(output: unknown, readOnly: boolean): Record<string, unknown> | null {
-  if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return null;
-  const e = toElements(output) as Record<string, unknown> | undefined;
-  return e && typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length > 0 ? e : null;
+/** responseElements as JSON text: the operation's output in CloudTrail's form (null for reads and for outputs with nothing to show). */
+export function responseElementsJson(output: unknown, readOnly: boolean): string {
+  if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return 'null';
+  const e = elementsJson(output, 0);
+  return e === undefined || e === '{}' || e[0] !== '{' ? 'null' : e;
 }
 
 /** STS issuing calls are read-only in CloudTrail, yet record their credentials (access key ID and expiration). */

@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from '../store/store.js';
 import { EventRowBatch, eventsFromRows, type EventRowFacts } from './event-row.js';
-import { requestParameters, responseElements } from './elements.js';
+import { requestParametersJson, responseElementsJson } from './elements.js';
 import { lookupUsername, otherAccountIdentity, userIdentity } from './identity.js';
 import { eventResources } from './resources.js';
 import { federatedParts } from './federated.js';
@@ -105,8 +105,8 @@ export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: I
     userAgent: f.userAgent,
     errorCode: f.error ? f.error.code : null,
     errorMessage: f.error ? f.error.message : null,
-    requestParametersJson: q(f.requestParameters ?? requestParameters(f.input)),
-    responseElementsJson: q(f.responseElements ?? (f.error ? null : responseElements(f.output, readOnly))),
+    requestParametersJson: f.requestParameters ? q(f.requestParameters) : requestParametersJson(f.input),
+    responseElementsJson: f.responseElements ? q(f.responseElements) : f.error ? 'null' : responseElementsJson(f.output, readOnly),
     additionalEventDataJson: f.additionalEventData ? q(f.additionalEventData) : null,
     requestId: f.requestId,
     resourcesJson: f.resources ? q(f.resources) : null,

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildEvents, changesState, isReadOnly, issuesCredentials } from '../../src/audit/record.js';
-import { eventDate, requestParameters, responseElements } from '../../src/audit/elements.js';
+import { eventDate, requestParametersJson, responseElementsJson } from '../../src/audit/elements.js';
+
+const requestParameters = (input: Record<string, unknown>): unknown => JSON.parse(requestParametersJson(input));
+const responseElements = (output: unknown, readOnly: boolean): unknown => JSON.parse(responseElementsJson(output, readOnly));
 import type { CallFacts } from '../../src/audit/types.js';
 import type { Caller } from '../../src/services/types.js';
 import { readVectors } from '../helpers/paths.js';

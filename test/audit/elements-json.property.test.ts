@@ -1,0 +1,70 @@
+/**
+ * Property: requestParameters / responseElements are written as JSON text directly (elements.ts); for any model-shaped
+ * value (nested members, lists, dates, bytes, secrets at any depth, maps with any keys) the text is exactly the JSON of
+ * the plainly built element object: lowerCamelCase names, CloudTrail's dates, no secret member, no bytes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { eventDate, isSecretMember, requestParametersJson, responseElementsJson } from '../../src/audit/elements.js';
+
+/** The element object built the plain way: the specification the direct writer is held to. */
+function plain(value: unknown, depth = 0): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) return eventDate(value);
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return undefined;
+  if (Array.isArray(value)) return value.map((v) => plain(v, depth + 1)).filter((v) => v !== undefined);
+  if (typeof value === 'object') {
+    if (depth > 16) return undefined;
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const name = k.length === 0 ? k : k[0]!.toLowerCase() + k.slice(1);
+      if (isSecretMember(name)) continue;
+      const e = plain(v, depth + 1);
+      if (e !== undefined) out[name] = e;
+    }
+    return out;
+  }
+  return value;
+}
+
+function plainJson(value: unknown): string {
+  const e = plain(value);
+  return e && typeof e === 'object' && !Array.isArray(e) && Object.keys(e).length > 0 ? JSON.stringify(e) : 'null';
+}
+
+const key = fc.oneof(fc.constantFrom('UserName', 'Password', 'SecretAccessKey', 'SessionToken', 'Tags', 'Key', 'Value', 'PrivateKey', 'A', '', '0', '__proto__x', 'ünï "q"'), fc.string({ maxLength: 8 }));
+const leaf = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }),
+  fc.uint8Array({ maxLength: 4 }).map((b) => Buffer.from(b)),
+);
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('object')),
+  list: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+}));
+
+test('property: the JSON text written directly is the JSON of the plain element object', () => {
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (input) => {
+      assert.equal(requestParametersJson(input), plainJson(input));
+      assert.equal(responseElementsJson(input, false), plainJson(input));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('deeply nested values stop at the depth a record keeps, as the plain object does', () => {
+  let deep: Record<string, unknown> = { Leaf: 'x' };
+  for (let i = 0; i < 30; i++) deep = { Next: deep, List: [deep] };
+  assert.equal(requestParametersJson(deep), plainJson(deep));
+  assert.equal(requestParametersJson(undefined), 'null');
+  assert.equal(requestParametersJson({ Password: 'p' }), 'null');
+  assert.equal(responseElementsJson({ User: { UserName: 'u' } }, true), 'null', 'reads have no responseElements');
+});
