@@ -47,29 +47,57 @@ function lowerCamel(name: string): string {
   return name.length === 0 ? name : name[0]!.toLowerCase() + name.slice(1);
 }
 
-/** Member names seen so far → their record name, or null for a secret (bounded: map keys can be anyone's). */
-const RECORD_NAMES = new Map<string, string | null>();
+/** How a member is recorded: its JSON name and colon, and the name that differs only in its first letter's case. */
+interface RecordName {
+  prefix: string;
+  /** A member of this name in the same object records under the same name (undefined: the first character has no case). */
+  variant: string | undefined;
+}
+
+/** Member names seen so far → how they are recorded, or null for a secret (bounded: map keys can be anyone's). */
+const RECORD_NAMES = new Map<string, RecordName | null>();
 const RECORD_NAMES_MAX = 4096;
 
-/** The name a member is recorded under, or null when its value is a secret. */
-function recordName(member: string): string | null {
+/** How a member is recorded, or null when its value is a secret. */
+function recordName(member: string): RecordName | null {
   const hit = RECORD_NAMES.get(member);
   if (hit !== undefined) return hit;
   const camel = lowerCamel(member);
-  const name = isSecretMember(camel) ? null : camel;
+  let name: RecordName | null = null;
+  if (!isSecretMember(camel)) {
+    const first = member.slice(0, 1);
+    const swapped = first === first.toLowerCase() ? first.toUpperCase() : first.toLowerCase();
+    name = { prefix: JSON.stringify(camel) + ':', variant: swapped === first ? undefined : swapped + member.slice(1) };
+  }
   if (RECORD_NAMES.size < RECORD_NAMES_MAX) RECORD_NAMES.set(member, name);
   return name;
 }
+
+/** Characters a JSON string holds as they are: printable ASCII but the quote and the backslash. */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A string as JSON text (most are plain ASCII, quoted without JSON.stringify's call). */
+function quote(s: string): string {
+  return PLAIN_JSON.test(s) ? '"' + s + '"' : JSON.stringify(s);
+}
+
+/** The last date eventDate printed (a response's times repeat within a second). */
+let lastDate = { ms: NaN, text: '' };
 
 /**
  * A model-shaped value in CloudTrail's form as JSON text, secrets omitted; undefined when nothing is left. Written
  * directly, without an intermediate object: recording a call's parameters is on every request's path.
  */
 function elementsJson(value: unknown, depth: number): string | undefined {
+  if (typeof value === 'string') return quote(value);
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object') return JSON.stringify(value);
-  if (value instanceof Date) return JSON.stringify(eventDate(value));
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return undefined;
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (ms !== lastDate.ms) lastDate = { ms, text: quote(eventDate(value)) };
+    return lastDate.text;
+  }
+  if (value instanceof Uint8Array) return undefined;
   if (Array.isArray(value)) {
     let s = '[';
     for (const v of value) {
@@ -80,8 +108,23 @@ function elementsJson(value: unknown, depth: number): string | undefined {
   }
   if (depth > 16) return undefined;
   const o = value as Record<string, unknown>;
-  // Two members whose names differ only in their first letter's case record under one name: the later value, in the
-  // earlier's place (as assigning both to one object would).
+  let s = '';
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const name = recordName(k);
+    if (name === null) continue;
+    if (name.variant !== undefined && Object.hasOwn(o, name.variant)) return clashingObjectJson(o, depth);
+    const e = elementsJson(o[k], depth + 1);
+    if (e !== undefined) s += s === '' ? name.prefix + e : ',' + name.prefix + e;
+  }
+  return '{' + s + '}';
+}
+
+/**
+ * An object two of whose members differ only in their first letter's case, so they record under one name: the later
+ * value, in the earlier's place (as assigning both to one object would).
+ */
+function clashingObjectJson(o: Record<string, unknown>, depth: number): string {
   const names: string[] = [];
   const parts: string[] = [];
   for (const k in o) {
@@ -90,11 +133,11 @@ function elementsJson(value: unknown, depth: number): string | undefined {
     if (name === null) continue;
     const e = elementsJson(o[k], depth + 1);
     if (e === undefined) continue;
-    const at = names.indexOf(name);
-    if (at >= 0) parts[at] = JSON.stringify(name) + ':' + e;
+    const at = names.indexOf(name.prefix);
+    if (at >= 0) parts[at] = name.prefix + e;
     else {
-      names.push(name);
-      parts.push(JSON.stringify(name) + ':' + e);
+      names.push(name.prefix);
+      parts.push(name.prefix + e);
     }
   }
   return '{' + parts.join(',') + '}';

@@ -46,9 +46,13 @@ export function eventSource(service: string): string {
 function otherAccount(f: CallFacts): string | undefined {
   const arn = f.input?.['RoleArn'];
   if (f.service !== 'sts' || typeof arn !== 'string') return undefined;
-  const m = /^arn:[^:]+:iam::(\d{12}):role\//.exec(arn);
-  const account = m?.[1];
-  return account && account !== f.caller.accountId ? account : undefined;
+  // arn:<partition>:iam::<12 digits>:role/…
+  if (!arn.startsWith('arn:')) return undefined;
+  const p = arn.indexOf(':', 4);
+  if (p < 0 || !arn.startsWith(':iam::', p)) return undefined;
+  const account = arn.slice(p + 6, p + 18);
+  if (!arn.startsWith(':role/', p + 18) || !/^\d{12}$/.test(account) || p === 4) return undefined;
+  return account !== f.caller.accountId ? account : undefined;
 }
 
 /** The identity parts of a record, computed once per caller object (the credential cache hands out the same one). */
