@@ -119,12 +119,47 @@ function bad(): never {
   throw new Error('not a batch of event rows');
 }
 
+/** The places of a row's strings (stringsOf) that stored events and lookups read. */
+export const ACCOUNT = 0;
+export const REGION = 1;
+export const EVENT_SOURCE = 2;
+export const EVENT_NAME = 3;
+export const USERNAME = 5;
+export const ACCESS_KEY_ID = 6;
+
+/** Flags of an event's facts: read-only, from the console, and (shifted by SHARED_SHIFT) its place in a shared pair. */
+export const READ_ONLY = 1;
+export const FROM_CONSOLE = 2;
+export const SHARED_SHIFT = 2;
+
+/** The facts of one event as stored (a SQLite block keeps these, not the record text): the record is rendered from them. */
+export interface EventFacts {
+  /** STRINGS strings, in the order stringsOf gives them (null where a row may have none). */
+  strings: Array<string | null>;
+  /** READ_ONLY | FROM_CONSOLE | (0, 1 or 2) << SHARED_SHIFT. */
+  flags: number;
+  /** The call's time (ms): the record shows its second, the event ID its millisecond. */
+  timeMs: number;
+  eventId: string;
+  /** The sharedEventID, or '' when the event is alone. */
+  sharedId: string;
+  resources: StoredEvent['resources'];
+}
+
+/** How many strings a row holds (for readers of stored facts). */
+export const ROW_STRINGS = STRINGS;
+
+/** True when string `n` of a row may be null. */
+export function optionalString(n: number): boolean {
+  return OPTIONAL.has(n);
+}
+
 /**
- * The stored events of the rows pushRow appended to `cols`: each record's JSON text written field by field in
- * CloudTrail's order, with its new eventID (and sharedEventID). Throws on values pushRow did not write.
+ * The facts of the rows EventRowBatch gathered in `cols`, each with its new eventID (and, for a pair, one
+ * sharedEventID). Throws on values EventRowBatch did not write.
  */
-export function eventsFromRows(cols: readonly unknown[]): StoredEvent[] {
-  const out: StoredEvent[] = [];
+export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
+  const out: EventFacts[] = [];
   let i = 0;
   const next = (): unknown => (i < cols.length ? cols[i++] : bad());
   const int = (): number => {
@@ -160,33 +195,50 @@ export function eventsFromRows(cols: readonly unknown[]): StoredEvent[] {
     }
     last = strings;
     lastResources = resources;
-    const [account, region, eventSource, eventName, identityJson, username, accessKeyId, sourceIp, userAgent, errorCode, errorMessage, requestParameters, responseElements, additionalEventData, requestId, resourcesJson, eventType, tlsDetails] = strings as [string, string, string, string, string, string | null, string | null, string, string, string | null, string | null, string, string, string | null, string, string | null, string | null, string | null];
-    const readOnly = (flags & 1) !== 0;
-    const fromConsole = (flags & 2) !== 0;
-    const shared = flags >> 2;
+    const shared = flags >> SHARED_SHIFT;
+    if (flags < 0 || shared > 2) bad();
     if (shared === 1) sharedId = randomUUID();
     else if (shared === 2 && !sharedId) bad();
-    else if (shared > 2) bad();
-    const eventId = newEventId(timeMs);
-    let s = `{"eventVersion":"${EVENT_VERSION}","userIdentity":${identityJson},"eventTime":"${isoSeconds(timeMs)}","eventSource":${q(eventSource)},"eventName":${q(eventName)},"awsRegion":${q(region)},"sourceIPAddress":${q(sourceIp)},"userAgent":${q(userAgent)}`;
-    if (errorMessage !== null) {
-      if (errorCode) s += `,"errorCode":${q(errorCode)}`;
-      s += `,"errorMessage":${q(errorMessage)}`;
-    }
-    s += `,"requestParameters":${requestParameters},"responseElements":${responseElements}`;
-    if (additionalEventData !== null) s += `,"additionalEventData":${additionalEventData}`;
-    s += `,"requestID":${q(requestId)},"eventID":"${eventId}","readOnly":${readOnly}`;
-    if (resourcesJson !== null) s += `,"resources":${resourcesJson}`;
-    s += `,"eventType":${q(eventType ?? 'AwsApiCall')},"managementEvent":true,"recipientAccountId":${q(account)},"eventCategory":"Management"`;
-    if (tlsDetails !== null) s += `,"tlsDetails":${tlsDetails}`;
-    if (shared !== 0) s += `,"sharedEventID":"${sharedId}"`;
-    if (fromConsole) s += ',"sessionCredentialFromConsole":"true"';
-    s += '}';
-    const e: StoredEvent = { accountId: account, eventId, eventTime: new Date(timeMs - (timeMs % 1000)), eventName, eventSource, readOnly, resources, record: s, awsRegion: region };
-    if (username !== null) e.username = username;
-    if (accessKeyId !== null) e.accessKeyId = accessKeyId;
-    out.push(e);
+    out.push({ strings, flags, timeMs, eventId: newEventId(timeMs), sharedId: shared === 0 ? '' : sharedId, resources });
     if (shared === 2) sharedId = '';
   }
   return out;
+}
+
+/** An event's record as JSON text, field by field in CloudTrail's order. */
+export function renderRecord(f: EventFacts): string {
+  const [account, region, eventSource, eventName, identityJson, , , sourceIp, userAgent, errorCode, errorMessage, requestParameters, responseElements, additionalEventData, requestId, resourcesJson, eventType, tlsDetails] = f.strings as [string, string, string, string, string, string | null, string | null, string, string, string | null, string | null, string, string, string | null, string, string | null, string | null, string | null];
+  let s = `{"eventVersion":"${EVENT_VERSION}","userIdentity":${identityJson},"eventTime":"${isoSeconds(f.timeMs)}","eventSource":${q(eventSource)},"eventName":${q(eventName)},"awsRegion":${q(region)},"sourceIPAddress":${q(sourceIp)},"userAgent":${q(userAgent)}`;
+  if (errorMessage !== null) {
+    if (errorCode) s += `,"errorCode":${q(errorCode)}`;
+    s += `,"errorMessage":${q(errorMessage)}`;
+  }
+  s += `,"requestParameters":${requestParameters},"responseElements":${responseElements}`;
+  if (additionalEventData !== null) s += `,"additionalEventData":${additionalEventData}`;
+  s += `,"requestID":${q(requestId)},"eventID":"${f.eventId}","readOnly":${(f.flags & READ_ONLY) !== 0}`;
+  if (resourcesJson !== null) s += `,"resources":${resourcesJson}`;
+  s += `,"eventType":${q(eventType ?? 'AwsApiCall')},"managementEvent":true,"recipientAccountId":${q(account)},"eventCategory":"Management"`;
+  if (tlsDetails !== null) s += `,"tlsDetails":${tlsDetails}`;
+  if (f.sharedId !== '') s += `,"sharedEventID":"${f.sharedId}"`;
+  if (f.flags & FROM_CONSOLE) s += ',"sessionCredentialFromConsole":"true"';
+  return s + '}';
+}
+
+/** The time an event is stored and looked up at: its second. */
+export function storedTime(timeMs: number): number {
+  return timeMs - (timeMs % 1000);
+}
+
+/** An event's stored form with its record rendered. */
+export function storedEventOf(f: EventFacts): StoredEvent {
+  const st = f.strings;
+  const e: StoredEvent = { accountId: st[ACCOUNT]!, eventId: f.eventId, eventTime: new Date(storedTime(f.timeMs)), eventName: st[EVENT_NAME]!, eventSource: st[EVENT_SOURCE]!, readOnly: (f.flags & READ_ONLY) !== 0, resources: f.resources, record: renderRecord(f), awsRegion: st[REGION]! };
+  if (st[USERNAME] !== null) e.username = st[USERNAME]!;
+  if (st[ACCESS_KEY_ID] !== null) e.accessKeyId = st[ACCESS_KEY_ID]!;
+  return e;
+}
+
+/** The stored events of the rows EventRowBatch gathered in `cols`, records rendered. */
+export function eventsFromRows(cols: readonly unknown[]): StoredEvent[] {
+  return factsFromRows(cols).map(storedEventOf);
 }

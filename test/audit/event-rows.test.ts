@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventRowBatch, eventsFromRows } from '../../src/audit/event-row.js';
+import { EventRowBatch, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
+import { FORMAT_FACTS, encodeFactBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
 import { createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
 import type { CallFacts } from '../../src/audit/types.js';
@@ -88,6 +89,53 @@ describe('event rows', () => {
     ];
     for (const d of damaged) assert.throws(() => eventsFromRows(d), /not a batch of event rows/);
     assert.deepEqual(eventsFromRows([]), []);
+  });
+});
+
+describe('facts blocks (what the writer thread stores)', () => {
+  it('read back the facts they encode: the same records, IDs and lookup keys', () => {
+    const batch = new EventRowBatch();
+    for (const f of CALLS) pushEventRows(batch, f);
+    const facts = factsFromRows(batch.cols);
+    const blocks = encodeFactBlocks(facts);
+    assert.ok(blocks.length >= 2, 'one block per account and region');
+    const back = blocks.flatMap((b, n) =>
+      readBlock(FORMAT_FACTS, b.data).map((e) => {
+        assert.deepEqual(keysOf(readBlock(FORMAT_FACTS, b.data), false).sort(), [...b.keys].sort());
+        const { seq: _, ...stored } = storedEvent(n + 1, b.accountId, b.awsRegion, b.data, e);
+        return stored;
+      }),
+    );
+    const expected = facts.map(storedEventOf);
+    const byId = (a: StoredEvent, b: StoredEvent): number => (a.eventId < b.eventId ? -1 : 1);
+    assert.deepEqual(back.sort(byId), expected.sort(byId));
+    for (const e of back) assert.doesNotThrow(() => JSON.parse(e.record));
+  });
+
+  it('cost a repeated call its differences, not its record', () => {
+    const batch = new EventRowBatch();
+    for (let i = 0; i < 200; i++) pushEventRows(batch, facts(i));
+    const [block] = encodeFactBlocks(factsFromRows(batch.cols));
+    const record = eventsFromRows(batch.cols)[0]!.record.length;
+    assert.equal(block!.count, 200);
+    assert.ok(block!.data.length / 200 < 120, `${block!.data.length / 200} bytes an event (a record is ${record})`);
+  });
+
+  it('refuse bytes that are not a facts block', () => {
+    const batch = new EventRowBatch();
+    pushEventRows(batch, CALLS[0]!);
+    pushEventRows(batch, CALLS[3]!);
+    const data = Buffer.from(encodeFactBlocks(factsFromRows(batch.cols))[0]!.data);
+    const first = 4 + data.readUInt32LE(0);
+    const broken = [data.subarray(0, data.length - 1), Buffer.concat([data, Buffer.from([1])]), data.subarray(first)];
+    const mask = Buffer.from(data);
+    mask.writeUInt32LE(1, 4 + 8 + 1);
+    broken.push(mask);
+    const flags = Buffer.from(data);
+    flags[4 + 8] = 3 << 2;
+    broken.push(flags);
+    for (const b of broken) assert.throws(() => readBlock(FORMAT_FACTS, b), /corrupt event block/);
+    assert.equal(readBlock(FORMAT_FACTS, data).length, 2);
   });
 });
 

@@ -11,8 +11,16 @@
  * 2 user name present, 4 access key present), then as `u32 byte length + UTF-8` the event ID, name, source, user name
  * and access key (when present), a u16 resource count with each resource's type and name, and the record's JSON.
  * FORMAT_ROW is one event carried over from the per-event table of earlier versions (migration 020): a JSON array.
+ *
+ * Facts format (FORMAT_FACTS: the events the writer thread stores, from rows of facts, src/audit/event-row.ts), per
+ * event: u32 length of the rest, f64 time (ms), u8 flags, u32 mask, the event ID and sharedEventID (`u32 byte length +
+ * UTF-8`), then each of the row's strings the mask does not mark "as above" (the same as the block's previous event:
+ * bit n for string n) as `u32 byte length + UTF-8` (NULL_STRING for none), then, unless the mask's bit ROW_STRINGS
+ * marks them as above, a u16 resource count with each resource's type and name. The record is rendered from these
+ * when read: an event costs its differences from the one before it, not its record text.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, renderRecord, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 
 /** Positions per block (the factor between a block's row ID and its events' positions). */
@@ -28,6 +36,10 @@ const BLOCK_BYTES = 1 << 20;
 export const FORMAT_ROW = 1;
 /** Events encoded by EventBlockBuilder. */
 export const FORMAT_BINARY = 2;
+/** Events' facts encoded by FactBlockBuilder (rendered into records when read). */
+export const FORMAT_FACTS = 3;
+/** The length a facts block writes for a string that is not there. */
+const NULL_STRING = 0xffffffff;
 
 const READ_ONLY = 1;
 const HAS_USER = 2;
@@ -40,6 +52,8 @@ export interface EncodedBlock {
   minTime: number;
   maxTime: number;
   count: number;
+  /** FORMAT_BINARY or FORMAT_FACTS. */
+  format: number;
   data: Uint8Array;
   /** Each distinct lookup attribute value of the block's events. */
   keys: Array<[EventLookupKey, string]>;
@@ -61,6 +75,8 @@ export interface BlockEvent {
   recordEnd: number;
   /** FORMAT_ROW: the record itself. */
   record?: string;
+  /** FORMAT_FACTS: what the record is rendered from. */
+  facts?: EventFacts;
 }
 
 /** The block being filled for one account and region. */
@@ -91,7 +107,7 @@ class OpenBlock {
     // A copy of exactly its bytes: a view of the larger buffer would carry all of it to SQLite.
     const data = new Uint8Array(this.pos);
     data.set(this.buf.subarray(0, this.pos));
-    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.events.length, data, keys: keysOf(this.events, false) };
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.events.length, format: FORMAT_BINARY, data, keys: keysOf(this.events, false) };
   }
 }
 
@@ -193,6 +209,7 @@ function corrupt(): never {
 /** Reads the indexed attributes of every event of a block (`data` as stored for `format`). */
 export function readBlock(format: number, data: Uint8Array | string): BlockEvent[] {
   if (format === FORMAT_ROW) return [rowEvent(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'))];
+  if (format === FORMAT_FACTS && typeof data !== 'string') return readFactBlock(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   if (format !== FORMAT_BINARY || typeof data === 'string') return corrupt();
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const out: BlockEvent[] = [];
@@ -284,7 +301,7 @@ export function matches(e: BlockEvent, key: EventLookupKey, value: string): bool
 
 /** The stored event `e` of block `seq` (of `accountId` and `region`, with its bytes `data`), with its position. */
 export function storedEvent(seq: number, accountId: string, region: string, data: Uint8Array | string, e: BlockEvent): StoredEvent & { seq: number } {
-  const record = e.record ?? Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength).toString('utf8', e.recordStart, e.recordEnd);
+  const record = e.facts ? renderRecord(e.facts) : e.record ?? Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength).toString('utf8', e.recordStart, e.recordEnd);
   const out: StoredEvent & { seq: number } = {
     seq: seq * POSITIONS_PER_BLOCK + e.index,
     accountId,
@@ -347,4 +364,191 @@ export interface StoredBlockRow {
 /** Every event of a stored block, with its position. */
 export function blockEvents(b: StoredBlockRow): Array<StoredEvent & { seq: number }> {
   return readBlock(b.format, b.data).map((e) => storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
+}
+
+/** The key a block's events share: its account and region (region '' for events that name none). */
+function blockKey(accountId: string, region: string): string {
+  return region === '' ? accountId : `${accountId}/${region}`;
+}
+
+/** The facts block being filled for one account and region. */
+class OpenFactBlock {
+  buf: Buffer = Buffer.allocUnsafe(16 * 1024);
+  pos = 0;
+  minTime = Infinity;
+  maxTime = -Infinity;
+  readonly events: KeyedEvent[] = [];
+  prev: EventFacts | undefined;
+  readonly accountId: string;
+  readonly awsRegion: string;
+  constructor(accountId: string, awsRegion: string) {
+    this.accountId = accountId;
+    this.awsRegion = awsRegion;
+  }
+
+  fits(time: number): boolean {
+    const count = this.events.length;
+    if (count === 0) return true;
+    if (count >= BLOCK_EVENTS || this.pos > BLOCK_BYTES) return false;
+    return Math.max(this.maxTime, time) - Math.min(this.minTime, time) <= BLOCK_SPAN_MS;
+  }
+
+  /** Makes room for `bytes` more. */
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  finish(): EncodedBlock {
+    const data = new Uint8Array(this.pos);
+    data.set(this.buf.subarray(0, this.pos));
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.events.length, format: FORMAT_FACTS, data, keys: keysOf(this.events, false) };
+  }
+}
+
+/** The bytes putString may write for `s` (its length prefix and at most three bytes a UTF-16 unit). */
+function bound(s: string | null): number {
+  return s === null ? 4 : 4 + 3 * s.length;
+}
+
+/** Encodes events' facts (the writer thread's batches) into FORMAT_FACTS blocks, one per account and region. */
+export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] {
+  const open = new Map<string, OpenFactBlock>();
+  const done: EncodedBlock[] = [];
+  for (const f of events) {
+    const st = f.strings;
+    const accountId = st[ACCOUNT]!;
+    const region = st[REGION]!;
+    const time = storedTime(f.timeMs);
+    const k = blockKey(accountId, region);
+    let b = open.get(k);
+    if (b && !b.fits(time)) {
+      done.push(b.finish());
+      b = undefined;
+    }
+    if (!b) open.set(k, (b = new OpenFactBlock(accountId, region)));
+    const prev = b.prev;
+    let mask = 0;
+    let bytes = 4 + 8 + 1 + 4 + bound(f.eventId) + bound(f.sharedId) + 2;
+    if (prev) for (let n = 0; n < ROW_STRINGS; n++) if (st[n] === prev.strings[n]) mask |= 1 << n;
+    for (let n = 0; n < ROW_STRINGS; n++) if ((mask & (1 << n)) === 0) bytes += bound(st[n] ?? null);
+    if (prev && sameResources(f.resources, prev.resources)) mask |= 1 << ROW_STRINGS;
+    else for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
+    b.reserve(bytes);
+    const buf = b.buf;
+    const start = b.pos;
+    let p = start + 4;
+    buf.writeDoubleLE(f.timeMs, p);
+    p += 8;
+    buf[p++] = f.flags;
+    buf.writeUInt32LE(mask >>> 0, p);
+    p += 4;
+    p = putString(buf, p, f.eventId);
+    p = putString(buf, p, f.sharedId);
+    for (let n = 0; n < ROW_STRINGS; n++) {
+      if (mask & (1 << n)) continue;
+      const v = st[n]!;
+      if (v === null) {
+        buf.writeUInt32LE(NULL_STRING, p);
+        p += 4;
+      } else p = putString(buf, p, v);
+    }
+    if ((mask & (1 << ROW_STRINGS)) === 0) {
+      buf.writeUInt16LE(f.resources.length, p);
+      p += 2;
+      for (const r of f.resources) {
+        p = putString(buf, p, r.ResourceType);
+        p = putString(buf, p, r.ResourceName);
+      }
+    }
+    buf.writeUInt32LE(p - start - 4, start);
+    b.pos = p;
+    b.prev = f;
+    b.events.push(keyedFacts(f));
+    if (time < b.minTime) b.minTime = time;
+    if (time > b.maxTime) b.maxTime = time;
+  }
+  for (const b of open.values()) done.push(b.finish());
+  return done;
+}
+
+function sameResources(a: StoredEvent['resources'], b: StoredEvent['resources']): boolean {
+  if (a.length !== b.length) return false;
+  for (let n = 0; n < a.length; n++) if (a[n]!.ResourceType !== b[n]!.ResourceType || a[n]!.ResourceName !== b[n]!.ResourceName) return false;
+  return true;
+}
+
+/** What an event's lookup keys are made of, from its facts. */
+function keyedFacts(f: EventFacts): KeyedEvent {
+  const st = f.strings;
+  const e: KeyedEvent = { eventId: f.eventId, eventName: st[EVENT_NAME]!, eventSource: st[EVENT_SOURCE]!, resources: f.resources, readOnly: (f.flags & FACT_READ_ONLY) !== 0 };
+  if (st[USERNAME] !== null) e.username = st[USERNAME]!;
+  if (st[ACCESS_KEY_ID] !== null) e.accessKeyId = st[ACCESS_KEY_ID]!;
+  return e;
+}
+
+/** Reads a FORMAT_FACTS block: each event's facts (strings "as above" taken from the event before it). */
+function readFactBlock(buf: Buffer): BlockEvent[] {
+  const out: BlockEvent[] = [];
+  let p = 0;
+  const end = buf.length;
+  let next = 0;
+  const len = (): number => {
+    if (p + 4 > next) corrupt();
+    const n = buf.readUInt32LE(p);
+    p += 4;
+    return n;
+  };
+  const text = (n: number): string => {
+    if (p + n > next) corrupt();
+    const s = buf.toString('utf8', p, p + n);
+    p += n;
+    return s;
+  };
+  let prev: EventFacts | undefined;
+  while (p < end) {
+    if (p + 4 > end) corrupt();
+    next = p + 4 + buf.readUInt32LE(p);
+    if (next > end || p + 4 + 8 + 1 + 4 > next) corrupt();
+    p += 4;
+    const timeMs = buf.readDoubleLE(p);
+    p += 8;
+    const flags = buf[p++]!;
+    const mask = buf.readUInt32LE(p);
+    p += 4;
+    if ((!prev && mask !== 0) || mask >>> (ROW_STRINGS + 1) !== 0 || flags >> SHARED_SHIFT > 2 || !Number.isFinite(timeMs)) corrupt();
+    const eventId = text(len());
+    const sharedId = text(len());
+    const strings: Array<string | null> = [];
+    for (let n = 0; n < ROW_STRINGS; n++) {
+      if (mask & (1 << n)) {
+        strings.push(prev!.strings[n]!);
+        continue;
+      }
+      const l = len();
+      if (l === NULL_STRING) {
+        if (!optionalString(n)) corrupt();
+        strings.push(null);
+      } else strings.push(text(l));
+    }
+    let resources: StoredEvent['resources'];
+    if (mask & (1 << ROW_STRINGS)) resources = prev!.resources;
+    else {
+      if (p + 2 > next) corrupt();
+      let n = buf.readUInt16LE(p);
+      p += 2;
+      resources = [];
+      for (; n > 0; n--) resources.push({ ResourceType: text(len()), ResourceName: text(len()) });
+    }
+    if (p !== next) corrupt();
+    const facts: EventFacts = { strings, flags, timeMs, eventId, sharedId, resources };
+    prev = facts;
+    const e: BlockEvent = { index: out.length, time: storedTime(timeMs), readOnly: (flags & FACT_READ_ONLY) !== 0, eventId, eventName: strings[EVENT_NAME]!, eventSource: strings[EVENT_SOURCE]!, resources, recordStart: 0, recordEnd: 0, facts };
+    if (strings[USERNAME] !== null) e.username = strings[USERNAME]!;
+    if (strings[ACCESS_KEY_ID] !== null) e.accessKeyId = strings[ACCESS_KEY_ID]!;
+    out.push(e);
+  }
+  return out;
 }

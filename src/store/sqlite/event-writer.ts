@@ -1,15 +1,15 @@
 /**
  * The event writer thread's handle: audit events that need not commit with a change (reads, failures) are stored by
  * a worker thread over its own connection to the database file, so the SQLite work of recording every call stays off
- * the event loop. A batch arrives as rows of facts (src/audit/event-row.ts), which the thread renders into records, or
- * as stored events; the thread encodes them into blocks (event-block.ts) and inserts the rows. The
+ * the event loop. A batch arrives as rows of facts (src/audit/event-row.ts), which the thread stores as facts in
+ * FORMAT_FACTS blocks (records are rendered when read), or as stored events (FORMAT_BINARY blocks). The
  * caller holds the serving connection's gate (SqliteContext.exclusive) while the thread writes, so the two
  * connections never wait on each other's lock.
  */
 import type { StoredEvent } from '../store.js';
 import { startWorkerRpc } from './worker-rpc.js';
 
-/** What the thread stores: events, or rows of facts it renders first. */
+/** What the thread stores: events, or rows of facts. */
 export type WriterBatch = { events: readonly StoredEvent[] } | { rows: readonly unknown[] };
 
 /** A running writer; `failed` turns true once the thread is gone (its callers then write on the serving connection). */

@@ -6,9 +6,9 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
 import type { SqliteContext } from './db.js';
 import { startEventWriter, type EventWriter, type WriterBatch } from './event-writer.js';
-import { BLOCK_SPAN_MS, FORMAT_BINARY, POSITIONS_PER_BLOCK, encodeBlocks, matches, readBlock, storedEvent, type BlockEvent, type EncodedBlock } from './event-block.js';
+import { BLOCK_SPAN_MS, POSITIONS_PER_BLOCK, encodeBlocks, encodeFactBlocks, matches, readBlock, storedEvent, type BlockEvent, type EncodedBlock } from './event-block.js';
 import { eventIdSecond } from '../rows/events.js';
-import { eventsFromRows } from '../../audit/event-row.js';
+import { factsFromRows } from '../../audit/event-row.js';
 
 /**
  * Prepares the block inserts on a connection and returns the function that stores blocks (in the caller's
@@ -20,7 +20,7 @@ export function blockInserter(db: Db): (blocks: readonly EncodedBlock[]) => void
   return (blocks) => {
     for (const b of blocks) {
       const data = Buffer.isBuffer(b.data) ? b.data : Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
-      const seq = insert.run(b.accountId, b.awsRegion, b.minTime, b.maxTime, b.count, FORMAT_BINARY, data).lastInsertRowid;
+      const seq = insert.run(b.accountId, b.awsRegion, b.minTime, b.maxTime, b.count, b.format, data).lastInsertRowid;
       for (const [attr, value] of b.keys) insertKey.run(b.accountId, b.awsRegion, attr, value, b.maxTime, seq);
     }
   };
@@ -126,7 +126,8 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
         // this batch is stored, so it is written here instead.
       }
     }
-    await ctx.transaction(() => appendEvents('events' in batch ? batch.events : eventsFromRows(batch.rows)));
+    const blocks = 'events' in batch ? encodeBlocks(batch.events) : encodeFactBlocks(factsFromRows(batch.rows));
+    await ctx.transaction(() => run(() => ctx.atomic(() => insertBlocks(blocks))));
   };
   // A file database appends detached events from a writer thread with its own connection (started on first use);
   // an in-memory one, or a writer thread that failed, appends them here in a group-committed transaction.
