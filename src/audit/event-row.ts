@@ -71,15 +71,15 @@ export class EventRowBatch {
     const prev = this.#prev;
     let mask = 0;
     if (prev) for (let n = 0; n < STRINGS; n++) if (strings[n] === prev[n]) mask |= 1 << n;
-    const sameResources = this.#prevResources !== undefined && sameList(r.resources, this.#prevResources);
-    if (sameResources) mask |= 1 << STRINGS;
+    const resourcesAbove = this.#prevResources !== undefined && sameResources(r.resources, this.#prevResources);
+    if (resourcesAbove) mask |= 1 << STRINGS;
     this.#prev = strings;
     this.#prevResources = r.resources;
     const cols = this.cols;
     this.rows++;
     cols.push(mask, (r.readOnly ? 1 : 0) | (r.fromConsole ? 2 : 0) | (r.shared << 2), r.eventTimeMs);
     for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) cols.push(strings[n]);
-    if (sameResources) return;
+    if (resourcesAbove) return;
     cols.push(r.resources.length);
     for (const x of r.resources) cols.push(x.ResourceType, x.ResourceName);
   }
@@ -96,7 +96,8 @@ const STRINGS = 18;
 /** Which of a row's strings may be null (errorCode onwards, less the always-present ones). */
 const OPTIONAL: ReadonlySet<number> = new Set([5, 6, 9, 10, 13, 15, 16, 17]);
 
-function sameList(a: StoredEvent['resources'], b: StoredEvent['resources']): boolean {
+/** True when two events name the same resources, in the same order. */
+export function sameResources(a: StoredEvent['resources'], b: StoredEvent['resources']): boolean {
   if (a.length !== b.length) return false;
   for (let n = 0; n < a.length; n++) if (a[n]!.ResourceType !== b[n]!.ResourceType || a[n]!.ResourceName !== b[n]!.ResourceName) return false;
   return true;

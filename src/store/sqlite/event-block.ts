@@ -20,7 +20,7 @@
  * when read: an event costs its differences from the one before it, not its record text.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, renderRecord, storedTime, type EventFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 
 /** Positions per block (the factor between a block's row ID and its events' positions). */
@@ -472,12 +472,6 @@ export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] 
   }
   for (const b of open.values()) done.push(b.finish());
   return done;
-}
-
-function sameResources(a: StoredEvent['resources'], b: StoredEvent['resources']): boolean {
-  if (a.length !== b.length) return false;
-  for (let n = 0; n < a.length; n++) if (a[n]!.ResourceType !== b[n]!.ResourceType || a[n]!.ResourceName !== b[n]!.ResourceName) return false;
-  return true;
 }
 
 /** What an event's lookup keys are made of, from its facts. */
