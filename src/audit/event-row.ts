@@ -53,7 +53,8 @@ export interface EventRowFacts {
 /**
  * Rows being gathered into one batch. Each row is a mask, the flags (readOnly, fromConsole, shared), the event time,
  * then only the strings that differ from the previous row's (the mask's bit n marks string n as "as above", bit
- * STRINGS the resources), then the resources unless as above. A client's calls repeat most of their facts (account,
+ * STRINGS the resources), then the resources unless all are as above: their count, and each one's type and name,
+ * either as above (undefined) where the previous row's resource at that place has it. A client's calls repeat most of their facts (account,
  * identity, address, user agent, parameters), and each value the writer thread is sent costs the event loop a clone:
  * a typical read is four values.
  */
@@ -71,7 +72,8 @@ export class EventRowBatch {
     const prev = this.#prev;
     let mask = 0;
     if (prev) for (let n = 0; n < STRINGS; n++) if (strings[n] === prev[n]) mask |= 1 << n;
-    const resourcesAbove = this.#prevResources !== undefined && sameResources(r.resources, this.#prevResources);
+    const above = this.#prevResources;
+    const resourcesAbove = above !== undefined && sameResources(r.resources, above);
     if (resourcesAbove) mask |= 1 << STRINGS;
     this.#prev = strings;
     this.#prevResources = r.resources;
@@ -81,7 +83,12 @@ export class EventRowBatch {
     for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) cols.push(strings[n]);
     if (resourcesAbove) return;
     cols.push(r.resources.length);
-    for (const x of r.resources) cols.push(x.ResourceType, x.ResourceName);
+    // Each resource's type and name, "as above" (undefined) where the previous row's resource at that place had it.
+    for (let n = 0; n < r.resources.length; n++) {
+      const x = r.resources[n]!;
+      const was = above !== undefined ? above[n] : undefined;
+      cols.push(was !== undefined && was.ResourceType === x.ResourceType ? undefined : x.ResourceType, was !== undefined && was.ResourceName === x.ResourceName ? undefined : x.ResourceName);
+    }
   }
 }
 
@@ -192,7 +199,17 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
     let resources = lastResources;
     if ((mask & (1 << STRINGS)) === 0) {
       resources = [];
-      for (let n = int(); n > 0; n--) resources.push({ ResourceType: str(), ResourceName: str() });
+      const count = int();
+      for (let n = 0; n < count; n++) {
+        const type = next();
+        const name = next();
+        const was = lastResources[n];
+        if ((type === undefined || name === undefined) && (out.length === 0 || was === undefined)) bad();
+        const t = type === undefined ? was!.ResourceType : type;
+        const v = name === undefined ? was!.ResourceName : name;
+        if (typeof t !== 'string' || typeof v !== 'string') bad();
+        resources.push({ ResourceType: t, ResourceName: v });
+      }
     }
     last = strings;
     lastResources = resources;

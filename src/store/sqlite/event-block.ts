@@ -377,7 +377,9 @@ class OpenFactBlock {
   pos = 0;
   minTime = Infinity;
   maxTime = -Infinity;
+  /** The events whose lookup keys the block's key rows hold (those that differ in a keyed value from the one before). */
   readonly events: KeyedEvent[] = [];
+  count = 0;
   prev: EventFacts | undefined;
   readonly accountId: string;
   readonly awsRegion: string;
@@ -387,7 +389,7 @@ class OpenFactBlock {
   }
 
   fits(time: number): boolean {
-    const count = this.events.length;
+    const count = this.count;
     if (count === 0) return true;
     if (count >= BLOCK_EVENTS || this.pos > BLOCK_BYTES) return false;
     return Math.max(this.maxTime, time) - Math.min(this.minTime, time) <= BLOCK_SPAN_MS;
@@ -404,9 +406,12 @@ class OpenFactBlock {
   finish(): EncodedBlock {
     const data = new Uint8Array(this.pos);
     data.set(this.buf.subarray(0, this.pos));
-    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.events.length, format: FORMAT_FACTS, data, keys: keysOf(this.events, false) };
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, format: FORMAT_FACTS, data, keys: keysOf(this.events, false) };
   }
 }
+
+/** The mask bits of the strings an event's lookup keys are made of. */
+const KEYED_MASK = (1 << EVENT_NAME) | (1 << EVENT_SOURCE) | (1 << USERNAME) | (1 << ACCESS_KEY_ID);
 
 /** The bytes putString may write for `s` (its length prefix and at most three bytes a UTF-16 unit). */
 function bound(s: string | null): number {
@@ -417,24 +422,29 @@ function bound(s: string | null): number {
 export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] {
   const open = new Map<string, OpenFactBlock>();
   const done: EncodedBlock[] = [];
+  // The block of the previous event: a batch is mostly one account and region, whose strings repeat as objects.
+  let last: OpenFactBlock | undefined;
   for (const f of events) {
     const st = f.strings;
     const accountId = st[ACCOUNT]!;
     const region = st[REGION]!;
     const time = storedTime(f.timeMs);
-    const k = blockKey(accountId, region);
-    let b = open.get(k);
+    let b = last !== undefined && last.accountId === accountId && last.awsRegion === region ? last : open.get(blockKey(accountId, region));
     if (b && !b.fits(time)) {
       done.push(b.finish());
       b = undefined;
     }
-    if (!b) open.set(k, (b = new OpenFactBlock(accountId, region)));
+    if (!b) open.set(blockKey(accountId, region), (b = new OpenFactBlock(accountId, region)));
+    last = b;
     const prev = b.prev;
     let mask = 0;
     let bytes = 4 + 8 + 1 + 4 + bound(f.eventId) + bound(f.sharedId) + 2;
-    if (prev) for (let n = 0; n < ROW_STRINGS; n++) if (st[n] === prev.strings[n]) mask |= 1 << n;
-    for (let n = 0; n < ROW_STRINGS; n++) if ((mask & (1 << n)) === 0) bytes += bound(st[n] ?? null);
-    if (prev && sameResources(f.resources, prev.resources)) mask |= 1 << ROW_STRINGS;
+    for (let n = 0; n < ROW_STRINGS; n++) {
+      if (prev !== undefined && st[n] === prev.strings[n]) mask |= 1 << n;
+      else bytes += bound(st[n] ?? null);
+    }
+    const resourcesAbove = prev !== undefined && sameResources(f.resources, prev.resources);
+    if (resourcesAbove) mask |= 1 << ROW_STRINGS;
     else for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
     b.reserve(bytes);
     const buf = b.buf;
@@ -465,8 +475,11 @@ export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] 
     }
     buf.writeUInt32LE(p - start - 4, start);
     b.pos = p;
+    // An event whose keyed values are all those of the one before it adds no lookup key (its ID is led by its
+    // millisecond, so it has no key either): only the others are kept for the block's keys.
+    if (prev === undefined || (mask & KEYED_MASK) !== KEYED_MASK || !resourcesAbove || (f.flags & FACT_READ_ONLY) !== (prev.flags & FACT_READ_ONLY) || eventIdSecond(f.eventId) === undefined) b.events.push(keyedFacts(f));
     b.prev = f;
-    b.events.push(keyedFacts(f));
+    b.count++;
     if (time < b.minTime) b.minTime = time;
     if (time > b.maxTime) b.maxTime = time;
   }
