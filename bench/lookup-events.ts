@@ -1,9 +1,9 @@
 /**
  * LookupEvents benchmark: BENCH_EVENTS (default 1,000,000) realistic CloudTrail events — built by the audit record
- * builder for a mix of users, roles, operations and resources over 60 days, across accounts — bulk-appended through
- * the store into an on-disk SQLite store as the server stores them (reads as rows of facts through the writer thread,
- * changes as rendered records in transactions); then LookupEvents (the CloudTrail operation, MaxResults 50) with each lookup
- * attribute, and a second page: the p50 and p90 of a filtered page (goal: p50 < 20 ms over 1,000,000 events).
+ * builder for a mix of users, roles, operations and resources over 60 days, across accounts — bulk-appended through the
+ * store into an on-disk SQLite store as the server stores them (reads as rows of facts through the writer thread,
+ * changes as rendered records in transactions); then LookupEvents (the CloudTrail operation, MaxResults 50) with each
+ * lookup attribute, and a second page: the p50 and p90 of a filtered page (goal: p50 < 20 ms over 1,000,000 events).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -50,7 +50,7 @@ function lowerCamel(name: string): string {
 /** How a member is recorded: its JSON name and colon, and the name that differs only in its first letter's case. */
 interface RecordName {
   prefix: string;
-  /** A member of this name in the same object records under the same name (undefined: the first character has no case). */
+  /** The member name recorded the same way (undefined when the first character has no case). */
   variant: string | undefined;
 }
 
@@ -150,7 +150,10 @@ export function requestParametersJson(input: Record<string, unknown> | undefined
   return e === undefined || e === '{}' || e[0] !== '{' ? 'null' : e;
 }
 
-/** responseElements as JSON text: the operation's output in CloudTrail's form (null for reads and for outputs with nothing to show). */
+/**
+ * responseElements as JSON text: the operation's output in CloudTrail's form (null for reads and for outputs with
+ * nothing to show).
+ */
 export function responseElementsJson(output: unknown, readOnly: boolean): string {
   if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return 'null';
   const e = elementsJson(output, 0);

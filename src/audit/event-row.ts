@@ -1,10 +1,11 @@
 /**
  * An event as a flat row of values: the facts its CloudTrail record is rendered from, already in JSON where they are
- * objects. A call's rows are built on the event loop (record.ts); they are rendered into records and stored rows
- * (`eventsFromRows`) wherever the events are stored: on a SQLite file's writer thread for reads and failures, which
- * leaves the event loop only the facts to gather (cloning a flat array of strings and numbers to a thread costs far
- * less than the record text, its event ID and its time text), and in the caller's transaction for changes. One renderer
- * serves both, so an event reads the same whichever path stored it.
+ * objects. A call's rows are built on the event loop (record.ts). For reads and failures on a SQLite file they cross
+ * to the writer thread, which gives each event its ID and stores its facts (`factsFromRows`; the record is rendered
+ * when read): the event loop only gathers the facts, and cloning what differs from the row above costs it far less
+ * than the record text, its event ID and its time text. Changes render their records at once (`eventsFromRows`) in
+ * the caller's transaction. One renderer (`renderRecord`) serves every path, so an event reads the same whichever
+ * path stored it.
  *
  * Pure: imports no service, store or request code, so a worker thread can load it.
  */
@@ -52,11 +53,11 @@ export interface EventRowFacts {
 
 /**
  * Rows being gathered into one batch. Each row is a mask, the flags (readOnly, fromConsole, shared), the event time,
- * then only the strings that differ from the previous row's (the mask's bit n marks string n as "as above", bit
- * STRINGS the resources), then the resources unless all are as above: their count, and each one's type and name,
- * either as above (undefined) where the previous row's resource at that place has it. A client's calls repeat most of their facts (account,
- * identity, address, user agent, parameters), and each value the writer thread is sent costs the event loop a clone:
- * a typical read is four values.
+ * then only the strings that differ from the previous row's (the mask's bit n marks string n as "as above", bit STRINGS
+ * the resources), then the resources unless all are as above: their count, and each one's type and name, either as
+ * above (undefined) where the previous row's resource at that place has it. A client's calls repeat most of their facts
+ * (account, identity, address, user agent, parameters), and each value the writer thread is sent costs the event loop a
+ * clone: a typical read is four values.
  */
 export class EventRowBatch {
   /** The batch's values, for eventsFromRows. */
@@ -140,7 +141,7 @@ export const READ_ONLY = 1;
 export const FROM_CONSOLE = 2;
 export const SHARED_SHIFT = 2;
 
-/** The facts of one event as stored (a SQLite block keeps these, not the record text): the record is rendered from them. */
+/** The facts of one event as stored (a SQLite block keeps these, not the record text); its record is rendered from them. */
 export interface EventFacts {
   /** STRINGS strings, in the order stringsOf gives them (null where a row may have none). */
   strings: Array<string | null>;

@@ -770,8 +770,9 @@ export interface EventStore {
   appendEventsDetached?(events: readonly StoredEvent[]): Promise<void>;
   /**
    * Appends the events of `rows` (flat rows of facts, as src/audit/event-row.ts lays them out) outside every
-   * transaction, as appendEventsDetached would, rendering their records off the event loop where the backend can
-   * (SQLite file: the writer thread); resolves once committed. Absent: render them (eventsFromRows) and append those.
+   * transaction, as appendEventsDetached would, off the event loop where the backend can (SQLite file: the writer
+   * thread gives each event its ID and stores its facts; the record is rendered when read); resolves once committed.
+   * Absent: render them (eventsFromRows) and append those.
    */
   appendEventRows?(rows: readonly unknown[]): Promise<void>;
   /** One page of events with their position (`seq`) for the next page's `after`. */

@@ -1,8 +1,8 @@
 /**
- * Rows of facts (event-row.ts): what the sink queues and the writer thread renders. A batch's "as above" values must
- * render exactly the records each call renders alone; damaged batches are refused; the sink holds callers back once
- * the store falls behind; and on a SQLite file the rows are rendered and stored by the writer thread, which (with the
- * checkpointer) runs at a lower CPU priority while every other thread keeps its own.
+ * Rows of facts (event-row.ts): what the sink queues and the writer thread stores. A batch's "as above" values must
+ * render exactly the records each call renders alone; damaged batches are refused; the sink holds callers back once the
+ * store falls behind; and on a SQLite file the rows are stored by the writer thread (read back as the same records),
+ * which (with the checkpointer) runs at a lower CPU priority while every other thread keeps its own.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -186,7 +186,7 @@ describe('rows on a SQLite file', { skip: process.platform !== 'linux' ? 'thread
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-event-rows-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('are rendered and stored by the writer thread, which runs at a lower priority with the checkpointer', async () => {
+  it('are stored by the writer thread and read back as the same records; it runs at a lower priority with the checkpointer', async () => {
     assert.ok(BACKGROUND_NICE > 0);
     const lowBefore = threadNice().filter((n) => n === BACKGROUND_NICE).length;
     const store = await openStore({ dataDir: dir });

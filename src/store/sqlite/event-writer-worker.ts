@@ -1,8 +1,8 @@
 /**
  * The event writer thread (see event-writer.ts): stores each batch it is sent (events, or rows of facts, which it
- * stores as facts: their records are rendered when read), encoded into blocks, in one
- * transaction of its own connection and answers {id} or {id, error}. Its commits do not fsync (synchronous=NORMAL): these events may
- * be lost by a power cut, never by a clean shutdown, and the serving connection's next durable commit syncs them too.
+ * stores as facts: their records are rendered when read), encoded into blocks, in one transaction of its own connection
+ * and answers {id} or {id, error}. Its commits do not fsync (synchronous=NORMAL): these events may be lost by a power
+ * cut, never by a clean shutdown, and the serving connection's next durable commit syncs them too.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
