@@ -146,8 +146,7 @@ function clashingObjectJson(o: Record<string, unknown>, depth: number): string {
 /** requestParameters as JSON text: the parsed input in CloudTrail's form, or null when the call had none. */
 export function requestParametersJson(input: Record<string, unknown> | undefined): string {
   if (!input) return 'null';
-  const e = elementsJson(input, 0);
-  return e === undefined || e === '{}' || e[0] !== '{' ? 'null' : e;
+  return objectOrNull(elementsJson(input, 0));
 }
 
 /**
@@ -156,7 +155,11 @@ export function requestParametersJson(input: Record<string, unknown> | undefined
  */
 export function responseElementsJson(output: unknown, readOnly: boolean): string {
   if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return 'null';
-  const e = elementsJson(output, 0);
+  return objectOrNull(elementsJson(output, 0));
+}
+
+/** An element's JSON text when it is an object with members, else null: what a record shows for nothing. */
+function objectOrNull(e: string | undefined): string {
   return e === undefined || e === '{}' || e[0] !== '{' ? 'null' : e;
 }
 

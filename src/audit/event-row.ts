@@ -186,7 +186,8 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
   while (i < cols.length) {
     const mask = int();
     const flags = int();
-    const timeMs = int();
+    const timeMs = next();
+    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs)) bad();
     if (out.length === 0 && mask !== 0) bad();
     const strings: Array<string | null> = [];
     for (let n = 0; n < STRINGS; n++) {

@@ -49,9 +49,9 @@ function otherAccount(f: CallFacts): string | undefined {
   // arn:<partition>:iam::<12 digits>:role/…
   if (!arn.startsWith('arn:')) return undefined;
   const p = arn.indexOf(':', 4);
-  if (p < 0 || !arn.startsWith(':iam::', p)) return undefined;
+  if (p <= 4 || !arn.startsWith(':iam::', p)) return undefined;
   const account = arn.slice(p + 6, p + 18);
-  if (!arn.startsWith(':role/', p + 18) || !/^\d{12}$/.test(account) || p === 4) return undefined;
+  if (!arn.startsWith(':role/', p + 18) || !/^\d{12}$/.test(account)) return undefined;
   return account !== f.caller.accountId ? account : undefined;
 }
 

@@ -40,6 +40,7 @@ const CALLS: CallFacts[] = [
   facts(8, { service: 's3', operation: 'ListObjects', requestParameters: { bucketName: 'b' }, resources: [{ accountId: '111111111111', type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::b' }], fromConsole: true }),
   facts(9),
   facts(10),
+  facts(11, { eventTimeMs: T + 110.5 }),
 ];
 
 /** A stored event with its generated IDs replaced, for comparing two renderings. */

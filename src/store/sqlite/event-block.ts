@@ -20,7 +20,7 @@
  * when read: an event costs its differences from the one before it, not its record text.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, factsFromRows, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 
 /** Positions per block (the factor between a block's row ID and its events' positions). */
@@ -81,34 +81,90 @@ export interface BlockEvent {
 
 /** The block being filled for one account and region. */
 class OpenBlock {
-  buf: Buffer;
+  buf: Buffer = Buffer.allocUnsafe(16 * 1024);
   pos = 0;
   minTime = Infinity;
   maxTime = -Infinity;
-  /** The events encoded so far (their lookup keys are gathered at finish). */
-  readonly events: StoredEvent[] = [];
+  count = 0;
+  /** The events the block's lookup keys are gathered from at finish (FORMAT_FACTS: only those that add one). */
+  readonly keyed: KeyedEvent[] = [];
+  /** FORMAT_FACTS: the last event written, whose strings the next one may repeat "as above". */
+  prev: EventFacts | undefined;
   readonly accountId: string;
   readonly awsRegion: string;
-  constructor(accountId: string, awsRegion: string, size: number) {
+  readonly format: number;
+  constructor(accountId: string, awsRegion: string, format: number) {
     this.accountId = accountId;
     this.awsRegion = awsRegion;
-    this.buf = Buffer.allocUnsafe(size);
+    this.format = format;
   }
 
-  /** True when `e` (at `time`, needing `bytes`) still fits this block. */
-  fits(time: number, bytes: number): boolean {
-    const count = this.events.length;
-    if (count === 0) return true;
-    if (count >= BLOCK_EVENTS || this.pos + bytes > BLOCK_BYTES) return false;
+  /** True when an event at `time` still fits this block. */
+  fits(time: number): boolean {
+    if (this.count === 0) return true;
+    if (this.count >= BLOCK_EVENTS || this.pos >= BLOCK_BYTES) return false;
     return Math.max(this.maxTime, time) - Math.min(this.minTime, time) <= BLOCK_SPAN_MS;
+  }
+
+  /** Makes room for `bytes` more. */
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  /** Takes in the event just written from `pos` to `end`, at `time`. */
+  added(end: number, time: number): void {
+    this.buf.writeUInt32LE(end - this.pos - 4, this.pos);
+    this.pos = end;
+    this.count++;
+    if (time < this.minTime) this.minTime = time;
+    if (time > this.maxTime) this.maxTime = time;
   }
 
   finish(): EncodedBlock {
     // A copy of exactly its bytes: a view of the larger buffer would carry all of it to SQLite.
     const data = new Uint8Array(this.pos);
     data.set(this.buf.subarray(0, this.pos));
-    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.events.length, format: FORMAT_BINARY, data, keys: keysOf(this.events, false) };
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, format: this.format, data, keys: keysOf(this.keyed, false) };
   }
+}
+
+/** The blocks one encoding fills: one open block per account and region, closed when full and by take(). */
+class OpenBlocks {
+  readonly #open = new Map<string, OpenBlock>();
+  readonly #done: EncodedBlock[] = [];
+  /** The block of the previous event: a batch is mostly one account and region. */
+  #last: OpenBlock | undefined;
+  readonly #format: number;
+  constructor(format: number) {
+    this.#format = format;
+  }
+
+  /** The open block an event of `accountId` and `region` at `time` goes in. */
+  for(accountId: string, region: string, time: number): OpenBlock {
+    const last = this.#last;
+    let b = last !== undefined && last.accountId === accountId && last.awsRegion === region ? last : this.#open.get(blockKey(accountId, region));
+    if (b && !b.fits(time)) {
+      this.#done.push(b.finish());
+      b = undefined;
+    }
+    if (!b) this.#open.set(blockKey(accountId, region), (b = new OpenBlock(accountId, region, this.#format)));
+    return (this.#last = b);
+  }
+
+  /** Closes every open block and returns every block. */
+  take(): EncodedBlock[] {
+    for (const b of this.#open.values()) this.#done.push(b.finish());
+    this.#open.clear();
+    return this.#done;
+  }
+}
+
+/** The key of the open block of an account and region (region '' for events that name none). */
+function blockKey(accountId: string, region: string): string {
+  return region === '' ? accountId : `${accountId}/${region}`;
 }
 
 /** Writes `s` at `at` as u32 byte length + UTF-8; returns the offset after it (the caller reserved 4 + 3 × length). */
@@ -133,35 +189,20 @@ function putString(buf: Buffer, at: number, s: string): number {
   return p + len;
 }
 
-/** Encodes events into blocks: one open block per account and region, closed by take() or when full. */
-class EventBlockBuilder {
-  readonly #open = new Map<string, OpenBlock>();
-  #done: EncodedBlock[] = [];
-
-  /** Encodes `e` into its account and region's open block. */
-  add(e: StoredEvent): void {
-    const region = e.awsRegion ?? '';
+/** Encodes events into FORMAT_BINARY blocks (the in-transaction path), one per account and region. */
+export function encodeBlocks(events: readonly StoredEvent[]): EncodedBlock[] {
+  const blocks = new OpenBlocks(FORMAT_BINARY);
+  for (const e of events) {
     const time = e.eventTime.getTime();
     const record = e.record;
-    let bound = 4 + 8 + 1 + 2 + 6 * 4 + 3 * (e.eventId.length + e.eventName.length + e.eventSource.length + record.length);
-    if (e.username !== undefined) bound += 3 * e.username.length;
-    if (e.accessKeyId !== undefined) bound += 3 * e.accessKeyId.length;
-    for (const r of e.resources) bound += 8 + 3 * (r.ResourceType.length + r.ResourceName.length);
-    const k = region === '' ? e.accountId : `${e.accountId}/${region}`;
-    let b = this.#open.get(k);
-    if (b && !b.fits(time, bound)) {
-      this.#done.push(b.finish());
-      b = undefined;
-    }
-    if (!b) this.#open.set(k, (b = new OpenBlock(e.accountId, region, Math.max(64 * 1024, bound))));
-    if (b.pos + bound > b.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(b.buf.length * 2, b.pos + bound));
-      b.buf.copy(grown, 0, 0, b.pos);
-      b.buf = grown;
-    }
+    let bytes = 4 + 8 + 1 + 2 + 6 * 4 + 3 * (e.eventId.length + e.eventName.length + e.eventSource.length + record.length);
+    if (e.username !== undefined) bytes += 3 * e.username.length;
+    if (e.accessKeyId !== undefined) bytes += 3 * e.accessKeyId.length;
+    for (const r of e.resources) bytes += 8 + 3 * (r.ResourceType.length + r.ResourceName.length);
+    const b = blocks.for(e.accountId, e.awsRegion ?? '', time);
+    b.reserve(bytes);
     const buf = b.buf;
-    const start = b.pos;
-    let p = start + 4;
+    let p = b.pos + 4;
     buf.writeDoubleLE(time, p);
     p += 8;
     buf[p++] = (e.readOnly ? READ_ONLY : 0) | (e.username !== undefined ? HAS_USER : 0) | (e.accessKeyId !== undefined ? HAS_KEY : 0);
@@ -177,28 +218,10 @@ class EventBlockBuilder {
       p = putString(buf, p, r.ResourceName);
     }
     p = putString(buf, p, record);
-    buf.writeUInt32LE(p - start - 4, start);
-    b.pos = p;
-    b.events.push(e);
-    if (time < b.minTime) b.minTime = time;
-    if (time > b.maxTime) b.maxTime = time;
+    b.added(p, time);
+    b.keyed.push(e);
   }
-
-  /** Closes every open block and returns every block finished since the last take(). */
-  take(): EncodedBlock[] {
-    const out = this.#done;
-    for (const b of this.#open.values()) out.push(b.finish());
-    this.#open.clear();
-    this.#done = [];
-    return out;
-  }
-}
-
-/** Encodes `events` into blocks (the in-transaction path). */
-export function encodeBlocks(events: readonly StoredEvent[]): EncodedBlock[] {
-  const b = new EventBlockBuilder();
-  for (const e of events) b.add(e);
-  return b.take();
+  return blocks.take();
 }
 
 /** Thrown for a block whose bytes are not what EventBlockBuilder writes. */
@@ -366,48 +389,12 @@ export function blockEvents(b: StoredBlockRow): Array<StoredEvent & { seq: numbe
   return readBlock(b.format, b.data).map((e) => storedEvent(b.seq, b.account_id, b.aws_region, b.data, e));
 }
 
-/** The key a block's events share: its account and region (region '' for events that name none). */
-function blockKey(accountId: string, region: string): string {
-  return region === '' ? accountId : `${accountId}/${region}`;
-}
+/** What a detached append stores: stored events (FORMAT_BINARY) or rows of facts (FORMAT_FACTS, src/audit/event-row.ts). */
+export type DetachedBatch = { events: readonly StoredEvent[] } | { rows: readonly unknown[] };
 
-/** The facts block being filled for one account and region. */
-class OpenFactBlock {
-  buf: Buffer = Buffer.allocUnsafe(16 * 1024);
-  pos = 0;
-  minTime = Infinity;
-  maxTime = -Infinity;
-  /** The events whose lookup keys the block's key rows hold (those that differ in a keyed value from the one before). */
-  readonly events: KeyedEvent[] = [];
-  count = 0;
-  prev: EventFacts | undefined;
-  readonly accountId: string;
-  readonly awsRegion: string;
-  constructor(accountId: string, awsRegion: string) {
-    this.accountId = accountId;
-    this.awsRegion = awsRegion;
-  }
-
-  fits(time: number): boolean {
-    const count = this.count;
-    if (count === 0) return true;
-    if (count >= BLOCK_EVENTS || this.pos > BLOCK_BYTES) return false;
-    return Math.max(this.maxTime, time) - Math.min(this.minTime, time) <= BLOCK_SPAN_MS;
-  }
-
-  /** Makes room for `bytes` more. */
-  reserve(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-  }
-
-  finish(): EncodedBlock {
-    const data = new Uint8Array(this.pos);
-    data.set(this.buf.subarray(0, this.pos));
-    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, format: FORMAT_FACTS, data, keys: keysOf(this.events, false) };
-  }
+/** The blocks of a detached batch, wherever it is stored (the writer thread, or the serving connection without one). */
+export function encodeDetached(batch: DetachedBatch): EncodedBlock[] {
+  return 'events' in batch ? encodeBlocks(batch.events) : encodeFactBlocks(factsFromRows(batch.rows));
 }
 
 /** The mask bits of the strings an event's lookup keys are made of. */
@@ -420,22 +407,11 @@ function bound(s: string | null): number {
 
 /** Encodes events' facts (the writer thread's batches) into FORMAT_FACTS blocks, one per account and region. */
 export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] {
-  const open = new Map<string, OpenFactBlock>();
-  const done: EncodedBlock[] = [];
-  // The block of the previous event: a batch is mostly one account and region, whose strings repeat as objects.
-  let last: OpenFactBlock | undefined;
+  const blocks = new OpenBlocks(FORMAT_FACTS);
   for (const f of events) {
     const st = f.strings;
-    const accountId = st[ACCOUNT]!;
-    const region = st[REGION]!;
     const time = storedTime(f.timeMs);
-    let b = last !== undefined && last.accountId === accountId && last.awsRegion === region ? last : open.get(blockKey(accountId, region));
-    if (b && !b.fits(time)) {
-      done.push(b.finish());
-      b = undefined;
-    }
-    if (!b) open.set(blockKey(accountId, region), (b = new OpenFactBlock(accountId, region)));
-    last = b;
+    const b = blocks.for(st[ACCOUNT]!, st[REGION]!, time);
     const prev = b.prev;
     let mask = 0;
     let bytes = 4 + 8 + 1 + 4 + bound(f.eventId) + bound(f.sharedId) + 2;
@@ -448,8 +424,7 @@ export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] 
     else for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
     b.reserve(bytes);
     const buf = b.buf;
-    const start = b.pos;
-    let p = start + 4;
+    let p = b.pos + 4;
     buf.writeDoubleLE(f.timeMs, p);
     p += 8;
     buf[p++] = f.flags;
@@ -473,18 +448,13 @@ export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] 
         p = putString(buf, p, r.ResourceName);
       }
     }
-    buf.writeUInt32LE(p - start - 4, start);
-    b.pos = p;
+    b.added(p, time);
     // An event whose keyed values are all those of the one before it adds no lookup key (its ID is led by its
     // millisecond, so it has no key either): only the others are kept for the block's keys.
-    if (prev === undefined || (mask & KEYED_MASK) !== KEYED_MASK || !resourcesAbove || (f.flags & FACT_READ_ONLY) !== (prev.flags & FACT_READ_ONLY) || eventIdSecond(f.eventId) === undefined) b.events.push(keyedFacts(f));
+    if (prev === undefined || (mask & KEYED_MASK) !== KEYED_MASK || !resourcesAbove || (f.flags & FACT_READ_ONLY) !== (prev.flags & FACT_READ_ONLY) || eventIdSecond(f.eventId) === undefined) b.keyed.push(keyedFacts(f));
     b.prev = f;
-    b.count++;
-    if (time < b.minTime) b.minTime = time;
-    if (time > b.maxTime) b.maxTime = time;
   }
-  for (const b of open.values()) done.push(b.finish());
-  return done;
+  return blocks.take();
 }
 
 /** What an event's lookup keys are made of, from its facts. */

@@ -7,9 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { lowerThreadPriority } from './background-priority.js';
-import { factsFromRows } from '../../audit/event-row.js';
-import type { StoredEvent } from '../store.js';
-import { encodeBlocks, encodeFactBlocks, type EncodedBlock } from './event-block.js';
+import { encodeDetached, type DetachedBatch, type EncodedBlock } from './event-block.js';
 import { blockInserter } from './events.js';
 
 const { filename } = workerData as { filename: string };
@@ -22,14 +20,14 @@ db.pragma('wal_autocheckpoint = 16384');
 const insert = blockInserter(db);
 const append = db.transaction((blocks: readonly EncodedBlock[]) => insert(blocks));
 
-parentPort!.on('message', (msg: { id: number; events?: StoredEvent[]; rows?: unknown[] } | 'stop') => {
+parentPort!.on('message', (msg: (DetachedBatch & { id: number }) | 'stop') => {
   if (msg === 'stop') {
     db.close();
     parentPort!.close();
     return;
   }
   try {
-    append.immediate(msg.events ? encodeBlocks(msg.events) : encodeFactBlocks(factsFromRows(msg.rows ?? [])));
+    append.immediate(encodeDetached(msg));
     parentPort!.postMessage({ id: msg.id });
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: String((err as Error)?.message ?? err) });

@@ -6,16 +6,13 @@
  * caller holds the serving connection's gate (SqliteContext.exclusive) while the thread writes, so the two
  * connections never wait on each other's lock.
  */
-import type { StoredEvent } from '../store.js';
+import type { DetachedBatch } from './event-block.js';
 import { startWorkerRpc } from './worker-rpc.js';
-
-/** What the thread stores: events, or rows of facts. */
-export type WriterBatch = { events: readonly StoredEvent[] } | { rows: readonly unknown[] };
 
 /** A running writer; `failed` turns true once the thread is gone (its callers then write on the serving connection). */
 export interface EventWriter {
   /** Stores a batch in one transaction of the thread's connection; resolves once committed. */
-  write(batch: WriterBatch): Promise<void>;
+  write(batch: DetachedBatch): Promise<void>;
   /** Closes the thread's connection. */
   stop(): Promise<void>;
   readonly failed: boolean;

@@ -5,10 +5,9 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import type { EventLookupKey, EventQuery, EventStore, StoredEvent } from '../store.js';
 import type { SqliteContext } from './db.js';
-import { startEventWriter, type EventWriter, type WriterBatch } from './event-writer.js';
-import { BLOCK_SPAN_MS, POSITIONS_PER_BLOCK, encodeBlocks, encodeFactBlocks, matches, readBlock, storedEvent, type BlockEvent, type EncodedBlock } from './event-block.js';
+import { startEventWriter, type EventWriter } from './event-writer.js';
+import { BLOCK_SPAN_MS, POSITIONS_PER_BLOCK, encodeBlocks, encodeDetached, matches, readBlock, storedEvent, type BlockEvent, type DetachedBatch, type EncodedBlock } from './event-block.js';
 import { eventIdSecond } from '../rows/events.js';
-import { factsFromRows } from '../../audit/event-row.js';
 
 /**
  * Prepares the block inserts on a connection and returns the function that stores blocks (in the caller's
@@ -104,17 +103,14 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
     return all.slice(0, q.limit);
   };
 
-  const appendEvents = (events: readonly StoredEvent[]): Promise<void> =>
+  /** Stores encoded blocks (in the caller's transaction). */
+  const insertEncoded = (blocks: readonly EncodedBlock[]): Promise<void> =>
     run(() => {
-      if (events.length === 0) return;
-      const blocks = encodeBlocks(events);
-      ctx.atomic(() => insertBlocks(blocks));
+      if (blocks.length > 0) ctx.atomic(() => insertBlocks(blocks));
     });
-  /**
-   * Stores a batch outside every transaction: on the writer thread where there is one, else here. The batch is either
-   * stored events or rows of facts (src/audit/event-row.ts), which the thread renders.
-   */
-  const storeDetached = async (batch: WriterBatch): Promise<void> => {
+  const appendEvents = (events: readonly StoredEvent[]): Promise<void> => insertEncoded(encodeBlocks(events));
+  /** Stores a batch outside every transaction: on the writer thread where there is one, else here. */
+  const storeDetached = async (batch: DetachedBatch): Promise<void> => {
     if ('events' in batch ? batch.events.length === 0 : batch.rows.length === 0) return;
     const w = writerFor();
     if (w) {
@@ -126,8 +122,8 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
         // this batch is stored, so it is written here instead.
       }
     }
-    const blocks = 'events' in batch ? encodeBlocks(batch.events) : encodeFactBlocks(factsFromRows(batch.rows));
-    await ctx.transaction(() => run(() => ctx.atomic(() => insertBlocks(blocks))));
+    const blocks = encodeDetached(batch);
+    await ctx.transaction(() => insertEncoded(blocks));
   };
   // A file database appends detached events from a writer thread with its own connection (started on first use);
   // an in-memory one, or a writer thread that failed, appends them here in a group-committed transaction.
