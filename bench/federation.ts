@@ -140,6 +140,12 @@ export async function run(): Promise<void> {
         `SAML ${Math.round(median(saml)).toLocaleString('en-US')} req/s, AssumeRole ${Math.round(median(plain)).toLocaleString('en-US')} req/s, ratio ${(100 * median(ratios)).toFixed(1)}% (medians of ${ROUNDS} paired rounds x ${PER_ROUND} requests)`,
     );
   } finally {
-    child.kill('SIGTERM');
+    // The child's store must be closed before its data dir goes: wait for it to exit.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
