@@ -42,15 +42,15 @@ function makePads(hash: HmacHash, key: Buffer): Pads {
   return { hash, block, inner, outer };
 }
 
-/** The HMAC of `message` (UTF-8 or latin1 bytes) under `p`'s key, in `output` encoding: two one-shot hashes. */
-function hmacOnce(p: Pads, message: string, encoding: 'utf8' | 'latin1', output: 'hex' | 'latin1'): string {
-  const most = encoding === 'utf8' ? message.length * 3 : message.length;
+/** The HMAC of `message` (a UTF-8 or latin1 string, or bytes) under `p`'s key, in `output` encoding: two one-shot hashes. */
+function hmacOnce(p: Pads, message: string | Buffer, encoding: 'utf8' | 'latin1', output: 'hex' | 'latin1'): string {
+  const most = typeof message !== 'string' ? message.length : encoding === 'utf8' ? message.length * 3 : message.length;
   if (p.block + most > p.inner.length) {
     const grown = Buffer.allocUnsafe(p.block + Math.max(most, p.inner.length * 2));
     p.inner.copy(grown, 0, 0, p.block);
     p.inner = grown;
   }
-  const len = p.inner.write(message, p.block, encoding);
+  const len = typeof message === 'string' ? p.inner.write(message, p.block, encoding) : message.copy(p.inner, p.block);
   p.outer.write(oneShot!(p.hash, p.inner.subarray(0, p.block + len), 'latin1'), p.block, 'latin1');
   return oneShot!(p.hash, p.outer, output);
 }
@@ -72,5 +72,12 @@ export const hmacSha256Hex: (key: Buffer, message: string) => string =
 export function hmacSha512Latin1(key: Buffer): (message: string) => Buffer {
   if (typeof oneShot !== 'function') return (message) => crypto.createHmac('sha512', key).update(message, 'latin1').digest();
   const p = makePads('sha512', key);
+  return (message) => Buffer.from(hmacOnce(p, message, 'latin1', 'latin1'), 'latin1');
+}
+
+/** HMAC-SHA256 under one fixed key, of bytes, as bytes (pads computed once; node:crypto's HMAC on Node < 20.12). */
+export function hmacSha256Bytes(key: Buffer): (message: Buffer) => Buffer {
+  if (typeof oneShot !== 'function') return (message) => crypto.createHmac('sha256', key).update(message).digest();
+  const p = makePads('sha256', key);
   return (message) => Buffer.from(hmacOnce(p, message, 'latin1', 'latin1'), 'latin1');
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -17,7 +17,10 @@ import { openStore } from '../../../src/store/open.js';
 import { isKamenError } from '../../../src/errors.js';
 import { accountFromKeyId } from '../../../src/services/sts/get-access-key-info.js';
 import { MAX_TEMPORARY_LIFETIME_SECONDS, sealedTemporaryKeyId, temporaryKeyIssuedAt } from '../../../src/authz/temporary-keys.js';
-import { createSessionSealer, hmacWith } from '../../../src/authz/sealed-session.js';
+import { createSessionSealer, hmacWith, isSealedToken, sealingHmac } from '../../../src/authz/sealed-session.js';
+import { sealV1 } from '../../../src/authz/sealed-session-v1.js';
+import { addToCounter, createCtrKeystream } from '../../../src/authz/ctr-keystream.js';
+import { hmacSha256Bytes } from '../../../src/sigv4/hash.js';
 import { createCredentialResolver } from '../../../src/authz/authenticate.js';
 import { packSession } from '../../../src/authz/session.js';
 import { readVectors } from '../../helpers/paths.js';
@@ -284,5 +287,95 @@ test('a forged sealed token sent first leaves nothing cached: the real token the
     assert.equal(opens, 2, 'the forged token and the first real request open the token; later requests hit the cache');
   } finally {
     await store.close();
+  }
+});
+
+test('version 1 tokens (AES-256-GCM, as earlier releases sealed them) still open with their derived secret; altered, they do not', async () => {
+  const store = await openStore({});
+  try {
+    const mac = await sealingHmac(store);
+    const id = sealedTemporaryKeyId('123456789012');
+    const facts = { a: '123456789012', x: T0 + 900_000, c: T0, s: { arn: 'arn:aws:sts::123456789012:assumed-role/r/s', k: 'v' } };
+    const { body, secretAccessKey } = sealV1(mac, id, facts, randomBytes(18));
+    const token = 'IQoJb3JpZ2luX2VjE' + body.toString('base64');
+    assert.ok(isSealedToken(token));
+    const opened = await createSessionSealer(store).open(id, token);
+    assert.ok(opened);
+    assert.equal(opened.secretAccessKey, secretAccessKey);
+    assert.equal(opened.accountId, '123456789012');
+    assert.deepEqual(opened.session, facts.s);
+    assert.equal(opened.expiration.getTime(), facts.x);
+    const altered = Buffer.from(body);
+    altered[altered.length - 1]! ^= 1;
+    assert.equal(await createSessionSealer(store).open(id, 'IQoJb3JpZ2luX2VjE' + altered.toString('base64')), undefined);
+    assert.equal(await createSessionSealer(store).open(sealedTemporaryKeyId('123456789012'), token), undefined);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a version 2 token with any one byte changed, or under another key ID, opens nothing', async () => {
+  const store = await openStore({});
+  try {
+    const sealer = createSessionSealer(store);
+    const id = sealedTemporaryKeyId('123456789012');
+    const p = { kind: 'assumed-role' as const, arn: 'arn:aws:sts::123456789012:assumed-role/r/s', userId: 'AROAEXAMPLE000000001:s' };
+    const info = { sourceArn: 'arn:aws:iam::123456789012:role/r', roleName: 'r', roleId: 'AROAEXAMPLE000000001', sessionName: 's', issuedAt: '2026-12-01T08:00:00Z', mfaAuthenticated: true, tokenType: 'assume-role' as const };
+    const c = (await sealer.seal({ accessKeyId: id, accountId: '123456789012', expiration: new Date(T0 + 900_000), createDate: new Date(T0), session: packSession(p, info) }, randomBytes))!;
+    assert.match(c.secretAccessKey, /^[A-Za-z0-9]{40}$/);
+    const opened = await sealer.open(id, c.sessionToken);
+    assert.equal(opened?.secretAccessKey, c.secretAccessKey);
+    assert.deepEqual(opened?.session, c.session);
+    const body = Buffer.from(c.sessionToken.slice('IQoJb3JpZ2luX2VjE'.length), 'base64');
+    for (let i = 0; i < body.length; i++) {
+      const b = Buffer.from(body);
+      b[i]! ^= 1 << (i % 8);
+      assert.equal(await sealer.open(id, 'IQoJb3JpZ2luX2VjE' + b.toString('base64')), undefined, `byte ${i} changed`);
+    }
+    assert.equal(await sealer.open(id.slice(0, -1) + (id.endsWith('A') ? 'B' : 'A'), c.sessionToken), undefined);
+    // two tokens of the same facts differ everywhere past the header (fresh keystream each)
+    const again = (await sealer.seal({ accessKeyId: id, accountId: '123456789012', expiration: new Date(T0 + 900_000), createDate: new Date(T0), session: packSession(p, info) }, randomBytes))!;
+    assert.notEqual(again.sessionToken.slice(30, 80), c.sessionToken.slice(30, 80));
+  } finally {
+    await store.close();
+  }
+});
+
+test('the CTR keystream: every draw opens with a fresh decipher at its counter, across chunks and the wrap of the counter, and no keystream is drawn twice', () => {
+  const key = randomBytes(32);
+  // a start 3 blocks below 2^128, small chunks: draws cross chunk boundaries and the wrap
+  const start = Buffer.alloc(16, 0xff);
+  start[15] = 0xfc;
+  const stream = createCtrKeystream(key, () => Buffer.from(start), 64);
+  const seen = new Set<string>();
+  for (const n of [1, 15, 16, 17, 33, 64, 5, 48, 0, 64, 31]) {
+    const plain = randomBytes(n);
+    const buf = Buffer.concat([Buffer.from('xx'), plain, Buffer.from('yy')]);
+    const counter = stream.xorInto(buf, 2, 2 + n);
+    assert.equal(buf.subarray(0, 2).toString(), 'xx');
+    assert.equal(buf.subarray(2 + n).toString(), 'yy');
+    const d = createDecipheriv('aes-256-ctr', key, counter);
+    assert.deepEqual(Buffer.concat([d.update(buf.subarray(2, 2 + n)), d.final()]), plain, `draw of ${n}`);
+    // the blocks this draw used
+    const first = BigInt('0x' + counter.toString('hex'));
+    for (let b = 0n; b < BigInt(Math.ceil(n / 16)); b++) {
+      const k = ((first + b) % 2n ** 128n).toString(16);
+      assert.ok(!seen.has(k), `block ${k} drawn twice`);
+      seen.add(k);
+    }
+  }
+  for (const [s, add] of [['ff'.repeat(16), 1], ['00'.repeat(15) + 'ff', 1], ['0102030405060708090a0b0c0d0e0f10', 2 ** 40 + 12345], ['ffffffffffffffffffffffffffffffff', 2 ** 52]] as const) {
+    const expected = ((BigInt('0x' + s) + BigInt(add)) % 2n ** 128n).toString(16).padStart(32, '0');
+    assert.equal(addToCounter(Buffer.from(s, 'hex'), add).toString('hex'), expected);
+  }
+  assert.throws(() => stream.xorInto(Buffer.alloc(100), 0, 65), RangeError);
+});
+
+test('HMAC-SHA256 of bytes (the version 2 tag) is node:crypto\'s, for messages of every length used', () => {
+  const key = randomBytes(32);
+  const mac = hmacSha256Bytes(key);
+  for (const n of [0, 1, 63, 64, 65, 300, 700, 2200, 5000]) {
+    const m = randomBytes(n);
+    assert.deepEqual(mac(m), createHmac('sha256', key).update(m).digest());
   }
 });
