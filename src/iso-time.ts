@@ -2,9 +2,20 @@
 
 const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
 
+/** The second isoSeconds printed last, and its text (a server prints the same second for thousands of requests). */
+let lastSecond = NaN;
+let lastText = '';
+
 /** ISO 8601 UTC to the second (2026-01-15T12:00:00Z) by arithmetic: Date#toISOString dominated context building. */
 export function isoSeconds(ms: number): string {
   const secs = Math.floor(ms / 1000);
+  if (secs === lastSecond) return lastText;
+  lastText = civilSeconds(ms, secs);
+  lastSecond = secs;
+  return lastText;
+}
+
+function civilSeconds(ms: number, secs: number): string {
   const days = Math.floor(secs / 86400);
   const rem = secs - days * 86400;
   // Howard Hinnant's civil_from_days.

@@ -146,7 +146,7 @@ function clashingObjectJson(o: Record<string, unknown>, depth: number): string {
 /** requestParameters as JSON text: the parsed input in CloudTrail's form, or null when the call had none. */
 export function requestParametersJson(input: Record<string, unknown> | undefined): string {
   if (!input) return 'null';
-  return objectOrNull(elementsJson(input, 0));
+  return objectOrNull(input, elementsJson(input, 0));
 }
 
 /**
@@ -155,12 +155,17 @@ export function requestParametersJson(input: Record<string, unknown> | undefined
  */
 export function responseElementsJson(output: unknown, readOnly: boolean): string {
   if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return 'null';
-  return objectOrNull(elementsJson(output, 0));
+  return objectOrNull(output, elementsJson(output, 0));
 }
 
-/** An element's JSON text when it is an object with members, else null: what a record shows for nothing. */
-function objectOrNull(e: string | undefined): string {
-  return e === undefined || e === '{}' || e[0] !== '{' ? 'null' : e;
+/**
+ * An element's JSON text `e` when `value` is an object with members, else null: what a record shows for nothing.
+ * Told from the value, not from the text's first character: reading that flattens the text, which was built by
+ * concatenation, on the event loop.
+ */
+function objectOrNull(value: unknown, e: string | undefined): string {
+  if (e === undefined || e === '{}' || typeof value !== 'object' || value === null) return 'null';
+  return Array.isArray(value) || value instanceof Date || value instanceof Uint8Array ? 'null' : e;
 }
 
 /** STS issuing calls are read-only in CloudTrail, yet record their credentials (access key ID and expiration). */

@@ -38,29 +38,40 @@ export function createCtrKeystream(key: Buffer, random: (n: number) => Buffer, c
   const zeros = Buffer.alloc(chunkBytes);
   let start = random(BLOCK);
   let cipher = crypto.createCipheriv('aes-256-ctr', key, start);
-  /** The current chunk, the block index (from `start`) of its first byte, and the next unused byte in it. */
-  let chunk = Buffer.alloc(0);
-  let chunkBlock = 0;
-  let pos = 0;
+  // The chunk and a scratch for the caller's bytes, both as 32-bit words (XOR four bytes at a time: half the cost of a
+  // byte loop): the scratch is aligned, where the caller's bytes need not be.
+  const words = new Uint32Array(chunkBytes / 4);
+  const chunk = Buffer.from(words.buffer);
+  const scratchWords = new Uint32Array(chunkBytes / 4);
+  const scratch = Buffer.from(scratchWords.buffer);
+  /** The block index (from `start`) of the chunk's first byte, and the next unused byte in it (chunkBytes: none left). */
+  let chunkBlock = -chunkBytes / BLOCK;
+  let pos = chunkBytes;
   const nextChunk = (): void => {
-    chunkBlock += chunk.length / BLOCK;
+    chunkBlock += chunkBytes / BLOCK;
     if (chunkBlock + chunkBytes / BLOCK > BLOCKS_PER_START) {
       start = random(BLOCK);
       cipher = crypto.createCipheriv('aes-256-ctr', key, start);
       chunkBlock = 0;
     }
-    chunk = cipher.update(zeros);
+    const fresh = cipher.update(zeros);
+    fresh.copy(chunk);
+    fresh.fill(0);
     pos = 0;
   };
   return {
     xorInto(target, from, to) {
       const n = to - from;
       if (n < 0 || n > chunkBytes) throw new RangeError(`a keystream draw is 0..${chunkBytes} bytes`);
-      if (pos + n > chunk.length) nextChunk();
+      if (pos + n > chunkBytes) nextChunk();
       const counter = addToCounter(start, chunkBlock + pos / BLOCK);
-      for (let i = 0; i < n; i++) target[from + i]! ^= chunk[pos + i]!;
       const used = Math.ceil(n / BLOCK) * BLOCK;
-      chunk.fill(0, pos, pos + used);
+      target.copy(scratch, 0, from, to);
+      const k = pos / 4;
+      for (let i = 0, w = used / 4; i < w; i++) scratchWords[i]! ^= words[k + i]!;
+      scratch.copy(target, from, 0, n);
+      words.fill(0, k, k + used / 4);
+      scratch.fill(0, 0, used);
       pos += used;
       return counter;
     },

@@ -83,7 +83,7 @@ export function decideReporting(facts: RequestFacts, p: PrincipalPolicies, resou
   if (p.session) set.session = p.session;
   const ctx = buildRequestContext(req);
   const decision = authorize(ctx, set);
-  return { decision, usedContext: ctx.keys !== undefined };
+  return { decision, usedContext: ctx.keys !== undefined || ctx.keysRead === true };
 }
 
 /** Remembered identity-side decisions of one principal's policies, by action and resource. */

@@ -88,6 +88,8 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   let given: Record<string, ContextInput | undefined> | undefined;
   /** The caller-supplied keys, computed once and only when something needs them. */
   const context = (): Record<string, ContextInput | undefined> => (given ??= typeof facts.context === 'function' ? facts.context() : facts.context ?? {});
+  /** The caller-supplied keys by lowercased name, as conditionKeys sets them over the derived ones (serviceKeyValue). */
+  let givenLower: Map<string, string[]> | undefined;
   const kind = f.kind ?? kindFromArn(f.arn);
   const arn = f.arn ?? '';
   const accountId = f.accountId ?? /^arn:[^:]+:[^:]+::(\d{12}):/.exec(arn)?.[1] ?? '';
@@ -132,7 +134,28 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
     buildKeys: conditionKeys,
   };
   if (resourceAccount !== undefined) ctx.resourceAccount = resourceAccount;
+  ctx.keyValue = serviceKeyValue;
   return ctx;
+
+  /**
+   * One key's values without building the global keys, for a key that is not one of them (every derived key is
+   * `aws:`): the caller-supplied keys (a service's own, such as sts:ExternalId) are all that can hold it.
+   */
+  function serviceKeyValue(lower: string): string[] | undefined | typeof ALL_KEYS {
+    ctx.keysRead = true;
+    if (lower.startsWith('aws:')) return ALL_KEYS;
+    if (!givenLower) {
+      givenLower = new Map();
+      const extra = context();
+      for (const k of Object.keys(extra)) {
+        // An aws: key (any case) is never asked for here: those are answered from the whole set.
+        if (isAwsKey(k)) continue;
+        const v = extra[k];
+        if (v !== undefined) givenLower.set(k.toLowerCase(), keyValues(v));
+      }
+    }
+    return givenLower.get(lower);
+  }
 
   /** Every global key AWS supplies for this request, then the caller's keys over them. */
   function conditionKeys(): Map<string, string[]> {
@@ -140,7 +163,7 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
     /** A key already spelled in lowercase (the derived ones below: no toLowerCase per request). */
     const put = (lower: string, v: ContextInput | undefined) => {
       if (v === undefined) return;
-      keys.set(lower, Array.isArray(v) ? v.map(String) : [String(v)]);
+      keys.set(lower, keyValues(v));
     };
     const set = (k: string, v: ContextInput | undefined) => put(k.toLowerCase(), v);
     const now = facts.now ?? Date.now();
@@ -195,14 +218,39 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   }
 }
 
+/** True when `k` begins with `aws:` in any case (k.toLowerCase().startsWith('aws:'), without the copy). */
+function isAwsKey(k: string): boolean {
+  return k.length > 3 && k.charCodeAt(3) === 58 && (k.charCodeAt(0) | 32) === 97 && (k.charCodeAt(1) | 32) === 119 && (k.charCodeAt(2) | 32) === 115;
+}
+
+/** A context key's values as the context holds them: strings, one per value. */
+function keyValues(v: ContextInput): string[] {
+  return Array.isArray(v) ? v.map(String) : [String(v)];
+}
+
+/** What RequestContext.keyValue answers for a key only the whole set of keys can: build them. */
+const ALL_KEYS: unique symbol = Symbol('all keys');
+
 /** The context's condition keys, built now if this is their first read. */
 export function contextKeys(ctx: RequestContext): Map<string, string[]> {
   return ctx.keys ?? (ctx.keys = ctx.buildKeys ? ctx.buildKeys() : new Map());
 }
 
+/**
+ * One key's values (`lower`: its lowercased name), as contextKeys(ctx).get(lower) would answer; a service's own key
+ * (sts:ExternalId, iam:PassedToService, …) is read without building the global keys.
+ */
+export function contextValue(ctx: RequestContext, lower: string): string[] | undefined {
+  if (ctx.keys === undefined && ctx.keyValue !== undefined) {
+    const v = ctx.keyValue(lower);
+    if (typeof v !== 'symbol') return v;
+  }
+  return contextKeys(ctx).get(lower);
+}
+
 /** Reads one key's values (case-insensitive). */
 export function contextValues(ctx: RequestContext, key: string): string[] | undefined {
-  return contextKeys(ctx).get(key.toLowerCase());
+  return contextValue(ctx, key.toLowerCase());
 }
 
 /** The same request context aimed at another resource (for actions over several resources); keys are shared except aws:ResourceAccount. */

@@ -40,6 +40,8 @@ export function simulationContext(req: SimulatedRequest): RequestContext {
     for (const [k, v] of Object.entries(req.keys)) m.set(k.toLowerCase(), v);
     return m;
   };
+  // Every key is the request's: none is read apart from the rest.
+  delete ctx.keyValue;
   return ctx;
 }
 

@@ -53,6 +53,13 @@ export interface RequestContext {
   keys: Map<string, string[]> | undefined;
   /** Builds `keys` on first read (set by buildRequestContext). */
   buildKeys?: () => Map<string, string[]>;
+  /**
+   * One key's values without building `keys` (set by buildRequestContext, next to buildKeys; read through
+   * contextValue): a symbol when only the whole set can answer. It marks `keysRead`.
+   */
+  keyValue?: (lower: string) => string[] | undefined | symbol;
+  /** True once a key was read through keyValue (a decision that read one depends on the request's context). */
+  keysRead?: boolean;
 }
 
 /** A reference to one statement, precomputed at compile time so decisions allocate nothing per match. */

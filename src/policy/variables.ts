@@ -1,5 +1,5 @@
 /** Policy variables (${aws:username}, ${aws:PrincipalTag/k, 'default'}) and the literal escapes ${*}, ${?}, ${$}. */
-import { contextKeys } from './context.js';
+import { contextValue } from './context.js';
 import type { RequestContext } from './types.js';
 import { reEscape } from './glob.js';
 
@@ -59,7 +59,7 @@ export function parseTemplate(s: string): Template {
 
 /** The single value of a context key used as a variable, or undefined when absent or multi-valued. */
 export function variableValue(ctx: RequestContext, key: string, def: string | undefined): string | undefined {
-  const v = contextKeys(ctx).get(key);
+  const v = contextValue(ctx, key);
   if (v && v.length === 1) return v[0];
   return def;
 }

@@ -67,4 +67,7 @@ test('deeply nested values stop at the depth a record keeps, as the plain object
   assert.equal(requestParametersJson(undefined), 'null');
   assert.equal(requestParametersJson({ Password: 'p' }), 'null');
   assert.equal(responseElementsJson({ User: { UserName: 'u' } }, true), 'null', 'reads have no responseElements');
+  for (const notAnObject of ['text', 5, true, ['a'], new Date(0), new Uint8Array([1]), null, undefined, {}, { Password: 'p' }]) {
+    assert.equal(responseElementsJson(notAnObject, false), 'null', `responseElements of ${JSON.stringify(notAnObject)}`);
+  }
 });

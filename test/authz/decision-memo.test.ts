@@ -45,3 +45,14 @@ test('new gathered policies (a policy write) start afresh; denials are not remem
   assert.equal(again.decision, 'ImplicitDeny');
   assert.notEqual(again, memo.decide(facts('iam:DeleteUser', '*'), denied, caller), 'a denial is decided every time');
 });
+
+test('a decision that read only a service key (sts:ExternalId, read without building the global keys) is never remembered', () => {
+  const memo = createDecisionMemo();
+  const p = policies({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*', Condition: { StringEquals: { 'sts:ExternalId': 'right' } } }] });
+  let built = 0;
+  const withId = (id: string): RequestFacts => ({ ...facts('sts:AssumeRole', '*'), conditions: () => (built++, { 'sts:ExternalId': id }) });
+  assert.equal(memo.decide(withId('right'), p, caller).decision, 'Allow');
+  assert.equal(memo.decide(withId('wrong'), p, caller).decision, 'ImplicitDeny');
+  assert.equal(memo.decide(withId('right'), p, caller).decision, 'Allow');
+  assert.equal(built, 3, 'each decision read the request\'s own keys');
+});

@@ -172,6 +172,11 @@ test('isoSeconds agrees with Date#toISOString across eras', () => {
   for (const ms of [0, 951782400000, 4102444799999, Date.UTC(2024, 1, 29, 23, 59, 59), Date.UTC(1969, 11, 31, 23, 59, 59), 1768478400123]) {
     assert.equal(isoSeconds(ms), new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
   }
+  // the same second again (remembered), its neighbours, and back
+  const t = 1768478400000;
+  for (const ms of [t, t + 1, t + 999, t + 1000, t - 1, t, t - 1000, t + 86_400_000, t]) {
+    assert.equal(isoSeconds(ms), new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  }
 });
 
 test('deeply nested or huge garbage is a syntax error, not a crash', () => {

@@ -277,3 +277,27 @@ test('a Deny guarded by a negated operator against a policy variable with no val
     { numRuns: 200 },
   );
 });
+
+test('property: one key read alone (contextValues) answers exactly what the whole set of keys holds, for every key', async () => {
+  const { contextKeys, contextValues } = await import('../../src/policy/index.js');
+  const names = ['sts:ExternalId', 'STS:externalid', 'iam:PassedToService', 's3:prefix', 'aws:SourceIp', 'AWS:sourceip', 'aws:PrincipalTag/team', 'aws:username', 'aws:CurrentTime', 'x:y'];
+  const value = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 4 }), fc.array(fc.string({ maxLength: 3 }), { maxLength: 3 }), fc.boolean(), fc.integer());
+  fc.assert(
+    fc.property(fc.dictionary(fc.constantFrom(...names), value), fc.constantFrom(...names), fc.boolean(), (given, asked, assumed) => {
+      const facts = {
+        principal: assumed
+          ? { arn: 'arn:aws:sts::111111111111:assumed-role/r/s', accountId: '111111111111', roleId: 'AROAPROP', tags: { team: 'eng' } }
+          : { arn: 'arn:aws:iam::111111111111:user/u', accountId: '111111111111', userName: 'u', tags: { team: 'ops' } },
+        action: 'sts:AssumeRole',
+        resource: '*',
+        sourceIp: '10.0.0.1',
+        now: 1_700_000_000_000,
+        context: given as Record<string, string | string[] | boolean | number | undefined>,
+      };
+      const alone = buildRequestContext(facts);
+      const whole = buildRequestContext(facts);
+      assert.deepEqual(contextValues(alone, asked), contextKeys(whole).get(asked.toLowerCase()));
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -1,5 +1,5 @@
 /** The condition operator registry and the compiler of a Condition block (operators ANDed, keys ANDed, values ORed). */
-import { contextKeys } from '../context.js';
+import { contextValue } from '../context.js';
 import type { RequestContext } from '../types.js';
 import type { OperatorDef } from './types.js';
 import { stringOperators } from './string.js';
@@ -85,12 +85,12 @@ export function compileCondition(op: ParsedOperator, key: string, values: string
   if (typeof c === 'string') return c;
   const k = key.toLowerCase();
   const { test } = c;
-  if (op.def.name === 'Null') return (ctx) => test(contextKeys(ctx).get(k)?.length ? 'true' : 'false', ctx);
+  if (op.def.name === 'Null') return (ctx) => test(contextValue(ctx, k)?.length ? 'true' : 'false', ctx);
   const negated = op.def.negated;
   const missing = op.ifExists || op.qualifier === 'all' ? true : op.qualifier === 'any' ? false : negated;
   const q = op.qualifier;
   return (ctx) => {
-    const vals = contextKeys(ctx).get(k);
+    const vals = contextValue(ctx, k);
     if (vals === undefined || vals.length === 0) return missing;
     if (q === 'all') {
       for (let i = 0; i < vals.length; i++) if (test(vals[i]!, ctx) === negated) return false;
