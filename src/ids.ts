@@ -26,9 +26,17 @@ export function accessKeyId(temporary: boolean): string {
   return (temporary ? 'ASIA' : 'AKIA') + randomBase32(16);
 }
 
+/** Bytes of a secret access key: 40 Base64 characters, as AWS's. */
+export const SECRET_KEY_BYTES = 30;
+
 /** A 40-character secret access key. */
 export function secretAccessKey(): string {
-  return randomBytes(30).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'B');
+  return secretKeyText(randomBytes(SECRET_KEY_BYTES));
+}
+
+/** The secret access key spelled by SECRET_KEY_BYTES bytes of `bytes` from `start`: Base64 with + and / as A and B. */
+export function secretKeyText(bytes: Buffer, start = 0): string {
+  return bytes.toString('base64', start, start + SECRET_KEY_BYTES).replace(/\+/g, 'A').replace(/\//g, 'B');
 }
 
 /** A request ID in AWS's UUID form. */

@@ -48,7 +48,7 @@ async function lookupKey(store: Store, accessKeyId: string, nowMs: number, sessi
     const cred = sealed ?? (await store.getTemporaryCredential(accessKeyId));
     if (!cred) {
       // A sealed token that does not open is refused outright, before the swept-key answer: a forged one must leave no
-      // entry in the resolver's cache for the real token to miss (a derived token has a sealed token's opening once
+      // entry in the resolver's cache for the real token to miss (a derived token begins like a sealed one twice
       // in 2^24; swept, it then reads as invalid rather than expired).
       if (sessionToken !== undefined && isSealedToken(sessionToken)) throw invalid();
       const issued = temporaryKeyIssuedAt(accessKeyId);

@@ -5,6 +5,7 @@
  * JSON. `sealV1` writes one exactly as those releases did, so the tests can check they still open.
  */
 import * as crypto from 'node:crypto';
+import { secretKeyText } from '../ids.js';
 
 /** The first bytes of a version 1 token's body. */
 export const V1_MAGIC = Buffer.from([0x6b, 0x73, 0x01]);
@@ -26,7 +27,7 @@ export interface V1Facts {
 /** The one-time key (the first 32 bytes of one HMAC) and the secret (the next 30: 40 characters) of (key ID, nonce). */
 function derive(mac: (message: string) => Buffer, accessKeyId: string, body: Buffer): { secretAccessKey: string; key: Buffer } {
   const out = mac(`${accessKeyId}.${body.toString('base64url', V1_MAGIC.length, V1_MAGIC.length + NONCE_BYTES)}`);
-  return { secretAccessKey: out.toString('base64', 32, 62).replace(/\+/g, 'A').replace(/\//g, 'B'), key: out.subarray(0, 32) };
+  return { secretAccessKey: secretKeyText(out, 32), key: out.subarray(0, 32) };
 }
 
 /** The facts of a version 1 token's body (Base64-decoded) for `accessKeyId`; undefined when it does not open. */

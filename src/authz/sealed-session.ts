@@ -15,6 +15,7 @@
  */
 import * as crypto from 'node:crypto';
 import { createCtrKeystream, type CtrKeystream } from './ctr-keystream.js';
+import { SECRET_KEY_BYTES, secretKeyText } from '../ids.js';
 import type { RandomSource } from '../random.js';
 import { hmacSha256Bytes, hmacSha512Latin1 } from '../sigv4/hash.js';
 import type { Store, TemporaryCredential, TemporaryCredentialRecord } from '../store/store.js';
@@ -37,8 +38,6 @@ const SEALING_KEY_LABEL = 'kamen sealed session tokens v1';
 const V2_KEYS_LABEL = 'kamen sealed session tokens v2 keys';
 /** The longest sealed session (JSON characters of its facts): longer sessions (large session policies, many tags) keep a row. */
 export const MAX_SEALED_PLAINTEXT = 2048;
-/** Random bytes of a secret access key: 40 Base64 characters, as AWS's. */
-const SECRET_BYTES = 30;
 
 /** What the sealed plaintext holds (short names keep tokens short). */
 interface SealedFacts {
@@ -122,7 +121,7 @@ export function createSessionSealer(store: Store): SessionSealer {
       const text = JSON.stringify(facts);
       if (text.length > MAX_SEALED_PLAINTEXT) return undefined;
       const k = ready ?? (await sealingKeys());
-      const secretAccessKey = random(SECRET_BYTES).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'B');
+      const secretAccessKey = secretKeyText(random(SECRET_KEY_BYTES));
       const plain = `${text.slice(0, -1)},"k":"${secretAccessKey}"}`;
       // One buffer: the key ID (MAC'd, not sent), then the token's body; the body is what follows the key ID.
       const id = Buffer.byteLength(record.accessKeyId, 'utf8');

@@ -88,8 +88,8 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
   let given: Record<string, ContextInput | undefined> | undefined;
   /** The caller-supplied keys, computed once and only when something needs them. */
   const context = (): Record<string, ContextInput | undefined> => (given ??= typeof facts.context === 'function' ? facts.context() : facts.context ?? {});
-  /** The caller-supplied keys by lowercased name, as conditionKeys sets them over the derived ones (serviceKeyValue). */
-  let givenLower: Map<string, string[]> | undefined;
+  /** The caller-supplied keys outside aws:, by lowercased name (serviceKeys). */
+  let givenService: Map<string, string[]> | undefined;
   const kind = f.kind ?? kindFromArn(f.arn);
   const arn = f.arn ?? '';
   const accountId = f.accountId ?? /^arn:[^:]+:[^:]+::(\d{12}):/.exec(arn)?.[1] ?? '';
@@ -134,27 +134,23 @@ export function buildRequestContext(facts: RequestFacts): RequestContext {
     buildKeys: conditionKeys,
   };
   if (resourceAccount !== undefined) ctx.resourceAccount = resourceAccount;
-  ctx.keyValue = serviceKeyValue;
+  ctx.serviceKeys = serviceKeys;
   return ctx;
 
   /**
-   * One key's values without building the global keys, for a key that is not one of them (every derived key is
-   * `aws:`): the caller-supplied keys (a service's own, such as sts:ExternalId) are all that can hold it.
+   * The keys outside aws: (a service's own, such as sts:ExternalId): every derived key is an aws: key, so the
+   * caller-supplied ones are all that can hold them, set as conditionKeys sets them (later spellings win).
    */
-  function serviceKeyValue(lower: string): string[] | undefined | typeof ALL_KEYS {
-    ctx.keysRead = true;
-    if (lower.startsWith('aws:')) return ALL_KEYS;
-    if (!givenLower) {
-      givenLower = new Map();
+  function serviceKeys(): Map<string, string[]> {
+    if (!givenService) {
+      givenService = new Map();
       const extra = context();
       for (const k of Object.keys(extra)) {
-        // An aws: key (any case) is never asked for here: those are answered from the whole set.
-        if (isAwsKey(k)) continue;
         const v = extra[k];
-        if (v !== undefined) givenLower.set(k.toLowerCase(), keyValues(v));
+        if (v !== undefined && !isAwsKey(k)) givenService.set(k.toLowerCase(), keyValues(v));
       }
     }
-    return givenLower.get(lower);
+    return givenService;
   }
 
   /** Every global key AWS supplies for this request, then the caller's keys over them. */
@@ -228,9 +224,6 @@ function keyValues(v: ContextInput): string[] {
   return Array.isArray(v) ? v.map(String) : [String(v)];
 }
 
-/** What RequestContext.keyValue answers for a key only the whole set of keys can: build them. */
-const ALL_KEYS: unique symbol = Symbol('all keys');
-
 /** The context's condition keys, built now if this is their first read. */
 export function contextKeys(ctx: RequestContext): Map<string, string[]> {
   return ctx.keys ?? (ctx.keys = ctx.buildKeys ? ctx.buildKeys() : new Map());
@@ -241,9 +234,9 @@ export function contextKeys(ctx: RequestContext): Map<string, string[]> {
  * (sts:ExternalId, iam:PassedToService, …) is read without building the global keys.
  */
 export function contextValue(ctx: RequestContext, lower: string): string[] | undefined {
-  if (ctx.keys === undefined && ctx.keyValue !== undefined) {
-    const v = ctx.keyValue(lower);
-    if (typeof v !== 'symbol') return v;
+  if (ctx.keys === undefined && ctx.serviceKeys !== undefined && !lower.startsWith('aws:')) {
+    ctx.keysRead = true;
+    return ctx.serviceKeys().get(lower);
   }
   return contextKeys(ctx).get(lower);
 }

@@ -41,7 +41,7 @@ export function simulationContext(req: SimulatedRequest): RequestContext {
     return m;
   };
   // Every key is the request's: none is read apart from the rest.
-  delete ctx.keyValue;
+  delete ctx.serviceKeys;
   return ctx;
 }
 

@@ -54,11 +54,11 @@ export interface RequestContext {
   /** Builds `keys` on first read (set by buildRequestContext). */
   buildKeys?: () => Map<string, string[]>;
   /**
-   * One key's values without building `keys` (set by buildRequestContext, next to buildKeys; read through
-   * contextValue): a symbol when only the whole set can answer. It marks `keysRead`.
+   * The keys outside aws: of the set buildKeys builds, without the rest (set by buildRequestContext next to it;
+   * read through contextValue, which marks `keysRead`). A context that replaces buildKeys removes it.
    */
-  keyValue?: (lower: string) => string[] | undefined | symbol;
-  /** True once a key was read through keyValue (a decision that read one depends on the request's context). */
+  serviceKeys?: () => Map<string, string[]>;
+  /** True once a key was read through serviceKeys (a decision that read one depends on the request's context). */
   keysRead?: boolean;
 }
 

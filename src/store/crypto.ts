@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { createRandomPool, type RandomSource } from '../random.js';
 import { KamenError } from '../errors.js';
+import { SECRET_KEY_BYTES, secretKeyText } from '../ids.js';
 import type { TemporarySecrets } from './store.js';
 
 /** Encrypts and decrypts single secret strings with one 32-byte master key. */
@@ -70,7 +71,6 @@ export function parseMasterKeyText(text: string): Buffer {
 
 /** The opening AWS's session tokens share (a protobuf header, base64), so kamen's tokens look like theirs. */
 const SESSION_TOKEN_PREFIX = 'IQoJb3JpZ2luX2VjE';
-const SECRET_BYTES = 30; // 40 base64 characters, as AWS's secrets
 const TOKEN_BYTES = 320;
 
 /**
@@ -82,10 +82,10 @@ export function createTemporarySecretDeriver(masterKey: Buffer): (accessKeyId: s
   checkMasterKey(masterKey);
   const subkey = createHmac('sha256', masterKey).update('kamen temporary credentials v1').digest();
   return (accessKeyId) => {
-    const out = createHash('shake256', { outputLength: SECRET_BYTES + TOKEN_BYTES }).update(subkey).update(accessKeyId, 'latin1').digest();
+    const out = createHash('shake256', { outputLength: SECRET_KEY_BYTES + TOKEN_BYTES }).update(subkey).update(accessKeyId, 'latin1').digest();
     return {
-      secretAccessKey: out.toString('base64', 0, SECRET_BYTES).replace(/\+/g, 'A').replace(/\//g, 'B'),
-      sessionToken: SESSION_TOKEN_PREFIX + out.toString('base64', SECRET_BYTES),
+      secretAccessKey: secretKeyText(out),
+      sessionToken: SESSION_TOKEN_PREFIX + out.toString('base64', SECRET_KEY_BYTES),
     };
   };
 }
