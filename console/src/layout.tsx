@@ -1,6 +1,6 @@
 // The header: navigation, the current identity (a switched role's display name in its colour) and the account menu.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api } from './api';
 import { Link, navigate } from './router';
 import { syncRoleHistory } from './role-history';
@@ -18,7 +18,9 @@ export function Layout(props: { session: SessionView; reload: () => Promise<void
   const label = switched ? s.current.displayName! : `${userLabel} @ ${s.accountAlias ?? s.user.accountId}`;
   const history = useMemo(() => syncRoleHistory(s), [s]);
 
-  useEffect(() => {
+  // A layout effect: the Escape and outside-click listeners are in place as soon as the menu is in the DOM, not after
+  // the next paint (a key pressed in between would otherwise be lost, and the next click would close the menu).
+  useLayoutEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
     const onClick = (e: MouseEvent) => menuRef.current && !menuRef.current.contains(e.target as Node) && setOpen(false);
@@ -62,7 +64,7 @@ export function Layout(props: { session: SessionView; reload: () => Promise<void
           {s.managementAccount && <Link to="/organizations">Organizations</Link>}
         </nav>
         <div class="account-menu" ref={menuRef}>
-          <button type="button" id="account-menu-button" class={switched && s.current.color ? "identity switched" : "identity"} aria-haspopup="true" aria-expanded={open} aria-controls="account-menu" style={switched && s.current.color ? { backgroundColor: `#${s.current.color}` } : undefined} onClick={() => setOpen(!open)}>
+          <button type="button" id="account-menu-button" class={switched && s.current.color ? "identity switched" : "identity"} aria-haspopup="true" aria-expanded={open} aria-controls="account-menu" style={switched && s.current.color ? { backgroundColor: `#${s.current.color}` } : undefined} onClick={() => setOpen((o) => !o)}>
             <span data-testid="identity-label">{label}</span> ▾
           </button>
           {open && (

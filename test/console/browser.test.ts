@@ -53,6 +53,12 @@ async function openMenu(): Promise<void> {
   await page.locator('#account-menu').waitFor();
 }
 
+/** Escape closes the account menu (checked: the menu leaves the page). */
+async function closeMenu(): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.locator('#account-menu').waitFor({ state: 'detached' });
+}
+
 describe('web console in Chromium', { skip }, () => {
   before(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -76,7 +82,7 @@ describe('web console in Chromium', { skip }, () => {
     await openMenu();
     assert.equal(await page.getByTestId('menu-arn').textContent(), `arn:aws:iam::${w.mgmt}:user/user01`);
     await shot('02-home-account-menu');
-    await page.keyboard.press('Escape');
+    await closeMenu();
   });
 
   test('switch to Admin in the member account from the switch-role link: display name and colour in the header', async () => {

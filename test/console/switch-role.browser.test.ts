@@ -29,6 +29,12 @@ async function openMenu(): Promise<void> {
   await page.locator('#account-menu').waitFor();
 }
 
+/** Escape closes the account menu (checked: the menu leaves the page). */
+async function closeMenu(): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.locator('#account-menu').waitFor({ state: 'detached' });
+}
+
 describe('switch role as AWS (console in Chromium)', { skip }, () => {
   before(async () => {
     w = await consoleWorld();
@@ -56,7 +62,7 @@ describe('switch role as AWS (console in Chromium)', { skip }, () => {
     await page.getByTestId('identity-label').filter({ hasText: 'ops-admin' }).waitFor();
     await openMenu();
     assert.match((await page.getByTestId('menu-arn').textContent()) ?? '', new RegExp(`^arn:aws:sts::${MEMBER}:assumed-role/PathAdmin/user01$`));
-    await page.keyboard.press('Escape');
+    await closeMenu();
   });
 
   test('the role history survives sign-out and sign-in (kept in the browser)', async () => {

@@ -18,10 +18,25 @@ export function Policies(props: { search: URLSearchParams }) {
   const [pageSize, setPageSize] = useState(25);
   const [data, setData] = useState<any>(null);
   const { error, run } = useAction();
+  // The list shown answers one query; until the answer to the current one arrives it is marked busy, and an answer to
+  // a query no longer current is dropped (answers may arrive out of order).
+  const query = `/iam/policies?scope=${scope}&q=${encodeURIComponent(q)}&page=${page}&pageSize=${pageSize}`;
+  const busy = data?.query !== query;
   useEffect(() => {
-    const t = setTimeout(() => void run(async () => setData(await api('GET', `/iam/policies?scope=${scope}&q=${encodeURIComponent(q)}&page=${page}&pageSize=${pageSize}`))), 200);
-    return () => clearTimeout(t);
-  }, [scope, q, page, pageSize]);
+    let current = true;
+    const t = setTimeout(
+      () =>
+        void run(async () => {
+          const answer = await api('GET', query);
+          if (current) setData({ ...answer, query });
+        }),
+      200,
+    );
+    return () => {
+      current = false;
+      clearTimeout(t);
+    };
+  }, [query]);
   const filter = (v: string) => {
     setQ(v);
     setPage(1);
@@ -47,7 +62,7 @@ export function Policies(props: { search: URLSearchParams }) {
       <TextField label="Filter policies by name" name="policyFilter" value={q} onInput={filter} />
       {error && <Alert>{error}</Alert>}
       {data && (
-        <>
+        <div data-testid="policy-list" aria-busy={busy ? 'true' : 'false'}>
           <div class="pager" role="navigation" aria-label="Pages">
             <span aria-live="polite" data-testid="policy-count">
               {data.total} policies
@@ -90,7 +105,7 @@ export function Policies(props: { search: URLSearchParams }) {
               ))}
             </tbody>
           </table>
-        </>
+        </div>
       )}
     </section>
   );
