@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openKamen, type BootstrapInfo, type Kamen } from '../../src/app.js';
 import type { Clock } from '../../src/clock.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export interface TestKamen {
   dataDir: string;
@@ -21,7 +22,7 @@ export interface TestKamen {
 
 /** A kamen server on 127.0.0.1:<free port> over a fresh temporary data dir. */
 export async function startKamen(opts: { clock?: Clock; dataDir?: string } = {}): Promise<TestKamen> {
-  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-e2e-'));
+  const dataDir = opts.dataDir ?? tempDir('kamen-e2e-');
   let kamen = await openKamen({ dataDir, clock: opts.clock, log: () => {} });
   let running: RunningServer = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline, ca: kamen.ca });
   const t: TestKamen = {
@@ -46,7 +47,7 @@ export async function startKamen(opts: { clock?: Clock; dataDir?: string } = {})
 
 /** A temporary HOME with an empty ~/.aws, so a user's own files are never touched. */
 export function tempHome(): string {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-home-'));
+  const home = tempDir('kamen-home-');
   fs.mkdirSync(path.join(home, '.aws'), { recursive: true });
   return home;
 }

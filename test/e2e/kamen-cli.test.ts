@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { IAMClient, GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { ROOT_KEYS_HINT } from '../../src/cli/snippets.js';
 import { repoRoot } from '../helpers/paths.js';
 import { kamenArgs } from './cli-run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function serve(dataDir: string): Promise<{ stop: () => Promise<void>; output: string; url: string }> {
   return new Promise((resolve, reject) => {
@@ -38,7 +38,7 @@ function serve(dataDir: string): Promise<{ stop: () => Promise<void>; output: st
 }
 
 test('kamen serve bootstraps once, env prints exports, account create adds a member with its access role', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-cli-'));
+  const dataDir = tempDir('kamen-cli-');
   const first = await serve(dataDir);
   try {
     const boot = JSON.parse(fs.readFileSync(path.join(dataDir, 'bootstrap.json'), 'utf8'));

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { serveKamen } from './cli-run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** One JSON request to the console over https, trusting only kamen's CA. */
 function call(base: string, ca: string, method: string, apiPath: string, opts: { cookie?: string; csrf?: string; body?: unknown } = {}): Promise<{ status: number; json: any; setCookie: string | undefined }> {
@@ -30,7 +30,7 @@ function call(base: string, ca: string, method: string, apiPath: string, opts: {
 }
 
 test('--console-tls: https from kamen\'s CA, a Secure cookie, and a session that survives a restart (stored encrypted)', async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-console-'));
+  const dataDir = tempDir('kamen-console-');
   const args = ['--port', '0', '--console-port', '0', '--console-tls', '--data-dir', dataDir];
   const first = await serveKamen(args);
   let cookie = '';

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { bindConsole } from '../../src/cli/ports.js';
 import { repoRoot } from '../helpers/paths.js';
 import { runKamen, serveKamen } from './cli-run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-op-'));
+  return tempDir('kamen-op-');
 }
 
 /** A TCP port held busy by this test (bound on port 0). */

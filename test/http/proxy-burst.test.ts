@@ -4,15 +4,13 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openKamen, type Kamen } from '../../src/app.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import { loadOrCreateCa, type CertificateAuthority } from '../../src/http/proxy/index.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { exchange } from './raw-client.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const CACHE_BOUND = 16;
 let kamen: Kamen;
@@ -21,7 +19,7 @@ let server: RunningServer;
 
 before(async () => {
   kamen = await openKamen({ dataDir: ':memory:', withCa: false, log: () => {} });
-  ca = loadOrCreateCa(mkdtempSync(join(tmpdir(), 'kamen-ca-')), { maxCachedLeaves: CACHE_BOUND });
+  ca = loadOrCreateCa(tempDir('kamen-ca-'), { maxCachedLeaves: CACHE_BOUND });
   server = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline, ca });
 });
 after(async () => {

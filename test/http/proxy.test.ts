@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { mkdtempSync, existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -24,7 +23,7 @@ const echo: Handler = (req, res) => {
 };
 
 async function startServer(handler: Handler) {
-  const dir = mkdtempSync(join(tmpdir(), 'kamen-proxy-'));
+  const dir = tempDir('kamen-proxy-');
   const ca = loadOrCreateCa(dir);
   const server = http.createServer(handler);
   attachProxyMode(server, ca);
@@ -162,7 +161,7 @@ test('garbage TLS and client resets do not crash the server', async () => {
 });
 
 test('CA is persisted and reloaded from the data dir', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kamen-ca-'));
+  const dir = tempDir('kamen-ca-');
   const first = loadOrCreateCa(dir);
   assert.equal(existsSync(join(dir, 'ca.pem')), true);
   assert.equal(statSync(join(dir, 'ca-key.pem')).mode & 0o777, 0o600);
@@ -185,6 +184,7 @@ c.request('GET', '/py')
 r = c.getresponse()
 print(r.read().decode())
 `;
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('python ssl verifies the leaf via the CA file through the tunnel', async (t) => {
   const probe = await run('python3', ['-c', 'import ssl'], cleanEnv({}));
@@ -224,7 +224,7 @@ test('aws-cli reaches kamen through HTTPS_PROXY with AWS_CA_BUNDLE', async (t) =
     });
   });
   try {
-    const home = mkdtempSync(join(tmpdir(), 'kamen-home-'));
+    const home = tempDir('kamen-home-');
     const env = cleanEnv({
       HOME: home,
       HTTPS_PROXY: `http://127.0.0.1:${s.port}`,
