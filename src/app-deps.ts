@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { createRandomPool, type RandomSource } from './random.js';
 import { createAuthzRuntime, type AuthzRuntime } from './authz/index.js';
 import { loadManagedPolicyCatalog, type ManagedPolicyCatalog } from './services/iam/index.js';
-import { createTemporaryKeyIds, type TemporaryKeyIds } from './authz/temporary-keys.js';
+import { createSealedKeyIds, createTemporaryKeyIds, type SealedKeyIds, type TemporaryKeyIds } from './authz/temporary-keys.js';
 import type { IssueRate } from './authz/issue-rate.js';
 import type { AcceptAnyCredentials } from './authz/authenticate.js';
 import type { ServiceDeps } from './services/types.js';
@@ -16,7 +16,7 @@ import type { Store } from './store/store.js';
 export const MESSAGE_KEY_FILE = 'authz-message.key';
 
 export interface Authorization {
-  serviceDeps: ServiceDeps & { managedPolicies: ManagedPolicyCatalog; random: RandomSource; temporaryKeyIds: TemporaryKeyIds };
+  serviceDeps: ServiceDeps & { managedPolicies: ManagedPolicyCatalog; random: RandomSource; temporaryKeyIds: TemporaryKeyIds; sealedKeyIds: SealedKeyIds };
   resolveCredentials: AuthzRuntime['resolveCredentials'];
   authorizeOperation: AuthzRuntime['authorizeOperation'];
   noteKeyUsed: AuthzRuntime['noteKeyUsed'];
@@ -38,7 +38,7 @@ export async function buildAuthorization(opts: { store: Store; clock: Clock; dat
   });
   const random = createRandomPool();
   return {
-    serviceDeps: { ...rt.serviceDeps, managedPolicies, random, temporaryKeyIds: createTemporaryKeyIds(random) },
+    serviceDeps: { ...rt.serviceDeps, managedPolicies, random, temporaryKeyIds: createTemporaryKeyIds(random), sealedKeyIds: createSealedKeyIds(random) },
     resolveCredentials: rt.resolveCredentials,
     authorizeOperation: rt.authorizeOperation,
     noteKeyUsed: rt.noteKeyUsed,

@@ -66,27 +66,67 @@ export function temporaryKeyIssuedAt(accessKeyId: string): number | undefined {
 
 /** The issue seconds a sealed key ID carries wrap around after this many (about 68 minutes). */
 const SEALED_TIME_SPAN = 4096;
+/** A sealed key ID carries its issue time in 128ths of a second (7 bits after the second). */
+const SEALED_SLOTS_PER_SECOND = 128;
+
+/** The 128th of a second (modulo 4096 s) a sealed key ID issued at `nowMs` carries. */
+function sealedSlot(nowMs: number): number {
+  return Math.floor((nowMs * SEALED_SLOTS_PER_SECOND) / 1000) % (SEALED_TIME_SPAN * SEALED_SLOTS_PER_SECOND);
+}
+
+/** Twenty random bits from three random bytes. */
+function twentyBits(r: Buffer): number {
+  return (r[0]! << 12) | (r[1]! << 4) | (r[2]! & 15);
+}
 
 /**
  * A key ID for sealed (row-less) temporary credentials: ASIA + 16 Base32 characters that encode `accountId` where
- * AWS's key IDs do (GetAccessKeyInfo decodes it, as it decodes AWS's), then 39 bits: the issue second modulo 4096 (12
- * bits) and 27 random bits. The time comes first so that the keys one account is issued within a second share their
- * first eleven characters: CloudTrail's lookup rows for them (each AssumeRole event names its new key) land together
- * at one place of the store's index instead of dirtying a random page of it per event. Over any steady rate of issue,
- * two keys draw the same ID as often as with 39 random bits; two that do are each valid with their own token.
+ * AWS's key IDs do (GetAccessKeyInfo decodes it, as it decodes AWS's), then 39 bits: the issue time modulo 4096 s in
+ * 128ths of a second (`slot`, 19 bits) and 20 bits `n`. The time comes first so that the keys one account is issued
+ * within a 128th of a second share their first sixteen characters: CloudTrail's lookup rows for the keys one batch of
+ * events names (each AssumeRole event names its new key) land together at one or two places of the store's index
+ * instead of dirtying a page of it per event.
  */
-export function sealedTemporaryKeyId(accountId: string, random: RandomSource = randomBytes, nowMs: number = Date.now()): string {
-  const r = random(4);
-  const t = Math.floor(nowMs / 1000) % SEALED_TIME_SPAN;
+function sealedKeyIdText(accountId: string, slot: number, n: number): string {
+  const t = slot >> 7;
   // 50 bits (exact in a double): a zero bit, the 40-bit account, the issue second's high 9 bits; then 30 bits: its low
-  // 3 bits and 27 random bits, most significant first.
+  // 3 bits, the 128th of the second (7 bits) and n, most significant first.
   let head = Number(accountId) * 512 + (t >> 3);
   let chars = '';
   for (let i = 0; i < 10; i++) {
     chars = B32[head % 32] + chars;
     head = Math.floor(head / 32);
   }
-  const tail = (((t & 7) << 27) | (r[0]! << 19) | (r[1]! << 11) | (r[2]! << 3) | (r[3]! & 7)) >>> 0;
+  const tail = (((t & 7) << 27) | ((slot & 127) << 20) | n) >>> 0;
   for (let i = 5; i >= 0; i--) chars += B32[(tail >>> (5 * i)) & 31];
   return 'ASIA' + chars;
+}
+
+/** Draws sealed key IDs for one server (ServiceDeps.sealedKeyIds). */
+export type SealedKeyIds = (accountId: string, nowMs: number) => string;
+
+/**
+ * Sealed key IDs numbered within each 128th of a second from a random start: one server never issues the same ID
+ * twice in a slot (nor in 68 minutes below 2^20 keys a slot), the keys of one slot are neighbours in the lookup index,
+ * and two servers issuing in the same slot meet as often as with 20 random bits a key. Two IDs that do meet are each
+ * valid with their own token.
+ */
+export function createSealedKeyIds(random: RandomSource = randomBytes): SealedKeyIds {
+  let slot = -1;
+  let next = 0;
+  return (accountId, nowMs) => {
+    const s = sealedSlot(nowMs);
+    if (s !== slot) {
+      slot = s;
+      next = twentyBits(random(3));
+    }
+    const n = next;
+    next = (next + 1) & 0xfffff;
+    return sealedKeyIdText(accountId, s, n);
+  };
+}
+
+/** One sealed key ID with 20 random bits (no server's numbering). */
+export function sealedTemporaryKeyId(accountId: string, random: RandomSource = randomBytes, nowMs: number = Date.now()): string {
+  return sealedKeyIdText(accountId, sealedSlot(nowMs), twentyBits(random(3)));
 }

@@ -8,7 +8,7 @@ import type { ManagedPolicyCatalog } from '../../authz/policies.js';
 import { createPolicyCache } from '../../policy/index.js';
 import { loadManagedPolicyCatalog } from '../iam/managed-catalog.js';
 import { packSession } from '../../authz/session.js';
-import { createTemporaryKeyIds, sealedTemporaryKeyId, type TemporaryKeyIds } from '../../authz/temporary-keys.js';
+import { createSealedKeyIds, createTemporaryKeyIds, type SealedKeyIds, type TemporaryKeyIds } from '../../authz/temporary-keys.js';
 import { createSessionSealer, type SessionSealer } from '../../authz/sealed-session.js';
 import type { IssueRateLimiter } from '../../authz/issue-rate.js';
 import type { Caller, OperationContext, SessionInfo } from '../types.js';
@@ -127,6 +127,12 @@ export function temporaryKeyIds(ctx: OperationContext): TemporaryKeyIds {
   return typeof k === 'function' ? (k as TemporaryKeyIds) : createTemporaryKeyIds(randomSource(ctx));
 }
 
+/** The server's sealed key ID source (ServiceDeps.sealedKeyIds), else a fresh one over the context's random source. */
+function sealedKeyIds(ctx: OperationContext): SealedKeyIds {
+  const k = ctx.deps['sealedKeyIds'];
+  return typeof k === 'function' ? (k as SealedKeyIds) : createSealedKeyIds(randomSource(ctx));
+}
+
 /** Expiration (whole seconds, as AWS prints it) of credentials issued now for `seconds`. */
 export function expirationFor(nowMs: number, seconds: number): Date {
   return new Date(Math.floor(nowMs / 1000) * 1000 + seconds * 1000);
@@ -161,7 +167,7 @@ export async function issueCredentials(
     // for a token is stored as below.
     const random = randomSource(ctx);
     const sealer = (ctx.deps['sessionSealer'] as SessionSealer | undefined) ?? createSessionSealer(ctx.store);
-    const cred = await sealer.seal({ accessKeyId: sealedTemporaryKeyId(principalAccount, random, now), accountId: principalAccount, expiration, createDate, session }, random);
+    const cred = await sealer.seal({ accessKeyId: sealedKeyIds(ctx)(principalAccount, now), accountId: principalAccount, expiration, createDate, session }, random);
     if (cred) return { AccessKeyId: cred.accessKeyId, SecretAccessKey: cred.secretAccessKey, SessionToken: cred.sessionToken, Expiration: cred.expiration };
   }
   const nextKeyId = temporaryKeyIds(ctx);

@@ -16,7 +16,7 @@ import { handleApiRequest } from '../../../src/http/pipeline.js';
 import { openStore } from '../../../src/store/open.js';
 import { isKamenError } from '../../../src/errors.js';
 import { accountFromKeyId } from '../../../src/services/sts/get-access-key-info.js';
-import { MAX_TEMPORARY_LIFETIME_SECONDS, sealedTemporaryKeyId, temporaryKeyIssuedAt } from '../../../src/authz/temporary-keys.js';
+import { MAX_TEMPORARY_LIFETIME_SECONDS, createSealedKeyIds, sealedTemporaryKeyId, temporaryKeyIssuedAt } from '../../../src/authz/temporary-keys.js';
 import { createSessionSealer, hmacWith, isSealedToken, sealingHmac } from '../../../src/authz/sealed-session.js';
 import { sealV1 } from '../../../src/authz/sealed-session-v1.js';
 import { addToCounter, createCtrKeystream } from '../../../src/authz/ctr-keystream.js';
@@ -135,22 +135,58 @@ test('a sealed token opens only for its own key ID, unaltered', async () => {
   }
 });
 
-test('sealed key IDs issued in the same second share their first fourteen characters (one place in the lookup index); the rest is chance', () => {
+test('sealed key IDs issued in the same 128th of a second share their first sixteen characters (one place in the lookup index); the rest is chance', () => {
   const A1 = '123456789012';
-  const same = Array.from({ length: 200 }, () => sealedTemporaryKeyId(A1, randomBytes, T0 + 250));
-  assert.equal(new Set(same.map((id) => id.slice(0, 14))).size, 1, 'one prefix within a second');
-  assert.equal(new Set(same).size, 200, '27 random bits: no two alike here');
+  // A counting random source (counting in the twenty bits of three bytes a key ID keeps): every draw differs, so the
+  // IDs differ exactly when all their random bits are used.
+  let n = 0;
+  const counting = () => {
+    const v = n++;
+    return Buffer.from([(v >> 12) & 255, (v >> 4) & 255, v & 15]);
+  };
+  const slotStart = Math.ceil(T0 / 1000) * 1000 + 125; // 125 ms = 16 slots of 7.8125 ms: a slot's first millisecond
+  const same = Array.from({ length: 200 }, (_, i) => sealedTemporaryKeyId(A1, counting, slotStart + (i % 7)));
+  assert.equal(new Set(same.map((id) => id.slice(0, 16))).size, 1, 'one prefix within a 128th of a second');
+  assert.equal(new Set(same).size, 200, '20 random bits tell them apart');
   for (const id of same) assert.equal(accountFromKeyId(id), A1);
+  // the next 128th of the same second: the same first fourteen characters (the account and the second), not sixteen
+  const next = sealedTemporaryKeyId(A1, counting, slotStart + 8);
+  assert.equal(next.slice(0, 14), same[0]!.slice(0, 14));
+  assert.notEqual(next.slice(0, 16), same[0]!.slice(0, 16));
   // a later second (8 s: past the prefix's time bits) lands elsewhere, the account still decodes
   const later = sealedTemporaryKeyId(A1, randomBytes, T0 + 8000);
   assert.notEqual(later.slice(0, 14), same[0]!.slice(0, 14));
   assert.equal(accountFromKeyId(later), A1);
-  // the issue second's low bits lead the tail: seconds 0..7 of a group differ in the fifteenth character's high bits
-  const zeros = () => Buffer.alloc(4);
+  // the issue time leads the tail: seconds 0..7 of a group, and the 128ths of a second, differ only in time bits
+  const zeros = () => Buffer.alloc(3);
   const base = Math.floor(T0 / 8000) * 8000;
   const tails = Array.from({ length: 8 }, (_, k) => sealedTemporaryKeyId(A1, zeros, base + k * 1000).slice(14));
   assert.equal(new Set(tails).size, 8);
-  assert.deepEqual(new Set(tails.map((t) => t.slice(1))).size, 1, 'only time in the tail when chance is zero');
+  assert.equal(new Set(tails.map((t) => t.slice(2))).size, 1, 'only time in the tail when chance is zero');
+  const slots = Array.from({ length: 128 }, (_, k) => sealedTemporaryKeyId(A1, zeros, base + Math.ceil((k * 1000) / 128)).slice(14));
+  assert.equal(new Set(slots).size, 128, 'each 128th of a second its own two characters');
+  assert.equal(new Set(slots.map((t) => t.slice(2))).size, 1);
+});
+
+test("a server's sealed key IDs are numbered within each 128th of a second from a random start: neighbours, never repeated in a slot", () => {
+  const A1 = '123456789012';
+  const slotStart = Math.ceil(T0 / 1000) * 1000 + 125;
+  const ids = createSealedKeyIds(randomBytes);
+  // far more keys than 20 random bits could keep apart by chance (4096 drawn at random meet with odds of about 1 in 3)
+  const same = Array.from({ length: 4096 }, (_, i) => ids(A1, slotStart + (i % 7)));
+  assert.equal(new Set(same).size, same.length, 'numbered: no two alike');
+  assert.equal(new Set(same.map((id) => id.slice(0, 16))).size, 1, 'one prefix within a 128th of a second');
+  // consecutive IDs differ only in their last character, except where the count carries
+  const lastOnly = same.slice(1).filter((id, i) => id.slice(0, 19) === same[i]!.slice(0, 19)).length;
+  assert.ok(lastOnly >= same.length * 0.9, `${lastOnly} of ${same.length - 1} consecutive IDs differ in the last character alone`);
+  for (const id of same.slice(0, 50)) assert.equal(accountFromKeyId(id), A1);
+  // a new 128th of a second starts again from a random point (two servers' starts rarely meet)
+  const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const low20 = (id: string) => [...id.slice(16)].reduce((v, c) => v * 32 + B32.indexOf(c), 0);
+  const starts = Array.from({ length: 20 }, (_, k) => low20(ids(A1, slotStart + 8 * (k + 1))));
+  assert.ok(new Set(starts).size >= 19, `random starts: ${new Set(starts).size} of 20 distinct`);
+  const counted = starts.slice(1).filter((n, k) => n === starts[k]! + 1).length;
+  assert.ok(counted <= 1, `${counted} of 19 slots went on counting from the slot before`);
 });
 
 test('GetAccessKeyInfo names the account of a sealed key; the key ID encodes any account (vectors)', async () => {
