@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventRowBatch } from '../src/audit/event-row.js';
+import { createSealedKeyIds } from '../src/authz/temporary-keys.js';
 import { buildEvents, changesState, pushEventRows } from '../src/audit/record.js';
 import type { CallFacts } from '../src/audit/types.js';
 import { frozenClock } from '../src/clock.js';
@@ -39,12 +40,16 @@ function callerOf(i: number): Caller {
   return { kind: 'user', accountId, arn: `arn:aws:iam::${accountId}:user/user-${u}`, userId: `AIDA${String(u).padStart(17, '0')}`, accessKeyId: `AKIA${String(u).padStart(16, '0')}`, userName: `user-${u}` };
 }
 
+/** The key IDs the load's AssumeRole calls issue (each event names its key, as a ResourceName). */
+const keyIds = createSealedKeyIds();
+
 /** The facts of call `i` of the load: oldest first, evenly spread over SPAN. */
 function call(i: number): CallFacts {
   const [service, operation, input] = OPERATIONS[i % OPERATIONS.length]!;
   const caller = callerOf(Math.floor(i / 7));
   const t = END - SPAN + Math.floor((i / EVENTS) * SPAN);
-  return { requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, eventTimeMs: t, service, operation, region: 'us-east-1', sourceIp: '198.51.100.7', userAgent: 'aws-cli/2.17.0', secureTransport: true, tlsHost: `${service}.amazonaws.com`, caller, input: input(i), output: {} };
+  const output = operation === 'AssumeRole' ? { Credentials: { AccessKeyId: keyIds(caller.accountId, t), SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(t + 3_600_000) } } : {};
+  return { requestId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, eventTimeMs: t, service, operation, region: 'us-east-1', sourceIp: '198.51.100.7', userAgent: 'aws-cli/2.17.0', secureTransport: true, tlsHost: `${service}.amazonaws.com`, caller, input: input(i), output };
 }
 
 /** Runs the LookupEvents benchmark. */
@@ -67,6 +72,9 @@ export async function run(): Promise<void> {
     const mid = END - SPAN / 2;
     const [probe] = await store.lookupEvents({ accountId: ACCOUNTS[0]!, region: 'us-east-1', attribute: { key: 'EventName', value: 'GetRole' }, startMs: mid - 86_400_000, endMs: mid, limit: 1 });
     if (!probe || probe.resources.length === 0) throw new Error('lookup-events: no GetRole event in the middle of the load');
+    const [assumed] = await store.lookupEvents({ accountId: ACCOUNTS[0]!, region: 'us-east-1', attribute: { key: 'EventName', value: 'AssumeRole' }, startMs: mid - 86_400_000, endMs: mid, limit: 1 });
+    const issued = assumed?.resources.find((r) => r.ResourceType === 'AWS::IAM::AccessKey')?.ResourceName;
+    if (!issued) throw new Error('lookup-events: no AssumeRole event naming its key in the middle of the load');
     const loadS = (performance.now() - loadStart) / 1000;
     const bytes = fs.readdirSync(tmp).reduce((n, f) => n + fs.statSync(path.join(tmp, f)).size, 0);
     console.log(`lookup-events: loaded ${EVENTS.toLocaleString('en-US')} events in ${loadS.toFixed(1)} s (${Math.round(EVENTS / loadS).toLocaleString('en-US')}/s), ${(bytes / 2 ** 20).toFixed(0)} MiB on disk`);
@@ -80,6 +88,7 @@ export async function run(): Promise<void> {
       ['EventName=CreateUser', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateUser' }] }],
       ['Username', { LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: probe!.username }] }],
       ['ResourceName', { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: probe!.resources[0]!.ResourceName }] }],
+      ['ResourceName=an issued key ID', { LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: issued }] }],
       ['ResourceType=AWS::IAM::Role', { LookupAttributes: [{ AttributeKey: 'ResourceType', AttributeValue: 'AWS::IAM::Role' }] }],
       ['AccessKeyId', { LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: probe!.accessKeyId }] }],
       ['EventSource=sts', { LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'sts.amazonaws.com' }] }],

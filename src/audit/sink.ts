@@ -28,6 +28,13 @@ export interface EventSink {
 /** Queued events past which callers wait for the store (each is a few hundred bytes; a first row, a few KB). */
 export const MAX_QUEUED_EVENTS = 20_000;
 
+/**
+ * A batch goes to the store at least this long after the one before it went (at once when the last went longer ago):
+ * a store's cost per batch (a transaction, the index pages its lookup keys dirty) is shared by the events of 10 ms
+ * under load instead of those of one turn of the event loop, and an event waits at most this long more to be stored.
+ */
+export const BATCH_INTERVAL_MS = 10;
+
 /** Builds the sink over a store; `onError` hears of queued events that could not be stored. */
 export function createEventSink(store: Store, onError: (err: unknown) => void): EventSink {
   // Each caller's userIdentity is written once and reused for every event it makes (the credential cache keeps the
@@ -41,10 +48,16 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
   const flush = async (): Promise<void> => {
     while (pending) await pending;
   };
+  /** When the last batch went to the store (performance.now()). */
+  let lastBatch = -Infinity;
   const drain = async (): Promise<void> => {
-    // One batch per turn of the event loop, and while a batch is being written the next one gathers: under load the
-    // batches grow by themselves, and events stay in the order of the calls that made them.
+    // At most one batch per turn of the event loop and per BATCH_INTERVAL_MS, and while a batch is being written the
+    // next one gathers: under load the batches grow by themselves, and events stay in the order of the calls that
+    // made them.
     await new Promise<void>((r) => setImmediate(r));
+    const wait = lastBatch + BATCH_INTERVAL_MS - performance.now();
+    if (wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
+    lastBatch = performance.now();
     const rows = batch.cols;
     writing = batch.rows;
     batch = new EventRowBatch();

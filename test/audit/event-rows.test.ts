@@ -12,7 +12,7 @@ import path from 'node:path';
 import { EventRowBatch, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
 import { FORMAT_FACTS, encodeFactBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
-import { createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
+import { BATCH_INTERVAL_MS, createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
 import type { CallFacts } from '../../src/audit/types.js';
 import type { Caller } from '../../src/services/types.js';
 import { openStore } from '../../src/store/open.js';
@@ -141,6 +141,36 @@ describe('facts blocks (what the writer thread stores)', () => {
 });
 
 describe('the event sink', () => {
+  it('hands a steady stream of calls to the store one batch per BATCH_INTERVAL_MS at most, in order, losing none', async () => {
+    const store = await openStore({ dataDir: ':memory:' });
+    try {
+      const batches: Array<{ at: number; requestIds: string[] }> = [];
+      const timed: Store = Object.assign(Object.create(store) as Store, {
+        appendEventRows: async (rows: readonly unknown[]) => {
+          batches.push({ at: performance.now(), requestIds: eventsFromRows(rows).map((e) => (JSON.parse(e.record) as { requestID: string }).requestID) });
+        },
+      });
+      const sink = createEventSink(timed, (err) => assert.fail(String(err)));
+      // one call per turn of the event loop for eight intervals
+      const end = performance.now() + 8 * BATCH_INTERVAL_MS;
+      let n = 0;
+      while (performance.now() < end) {
+        assert.equal(sink.enqueue(facts(n++)), undefined);
+        await new Promise((r) => setImmediate(r));
+      }
+      await sink.flush();
+      assert.deepEqual(
+        batches.flatMap((b) => b.requestIds),
+        Array.from({ length: n }, (_, i) => `req-${i}`),
+      );
+      assert.ok(batches.length >= 2 && batches.length <= 10, `${batches.length} batches for ${n} calls`);
+      // timers count whole milliseconds from the event loop's cached time: a gap may read up to two short
+      for (let i = 1; i < batches.length; i++) assert.ok(batches[i]!.at - batches[i - 1]!.at >= BATCH_INTERVAL_MS - 2, `gap ${batches[i]!.at - batches[i - 1]!.at} ms`);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('holds callers back once MAX_QUEUED_EVENTS wait for a store that fell behind, and loses none', async () => {
     const store = await openStore({ dataDir: ':memory:' });
     try {

@@ -22,6 +22,7 @@
 import type { EventLookupKey, StoredEvent } from '../store.js';
 import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, factsFromRows, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
+import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
 /** Positions per block (the factor between a block's row ID and its events' positions). */
 export const POSITIONS_PER_BLOCK = 4096;
@@ -346,14 +347,21 @@ export function storedEvent(seq: number, accountId: string, region: string, data
 type KeyedEvent = Pick<StoredEvent, 'eventId' | 'eventName' | 'eventSource' | 'username' | 'accessKeyId' | 'resources' | 'readOnly'>;
 
 /**
- * The lookup keys of a block's events, each distinct (attribute, value) once: what its key rows hold, when it is
- * stored and when it is deleted. An event ID has a key when a lookup cannot find it by its second: an ID not led by
+ * The lookup keys of a block's events, each distinct (attribute, value) once — temporary key IDs as one range per
+ * prefix (key-id-ranges.ts) — what its key rows hold, when it is stored and when it is deleted. An event ID has a key when a lookup cannot find it by its second: an ID not led by
  * its millisecond, or any ID of an event migration 020 carried over (`migrated`).
  */
 export function keysOf(events: readonly KeyedEvent[], migrated: boolean): Array<[EventLookupKey, string]> {
   // One set of values per attribute: a block's events mostly repeat the same few values, and nothing is concatenated.
   const values = new Map<EventLookupKey, Set<string>>();
+  // Temporary key IDs (a new one in every AssumeRole event) as ranges of those issued together (key-id-ranges.ts;
+  // blocks written before ranges have a row per key, which the retention sweep deletes by their prefix all the same).
+  const ranges = new KeyIdRanges();
   const add = (k: EventLookupKey, v: string): void => {
+    if (isRangedKeyId(k, v)) {
+      ranges.add(k, v);
+      return;
+    }
     let set = values.get(k);
     if (set === undefined) values.set(k, (set = new Set()));
     set.add(v);
@@ -372,6 +380,7 @@ export function keysOf(events: readonly KeyedEvent[], migrated: boolean): Array<
   }
   const out: Array<[EventLookupKey, string]> = [];
   for (const [k, set] of values) for (const v of set) out.push([k, v]);
+  ranges.rows(out);
   return out;
 }
 

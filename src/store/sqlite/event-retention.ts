@@ -8,6 +8,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { EventRetentionStore } from '../store.js';
 import type { SqliteContext } from './db.js';
 import { FORMAT_ROW, POSITIONS_PER_BLOCK, keysOf, readBlock } from './event-block.js';
+import { rangeRowBounds } from './key-id-ranges.js';
 
 /**
  * Prepares one chunk's statements on `db` and returns the chunk (to run inside a transaction of that connection):
@@ -30,6 +31,8 @@ export function retentionChunk(db: Db): (beforeMs: number, limit: number) => num
     on: db.prepare('UPDATE event_retention SET sweeping = 1 WHERE id = 1'),
     off: db.prepare('UPDATE event_retention SET sweeping = 0 WHERE id = 1'),
     key: db.prepare('DELETE FROM event_keys WHERE account_id = ? AND aws_region = ? AND attr = ? AND value = ? AND max_time = ? AND seq = ?'),
+    // A range of temporary key IDs: the block's rows of its prefix, whatever their shape (key-id-ranges.ts).
+    keyRange: db.prepare('DELETE FROM event_keys WHERE account_id = ? AND aws_region = ? AND attr = ? AND value >= ? AND value < ? AND max_time = ? AND seq = ?'),
     blocks: db.prepare('DELETE FROM event_blocks WHERE seq <= ?'),
   };
   type Row = { seq: number; account_id: string; aws_region: string; max_time: number; count: number; format: number; data: Uint8Array | string };
@@ -53,7 +56,11 @@ export function retentionChunk(db: Db): (beforeMs: number, limit: number) => num
     if (run.length === 0) return 0;
     s.on.run();
     for (const b of run) {
-      for (const [attr, value] of keysOf(readBlock(b.format, b.data), b.format === FORMAT_ROW)) s.key.run(b.account_id, b.aws_region, attr, value, b.max_time, b.seq);
+      for (const [attr, value] of keysOf(readBlock(b.format, b.data), b.format === FORMAT_ROW)) {
+        const range = rangeRowBounds(attr, value);
+        if (range) s.keyRange.run(b.account_id, b.aws_region, attr, range.prefix, range.end, b.max_time, b.seq);
+        else s.key.run(b.account_id, b.aws_region, attr, value, b.max_time, b.seq);
+      }
     }
     s.blocks.run(run[run.length - 1]!.seq);
     s.off.run();

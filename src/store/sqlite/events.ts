@@ -8,6 +8,7 @@ import type { SqliteContext } from './db.js';
 import { startEventWriter, type EventWriter } from './event-writer.js';
 import { BLOCK_SPAN_MS, POSITIONS_PER_BLOCK, encodeBlocks, encodeDetached, matches, readBlock, storedEvent, type BlockEvent, type DetachedBatch, type EncodedBlock } from './event-block.js';
 import { eventIdSecond } from '../rows/events.js';
+import { isRangedKeyId, keyIdBounds, keyRowHolds } from './key-id-ranges.js';
 
 /**
  * Prepares the block inserts on a connection and returns the function that stores blocks (in the caller's
@@ -53,9 +54,27 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
        WHERE k.account_id = ? AND k.aws_region = ? AND k.attr = ? AND k.value = ? AND k.max_time >= ? AND k.max_time <= ?
        ORDER BY k.max_time DESC, k.seq DESC`,
     ),
+    // A temporary key ID: the key rows of its prefix (ranges, and keys written before ranges), kept by keyRowHolds.
+    keyIdRows: db.prepare(
+      `SELECT k.seq AS seq, b.min_time AS min_time, k.max_time AS max_time, k.value AS value FROM event_keys k JOIN event_blocks b ON b.seq = k.seq
+       WHERE k.account_id = ? AND k.aws_region = ? AND k.attr = ? AND k.value >= ? AND k.value < ? AND k.max_time >= ? AND k.max_time <= ?
+       ORDER BY k.max_time DESC, k.seq DESC`,
+    ),
     data: db.prepare('SELECT format, data FROM event_blocks WHERE seq = ?'),
     regions: db.prepare('SELECT DISTINCT aws_region FROM event_blocks WHERE account_id = ?').pluck(),
   } satisfies Record<string, Statement>;
+
+  /** The blocks that may hold a page's events, newest first: by the attribute's key rows, else by time. */
+  function* blockRows(accountId: string, region: string, attr: EventQuery['attribute'], from: number, to: number): Generator<BlockRow, void, undefined> {
+    if (attr && isRangedKeyId(attr.key, attr.value)) {
+      const { prefix, end } = keyIdBounds(attr.value);
+      for (const row of (s.keyIdRows as Statement<unknown[]>).iterate(accountId, region, attr.key, prefix, end, from, to) as IterableIterator<BlockRow & { value: string }>) {
+        if (keyRowHolds(row.value, attr.value)) yield row;
+      }
+      return;
+    }
+    yield* (attr && keyed(attr) ? (s.keyed as Statement<unknown[]>).iterate(accountId, region, attr.key, attr.value, from, to) : (s.blocks as Statement<unknown[]>).iterate(accountId, region, from, to)) as IterableIterator<BlockRow>;
+  }
 
   /** One region's page: reads blocks newest first until no further block can hold an event of the page. */
   const lookupRegion = (q: EventQuery, region: string): Array<StoredEvent & { seq: number }> => {
@@ -70,7 +89,7 @@ export function eventsFamily(ctx: SqliteContext & { transaction<T>(fn: () => Pro
       }
     }
     if (start > end || q.limit <= 0) return [];
-    const rows = (attr && keyed(attr) ? (s.keyed as Statement<unknown[]>).iterate(q.accountId, region, attr.key, attr.value, start, end + BLOCK_SPAN_MS) : (s.blocks as Statement<unknown[]>).iterate(q.accountId, region, start, end + BLOCK_SPAN_MS)) as IterableIterator<BlockRow>;
+    const rows = blockRows(q.accountId, region, attr, start, end + BLOCK_SPAN_MS);
     const found: Array<{ seq: number; pos: number; data: Uint8Array | string; e: BlockEvent }> = [];
     try {
       for (const b of rows) {
