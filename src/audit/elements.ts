@@ -107,7 +107,11 @@ function elementsJson(value: unknown, depth: number): string | undefined {
     return s + ']';
   }
   if (depth > 16) return undefined;
-  const o = value as Record<string, unknown>;
+  return objectJson(value as Record<string, unknown>, depth);
+}
+
+/** An object's JSON text (elementsJson); `first.end` is set to where its first member ends, when it has one. */
+function objectJson(o: Record<string, unknown>, depth: number, first?: { end: number }): string {
   let s = '';
   for (const k in o) {
     if (!Object.hasOwn(o, k)) continue;
@@ -115,7 +119,11 @@ function elementsJson(value: unknown, depth: number): string | undefined {
     if (name === null) continue;
     if (name.variant !== undefined && Object.hasOwn(o, name.variant)) return clashingObjectJson(o, depth);
     const e = elementsJson(o[k], depth + 1);
-    if (e !== undefined) s += s === '' ? name.prefix + e : ',' + name.prefix + e;
+    if (e === undefined) continue;
+    if (s === '') {
+      s = name.prefix + e;
+      if (first) first.end = s.length + 1;
+    } else s += ',' + name.prefix + e;
   }
   return '{' + s + '}';
 }
@@ -156,6 +164,21 @@ export function requestParametersJson(input: Record<string, unknown> | undefined
 export function responseElementsJson(output: unknown, readOnly: boolean): string {
   if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return 'null';
   return objectOrNull(output, elementsJson(output, 0));
+}
+
+/**
+ * responseElementsJson in two parts, `[head, rest]`, whose concatenation it is: the head ends with the object's first
+ * member (an issuing call's credentials: a new key and expiration each call), the rest ('' when nothing follows) is
+ * what a client's repeated calls repeat (the role session), so a batch of rows carries it once (event-row.ts).
+ */
+export function responseElementsParts(output: unknown, readOnly: boolean): [string, string] {
+  if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return ['null', ''];
+  if (typeof output !== 'object' || output === null || Array.isArray(output) || output instanceof Date || output instanceof Uint8Array) return ['null', ''];
+  const first = { end: -1 };
+  const e = objectJson(output as Record<string, unknown>, 0, first);
+  if (e === '{}') return ['null', ''];
+  if (first.end < 0 || first.end >= e.length - 1) return [e, ''];
+  return [e.slice(0, first.end), e.slice(first.end)];
 }
 
 /**

@@ -37,7 +37,10 @@ export interface EventRowFacts {
   errorCode: string | null;
   errorMessage: string | null;
   requestParametersJson: string;
+  /** responseElements as JSON text: this, then responseElementsRest (elements.ts responseElementsParts). */
   responseElementsJson: string;
+  /** The rest of responseElements' text after responseElementsJson ('' when none): a repeated call repeats it. */
+  responseElementsRest: string;
   additionalEventDataJson: string | null;
   requestId: string;
   /** The record's resources element as JSON text. */
@@ -95,11 +98,14 @@ export class EventRowBatch {
 
 /** A row's strings, in the order the mask's bits name them. */
 function stringsOf(r: EventRowFacts): Array<string | null> {
-  return [r.account, r.region, r.eventSource, r.eventName, r.identityJson, r.username, r.accessKeyId, r.sourceIp, r.userAgent, r.errorCode, r.errorMessage, r.requestParametersJson, r.responseElementsJson, r.additionalEventDataJson, r.requestId, r.resourcesJson, r.eventType, r.tlsDetailsJson];
+  return [r.account, r.region, r.eventSource, r.eventName, r.identityJson, r.username, r.accessKeyId, r.sourceIp, r.userAgent, r.errorCode, r.errorMessage, r.requestParametersJson, r.responseElementsJson, r.additionalEventDataJson, r.requestId, r.resourcesJson, r.eventType, r.tlsDetailsJson, r.responseElementsRest];
 }
 
-/** How many strings a row has (stringsOf). */
-const STRINGS = 18;
+/** How many strings a row has (stringsOf): an event's stored strings (ROW_STRINGS), then the rest of its responseElements. */
+const STRINGS = 19;
+/** Where a row's responseElements starts and where its rest is (joined into one stored string by factsFromRows). */
+const RESPONSE_ELEMENTS = 12;
+const RESPONSE_REST = 18;
 
 /** Which of a row's strings may be null (errorCode onwards, less the always-present ones). */
 const OPTIONAL: ReadonlySet<number> = new Set([5, 6, 9, 10, 13, 15, 16, 17]);
@@ -155,8 +161,8 @@ export interface EventFacts {
   resources: StoredEvent['resources'];
 }
 
-/** How many strings a row holds (for readers of stored facts). */
-export const ROW_STRINGS = STRINGS;
+/** How many strings an event's stored facts hold (for readers of stored facts). */
+export const ROW_STRINGS = STRINGS - 1;
 
 /** True when string `n` of a row may be null. */
 export function optionalString(n: number): boolean {
@@ -198,6 +204,10 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
       const v = next();
       strings.push(typeof v === 'string' || (v === null && OPTIONAL.has(n)) ? v : bad());
     }
+    last = strings;
+    // The stored facts hold responseElements whole.
+    const stored = strings.slice(0, ROW_STRINGS);
+    stored[RESPONSE_ELEMENTS] = strings[RESPONSE_ELEMENTS]! + strings[RESPONSE_REST]!;
     let resources = lastResources;
     if ((mask & (1 << STRINGS)) === 0) {
       resources = [];
@@ -213,13 +223,12 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
         resources.push({ ResourceType: t, ResourceName: v });
       }
     }
-    last = strings;
     lastResources = resources;
     const shared = flags >> SHARED_SHIFT;
     if (flags < 0 || shared > 2) bad();
     if (shared === 1) sharedId = randomUUID();
     else if (shared === 2 && !sharedId) bad();
-    out.push({ strings, flags, timeMs, eventId: newEventId(timeMs), sharedId: shared === 0 ? '' : sharedId, resources });
+    out.push({ strings: stored, flags, timeMs, eventId: newEventId(timeMs), sharedId: shared === 0 ? '' : sharedId, resources });
     if (shared === 2) sharedId = '';
   }
   return out;

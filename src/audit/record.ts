@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from '../store/store.js';
 import { EventRowBatch, eventsFromRows, type EventRowFacts } from './event-row.js';
-import { requestParametersJson, responseElementsJson } from './elements.js';
+import { requestParametersJson, responseElementsParts } from './elements.js';
 import { lookupUsername, otherAccountIdentity, userIdentity } from './identity.js';
 import { eventResources } from './resources.js';
 import { federatedParts } from './federated.js';
@@ -95,6 +95,7 @@ export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: I
     identity = { json: q(fed.identity), username: fed.username };
     account = fed.account;
   } else identity = identities ? identities.get(f.caller) : identityParts(f.caller);
+  const response: [string, string] = f.responseElements ? [q(f.responseElements), ''] : f.error ? ['null', ''] : responseElementsParts(f.output, readOnly);
   const row: EventRowFacts = {
     account,
     region: f.region,
@@ -110,7 +111,8 @@ export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: I
     errorCode: f.error ? f.error.code : null,
     errorMessage: f.error ? f.error.message : null,
     requestParametersJson: f.requestParameters ? q(f.requestParameters) : requestParametersJson(f.input),
-    responseElementsJson: f.responseElements ? q(f.responseElements) : f.error ? 'null' : responseElementsJson(f.output, readOnly),
+    responseElementsJson: response[0],
+    responseElementsRest: response[1],
     additionalEventDataJson: f.additionalEventData ? q(f.additionalEventData) : null,
     requestId: f.requestId,
     resourcesJson: f.resources ? q(f.resources) : null,

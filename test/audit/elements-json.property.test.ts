@@ -1,12 +1,13 @@
 /**
  * Property: requestParameters / responseElements are written as JSON text directly (elements.ts); for any model-shaped
  * value (nested members, lists, dates, bytes, secrets at any depth, maps with any keys) the text is exactly the JSON of
- * the plainly built element object: lowerCamelCase names, CloudTrail's dates, no secret member, no bytes.
+ * the plainly built element object: lowerCamelCase names, CloudTrail's dates, no secret member, no bytes; and the
+ * responseElements text in the two parts event rows carry (its first member, the rest) joins into the same text.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { eventDate, isSecretMember, requestParametersJson, responseElementsJson } from '../../src/audit/elements.js';
+import { eventDate, isSecretMember, requestParametersJson, responseElementsJson, responseElementsParts } from '../../src/audit/elements.js';
 
 /** The element object built the plain way: the specification the direct writer is held to. */
 function plain(value: unknown, depth = 0): unknown {
@@ -55,6 +56,10 @@ test('property: the JSON text written directly is the JSON of the plain element 
     fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (input) => {
       assert.equal(requestParametersJson(input), plainJson(input));
       assert.equal(responseElementsJson(input, false), plainJson(input));
+      // the two parts a row carries join into the same text; the head ends after a whole first member
+      const [head, rest] = responseElementsParts(input, false);
+      assert.equal(head + rest, plainJson(input));
+      if (rest !== '') assert.ok(rest.startsWith(',"') && rest.endsWith('}') && head.startsWith('{"'), `${head} | ${rest}`);
     }),
     { numRuns: 2000 },
   );

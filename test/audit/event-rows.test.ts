@@ -74,6 +74,29 @@ describe('event rows', () => {
     assert.ok(first.cols.length - before <= 4, `a repeat adds ${first.cols.length - before} values`);
   });
 
+  it('carry what a repeated AssumeRole answers besides its new credentials once, and render it whole', () => {
+    const assume = (i: number): CallFacts =>
+      facts(20 + i, {
+        service: 'sts',
+        operation: 'AssumeRole',
+        input: { RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' },
+        output: { Credentials: { AccessKeyId: `ASIAKEY${i}`, SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(T + i * 1000) }, AssumedRoleUser: { AssumedRoleId: 'AROAROLE:s', Arn: 'arn:aws:sts::111111111111:assumed-role/r/s' } },
+      });
+    const identities = createIdentityCache();
+    const batch = new EventRowBatch();
+    pushEventRows(batch, assume(0), identities);
+    const before = batch.cols.length;
+    pushEventRows(batch, assume(1), identities);
+    const added = batch.cols.slice(before);
+    assert.ok(!added.some((v) => typeof v === 'string' && v.includes('assumedRoleUser')), 'the session is sent once');
+    assert.ok(added.some((v) => typeof v === 'string' && v.includes('ASIAKEY1')));
+    const together = eventsFromRows(batch.cols);
+    const alone = [assume(0), assume(1)].flatMap((f) => buildEvents(f).map((e) => e.stored));
+    assert.deepEqual(together.map(comparable), alone.map(comparable));
+    const second = JSON.parse(together[1]!.record) as { responseElements: unknown };
+    assert.deepEqual(second.responseElements, { credentials: { accessKeyId: 'ASIAKEY1', expiration: 'Dec 4, 2026, 12:00:01 PM' }, assumedRoleUser: { assumedRoleId: 'AROAROLE:s', arn: 'arn:aws:sts::111111111111:assumed-role/r/s' } });
+  });
+
   it('refuse a damaged batch instead of storing other events', () => {
     const batch = new EventRowBatch();
     pushEventRows(batch, CALLS[0]!);
