@@ -101,11 +101,10 @@ function stringsOf(r: EventRowFacts): Array<string | null> {
   return [r.account, r.region, r.eventSource, r.eventName, r.identityJson, r.username, r.accessKeyId, r.sourceIp, r.userAgent, r.errorCode, r.errorMessage, r.requestParametersJson, r.responseElementsJson, r.additionalEventDataJson, r.requestId, r.resourcesJson, r.eventType, r.tlsDetailsJson, r.responseElementsRest];
 }
 
-/** How many strings a row has (stringsOf): an event's stored strings (ROW_STRINGS), then the rest of its responseElements. */
+/** How many strings a row has (stringsOf). */
 const STRINGS = 19;
-/** Where a row's responseElements starts and where its rest is (joined into one stored string by factsFromRows). */
-const RESPONSE_ELEMENTS = 12;
-const RESPONSE_REST = 18;
+/** Where the rest of a row's responseElements is (elements.ts responseElementsParts; its first part is string 12). */
+export const RESPONSE_REST = 18;
 
 /** Which of a row's strings may be null (errorCode onwards, less the always-present ones). */
 const OPTIONAL: ReadonlySet<number> = new Set([5, 6, 9, 10, 13, 15, 16, 17]);
@@ -176,7 +175,7 @@ export const SHARED_SHIFT = 2;
 
 /** The facts of one event as stored (a SQLite block keeps these, not the record text); its record is rendered from them. */
 export interface EventFacts {
-  /** STRINGS strings, in the order stringsOf gives them (null where a row may have none). */
+  /** STRINGS strings, in the order stringsOf gives them (null where a row may have none; responseElements in two). */
   strings: Array<string | null>;
   /** READ_ONLY | FROM_CONSOLE | (0, 1 or 2) << SHARED_SHIFT. */
   flags: number;
@@ -188,8 +187,8 @@ export interface EventFacts {
   resources: StoredEvent['resources'];
 }
 
-/** How many strings an event's stored facts hold (for readers of stored facts). */
-export const ROW_STRINGS = STRINGS - 1;
+/** How many strings a row holds (for readers of stored facts). */
+export const ROW_STRINGS = STRINGS;
 
 /** True when string `n` of a row may be null. */
 export function optionalString(n: number): boolean {
@@ -233,9 +232,6 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
       strings.push(typeof v === 'string' || (v === null && OPTIONAL.has(n)) ? v : bad());
     }
     last = strings;
-    // The stored facts hold responseElements whole.
-    const stored = strings.slice(0, ROW_STRINGS);
-    stored[RESPONSE_ELEMENTS] = strings[RESPONSE_ELEMENTS]! + strings[RESPONSE_REST]!;
     let resources = lastResources;
     if ((mask & (1 << STRINGS)) === 0) {
       resources = [];
@@ -256,7 +252,7 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
     if (flags < 0 || shared > 2) bad();
     if (shared === 1) sharedId = randomUUID();
     else if (shared === 2 && !sharedId) bad();
-    out.push({ strings: stored, flags, timeMs, eventId: ids.next(timeMs), sharedId: shared === 0 ? '' : sharedId, resources });
+    out.push({ strings, flags, timeMs, eventId: ids.next(timeMs), sharedId: shared === 0 ? '' : sharedId, resources });
     if (shared === 2) sharedId = '';
   }
   return out;
@@ -264,13 +260,13 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
 
 /** An event's record as JSON text, field by field in CloudTrail's order. */
 export function renderRecord(f: EventFacts): string {
-  const [account, region, eventSource, eventName, identityJson, , , sourceIp, userAgent, errorCode, errorMessage, requestParameters, responseElements, additionalEventData, requestId, resourcesJson, eventType, tlsDetails] = f.strings as [string, string, string, string, string, string | null, string | null, string, string, string | null, string | null, string, string, string | null, string, string | null, string | null, string | null];
+  const [account, region, eventSource, eventName, identityJson, , , sourceIp, userAgent, errorCode, errorMessage, requestParameters, responseElements, additionalEventData, requestId, resourcesJson, eventType, tlsDetails, responseRest] = f.strings as [string, string, string, string, string, string | null, string | null, string, string, string | null, string | null, string, string, string | null, string, string | null, string | null, string | null, string];
   let s = `{"eventVersion":"${EVENT_VERSION}","userIdentity":${identityJson},"eventTime":"${isoSeconds(f.timeMs)}","eventSource":${q(eventSource)},"eventName":${q(eventName)},"awsRegion":${q(region)},"sourceIPAddress":${q(sourceIp)},"userAgent":${q(userAgent)}`;
   if (errorMessage !== null) {
     if (errorCode) s += `,"errorCode":${q(errorCode)}`;
     s += `,"errorMessage":${q(errorMessage)}`;
   }
-  s += `,"requestParameters":${requestParameters},"responseElements":${responseElements}`;
+  s += `,"requestParameters":${requestParameters},"responseElements":${responseElements}${responseRest}`;
   if (additionalEventData !== null) s += `,"additionalEventData":${additionalEventData}`;
   s += `,"requestID":${q(requestId)},"eventID":"${f.eventId}","readOnly":${(f.flags & READ_ONLY) !== 0}`;
   if (resourcesJson !== null) s += `,"resources":${resourcesJson}`;

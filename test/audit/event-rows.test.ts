@@ -10,12 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventRowBatch, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
-import { FORMAT_FACTS, encodeFactBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
+import { FORMAT_FACTS, FORMAT_FACTS_JOINED, encodeFactBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
 import { BATCH_INTERVAL_MS, createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
 import type { CallFacts } from '../../src/audit/types.js';
 import type { Caller } from '../../src/services/types.js';
 import { openStore } from '../../src/store/open.js';
+import { readVectors } from '../helpers/paths.js';
 import { BACKGROUND_NICE } from '../../src/store/sqlite/background-priority.js';
 import type { Store, StoredEvent } from '../../src/store/store.js';
 
@@ -143,6 +144,44 @@ describe('facts blocks (what the writer thread stores)', () => {
     const record = eventsFromRows(batch.cols)[0]!.record.length;
     assert.equal(block!.count, 200);
     assert.ok(block!.data.length / 200 < 120, `${block!.data.length / 200} bytes an event (a record is ${record})`);
+  });
+
+  it('cost a repeated AssumeRole its new credentials and IDs, not its session and resources again', () => {
+    const batch = new EventRowBatch();
+    const assume = (i: number): CallFacts =>
+      facts(i, {
+        service: 'sts',
+        operation: 'AssumeRole',
+        requestId: `0d6c3a37-7a44-4d3c-9c1a-${String(i).padStart(12, '0')}`,
+        input: { RoleArn: 'arn:aws:iam::111111111111:role/deploy-from-ci', RoleSessionName: 'pipeline-session' },
+        output: {
+          Credentials: { AccessKeyId: `ASIAQZ7KX4BQNWM3${String(1000 + i)}`, SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(T + 3_600_000 + i * 10) },
+          AssumedRoleUser: { AssumedRoleId: 'AROAQZ7KX4BQNWM3ROLE1:pipeline-session', Arn: 'arn:aws:sts::111111111111:assumed-role/deploy-from-ci/pipeline-session' },
+        },
+      });
+    for (let i = 0; i < 200; i++) pushEventRows(batch, assume(i));
+    const facts200 = factsFromRows(batch.cols);
+    const [block] = encodeFactBlocks(facts200);
+    const record = storedEventOf(facts200[1]!).record;
+    assert.ok(record.includes('"assumedRoleUser"') && record.includes('ASIAQZ7KX4BQNWM31001'));
+    // an event ID and a request ID (36 characters each), the credentials (about 90), the new key as a resource: not
+    // the session (120) nor the role's resources (150) again
+    assert.ok(block!.data.length / 200 < 300, `${block!.data.length / 200} bytes an event (a record is ${record.length})`);
+    const back = readBlock(FORMAT_FACTS, block!.data).map((e) => storedEvent(1, block!.accountId, block!.awsRegion, block!.data, e).record);
+    assert.deepEqual(back, facts200.map((f) => storedEventOf(f).record));
+  });
+
+  it('read blocks written in the earlier facts format (responseElements in one string) as they were written', () => {
+    const v = readVectors<{ format: number; data: string; records: string[] }>('cloudtrail', 'event-block-facts-v3.json');
+    assert.equal(v.format, FORMAT_FACTS_JOINED);
+    const data = Buffer.from(v.data, 'base64');
+    const events = readBlock(FORMAT_FACTS_JOINED, data);
+    assert.deepEqual(
+      events.map((e) => storedEvent(1, '111111111111', 'us-east-1', data, e).record),
+      v.records,
+    );
+    assert.ok(events.some((e) => e.resources.some((r) => r.ResourceName === 'ASIAKEY3')));
+    assert.throws(() => readBlock(FORMAT_FACTS, data), /corrupt event block/, 'one string fewer a row than the current format');
   });
 
   it('refuse bytes that are not a facts block', () => {

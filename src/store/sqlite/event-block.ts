@@ -16,11 +16,15 @@
  * event: u32 length of the rest, f64 time (ms), u8 flags, u32 mask, the event ID and sharedEventID (`u32 byte length +
  * UTF-8`), then each of the row's strings the mask does not mark "as above" (the same as the block's previous event:
  * bit n for string n) as `u32 byte length + UTF-8` (NULL_STRING for none), then, unless the mask's bit ROW_STRINGS
- * marks them as above, a u16 resource count with each resource's type and name. The record is rendered from these
- * when read: an event costs its differences from the one before it, not its record text.
+ * marks them all as above, a u16 resource count with each resource's type and name, each either written or AS_ABOVE
+ * (the previous event's resource at that place has it). A row's strings hold responseElements in two, its first
+ * member and the rest, so a repeated AssumeRole stores its new credentials, not its session again. The record is
+ * rendered from these when read: an event costs its differences from the one before it, not its record text.
+ * FORMAT_FACTS_JOINED, written by earlier versions and still read, had responseElements in one string (18 strings a
+ * row) and each event's resources all as above or all written.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, ROW_STRINGS, SHARED_SHIFT, USERNAME, factsFromRows, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, factsFromRows, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -37,10 +41,14 @@ const BLOCK_BYTES = 1 << 20;
 export const FORMAT_ROW = 1;
 /** Events encoded by EventBlockBuilder. */
 export const FORMAT_BINARY = 2;
-/** Events' facts encoded by FactBlockBuilder (rendered into records when read). */
-export const FORMAT_FACTS = 3;
+/** Events' facts as earlier versions encoded them (read only): one string fewer a row, resources all or none. */
+export const FORMAT_FACTS_JOINED = 3;
+/** Events' facts encoded by encodeFactBlocks (rendered into records when read). */
+export const FORMAT_FACTS = 4;
 /** The length a facts block writes for a string that is not there. */
 const NULL_STRING = 0xffffffff;
+/** The length a facts block writes for a resource type or name the same as the previous event's at that place. */
+const AS_ABOVE = 0xfffffffe;
 
 const READ_ONLY = 1;
 const HAS_USER = 2;
@@ -190,6 +198,12 @@ function putString(buf: Buffer, at: number, s: string): number {
   return p + len;
 }
 
+/** Writes a length that stands for no string (NULL_STRING, AS_ABOVE) at `at`; returns the offset after it. */
+function putLength(buf: Buffer, at: number, marker: number): number {
+  buf.writeUInt32LE(marker, at);
+  return at + 4;
+}
+
 /** Encodes events into FORMAT_BINARY blocks (the in-transaction path), one per account and region. */
 export function encodeBlocks(events: readonly StoredEvent[]): EncodedBlock[] {
   const blocks = new OpenBlocks(FORMAT_BINARY);
@@ -233,7 +247,7 @@ function corrupt(): never {
 /** Reads the indexed attributes of every event of a block (`data` as stored for `format`). */
 export function readBlock(format: number, data: Uint8Array | string): BlockEvent[] {
   if (format === FORMAT_ROW) return [rowEvent(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'))];
-  if (format === FORMAT_FACTS && typeof data !== 'string') return readFactBlock(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  if ((format === FORMAT_FACTS || format === FORMAT_FACTS_JOINED) && typeof data !== 'string') return readFactBlock(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), format);
   if (format !== FORMAT_BINARY || typeof data === 'string') return corrupt();
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const out: BlockEvent[] = [];
@@ -444,17 +458,17 @@ export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] 
     for (let n = 0; n < ROW_STRINGS; n++) {
       if (mask & (1 << n)) continue;
       const v = st[n]!;
-      if (v === null) {
-        buf.writeUInt32LE(NULL_STRING, p);
-        p += 4;
-      } else p = putString(buf, p, v);
+      p = v === null ? putLength(buf, p, NULL_STRING) : putString(buf, p, v);
     }
     if ((mask & (1 << ROW_STRINGS)) === 0) {
       buf.writeUInt16LE(f.resources.length, p);
       p += 2;
-      for (const r of f.resources) {
-        p = putString(buf, p, r.ResourceType);
-        p = putString(buf, p, r.ResourceName);
+      const above = prev?.resources;
+      for (let n = 0; n < f.resources.length; n++) {
+        const r = f.resources[n]!;
+        const was = above !== undefined ? above[n] : undefined;
+        p = was !== undefined && was.ResourceType === r.ResourceType ? putLength(buf, p, AS_ABOVE) : putString(buf, p, r.ResourceType);
+        p = was !== undefined && was.ResourceName === r.ResourceName ? putLength(buf, p, AS_ABOVE) : putString(buf, p, r.ResourceName);
       }
     }
     b.added(p, time);
@@ -475,8 +489,13 @@ function keyedFacts(f: EventFacts): KeyedEvent {
   return e;
 }
 
-/** Reads a FORMAT_FACTS block: each event's facts (strings "as above" taken from the event before it). */
-function readFactBlock(buf: Buffer): BlockEvent[] {
+/**
+ * Reads a FORMAT_FACTS (or FORMAT_FACTS_JOINED) block: each event's facts (strings "as above" taken from the event
+ * before it; a joined block's responseElements whole, with no rest).
+ */
+function readFactBlock(buf: Buffer, format: number): BlockEvent[] {
+  const joined = format === FORMAT_FACTS_JOINED;
+  const strings = joined ? RESPONSE_REST : ROW_STRINGS;
   const out: BlockEvent[] = [];
   let p = 0;
   const end = buf.length;
@@ -504,36 +523,43 @@ function readFactBlock(buf: Buffer): BlockEvent[] {
     const flags = buf[p++]!;
     const mask = buf.readUInt32LE(p);
     p += 4;
-    if ((!prev && mask !== 0) || mask >>> (ROW_STRINGS + 1) !== 0 || flags >> SHARED_SHIFT > 2 || !Number.isFinite(timeMs)) corrupt();
+    if ((!prev && mask !== 0) || mask >>> (strings + 1) !== 0 || flags >> SHARED_SHIFT > 2 || !Number.isFinite(timeMs)) corrupt();
     const eventId = text(len());
     const sharedId = text(len());
-    const strings: Array<string | null> = [];
-    for (let n = 0; n < ROW_STRINGS; n++) {
+    const values: Array<string | null> = [];
+    for (let n = 0; n < strings; n++) {
       if (mask & (1 << n)) {
-        strings.push(prev!.strings[n]!);
+        values.push(prev!.strings[n]!);
         continue;
       }
       const l = len();
       if (l === NULL_STRING) {
         if (!optionalString(n)) corrupt();
-        strings.push(null);
-      } else strings.push(text(l));
+        values.push(null);
+      } else values.push(text(l));
     }
+    if (joined) values.push('');
     let resources: StoredEvent['resources'];
-    if (mask & (1 << ROW_STRINGS)) resources = prev!.resources;
+    if (mask & (1 << strings)) resources = prev!.resources;
     else {
       if (p + 2 > next) corrupt();
-      let n = buf.readUInt16LE(p);
+      const count = buf.readUInt16LE(p);
       p += 2;
       resources = [];
-      for (; n > 0; n--) resources.push({ ResourceType: text(len()), ResourceName: text(len()) });
+      for (let n = 0; n < count; n++) {
+        const was = prev?.resources[n];
+        const type = len();
+        const t = type === AS_ABOVE && !joined ? (was ?? corrupt()).ResourceType : text(type);
+        const name = len();
+        resources.push({ ResourceType: t, ResourceName: name === AS_ABOVE && !joined ? (was ?? corrupt()).ResourceName : text(name) });
+      }
     }
     if (p !== next) corrupt();
-    const facts: EventFacts = { strings, flags, timeMs, eventId, sharedId, resources };
+    const facts: EventFacts = { strings: values, flags, timeMs, eventId, sharedId, resources };
     prev = facts;
-    const e: BlockEvent = { index: out.length, time: storedTime(timeMs), readOnly: (flags & FACT_READ_ONLY) !== 0, eventId, eventName: strings[EVENT_NAME]!, eventSource: strings[EVENT_SOURCE]!, resources, recordStart: 0, recordEnd: 0, facts };
-    if (strings[USERNAME] !== null) e.username = strings[USERNAME]!;
-    if (strings[ACCESS_KEY_ID] !== null) e.accessKeyId = strings[ACCESS_KEY_ID]!;
+    const e: BlockEvent = { index: out.length, time: storedTime(timeMs), readOnly: (flags & FACT_READ_ONLY) !== 0, eventId, eventName: values[EVENT_NAME]!, eventSource: values[EVENT_SOURCE]!, resources, recordStart: 0, recordEnd: 0, facts };
+    if (values[USERNAME] !== null) e.username = values[USERNAME]!;
+    if (values[ACCESS_KEY_ID] !== null) e.accessKeyId = values[ACCESS_KEY_ID]!;
     out.push(e);
   }
   return out;
