@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, processCpuSeconds, replay } from './load.js';
+import { median, processCpuSeconds, quantile, replay } from './load.js';
 import { signedQuery, type Creds } from './scale-kit.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -155,7 +155,9 @@ async function compare(label: string, on: KamenChild, off: KamenChild | undefine
       const pct = (xs: number[]): string => `${(100 * median(xs)).toFixed(1)}%`;
       const cpu = (m: Measured): string => (m.cpu.length ? `${Math.round(median(m.cpu))} µs` : 'n/a');
       let line = `${label}, ${load.name}: kamen ${fmt(median(kamen.rps))} req/s, bare node:http ${fmt(median(b.rps))} req/s, ratio ${pct(ratios.kamen)}`;
-      if (noAudit) line += `; audit off: kamen ${fmt(median(noAudit.rps))} req/s, ratio ${pct(ratios.off)}; audit on/off ${pct(ratios.audit)}`;
+      // The middle half of the rounds' on/off ratios shows how far this machine's swings move the median.
+      const spread = (xs: number[]): string => `${(100 * quantile(xs, 0.25)).toFixed(1)}–${(100 * quantile(xs, 0.75)).toFixed(1)}%`;
+      if (noAudit) line += `; audit off: kamen ${fmt(median(noAudit.rps))} req/s, ratio ${pct(ratios.off)}; audit on/off ${pct(ratios.audit)} (middle half of rounds ${spread(ratios.audit)})`;
       const loop = (m: Measured): string => (m.loop.length ? `${Math.round(median(m.loop))} µs` : 'n/a');
       line += ` (medians of ${ROUNDS} rounds x ${SECONDS}s); server CPU per request: kamen ${cpu(kamen)}${noAudit ? `, audit off ${cpu(noAudit)}` : ''}, bare ${cpu(b)}`;
       // The event loop's share: what bounds one server's throughput when another core is free for its threads.

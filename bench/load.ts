@@ -64,9 +64,15 @@ export async function replay(port: number, request: Buffer, opts: { connections?
 
 /** The median of a list of numbers. */
 export function median(xs: number[]): number {
+  return quantile(xs, 0.5);
+}
+
+/** The `q` quantile (0 … 1) of `xs`, interpolated between the two values around it. */
+export function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
 }
 
 /**
