@@ -117,7 +117,11 @@ function objectJson(o: Record<string, unknown>, depth: number, first?: { end: nu
     if (!Object.hasOwn(o, k)) continue;
     const name = recordName(k);
     if (name === null) continue;
-    if (name.variant !== undefined && Object.hasOwn(o, name.variant)) return clashingObjectJson(o, depth);
+    if (name.variant !== undefined && Object.hasOwn(o, name.variant)) {
+      // Written member by member again: no first member is marked (the object stays in one part).
+      if (first) first.end = -1;
+      return clashingObjectJson(o, depth);
+    }
     const e = elementsJson(o[k], depth + 1);
     if (e === undefined) continue;
     if (s === '') {
@@ -162,8 +166,8 @@ export function requestParametersJson(input: Record<string, unknown> | undefined
  * nothing to show).
  */
 export function responseElementsJson(output: unknown, readOnly: boolean): string {
-  if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return 'null';
-  return objectOrNull(output, elementsJson(output, 0));
+  const [head, rest] = responseElementsParts(output, readOnly);
+  return head + rest;
 }
 
 /**
@@ -173,12 +177,9 @@ export function responseElementsJson(output: unknown, readOnly: boolean): string
  */
 export function responseElementsParts(output: unknown, readOnly: boolean): [string, string] {
   if (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output)) return ['null', ''];
-  if (typeof output !== 'object' || output === null || Array.isArray(output) || output instanceof Date || output instanceof Uint8Array) return ['null', ''];
   const first = { end: -1 };
-  const e = objectJson(output as Record<string, unknown>, 0, first);
-  if (e === '{}') return ['null', ''];
-  if (first.end < 0 || first.end >= e.length - 1) return [e, ''];
-  return [e.slice(0, first.end), e.slice(first.end)];
+  const e = objectOrNull(output, isRecord(output) ? objectJson(output, 0, first) : undefined);
+  return first.end < 0 || first.end >= e.length - 1 ? [e, ''] : [e.slice(0, first.end), e.slice(first.end)];
 }
 
 /**
@@ -187,8 +188,12 @@ export function responseElementsParts(output: unknown, readOnly: boolean): [stri
  * concatenation, on the event loop.
  */
 function objectOrNull(value: unknown, e: string | undefined): string {
-  if (e === undefined || e === '{}' || typeof value !== 'object' || value === null) return 'null';
-  return Array.isArray(value) || value instanceof Date || value instanceof Uint8Array ? 'null' : e;
+  return e === undefined || e === '{}' || !isRecord(value) ? 'null' : e;
+}
+
+/** True for an object with members of its own (not a list, a date or bytes). */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
 }
 
 /** STS issuing calls are read-only in CloudTrail, yet record their credentials (access key ID and expiration). */

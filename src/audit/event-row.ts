@@ -231,7 +231,6 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
       const v = next();
       strings.push(typeof v === 'string' || (v === null && OPTIONAL.has(n)) ? v : bad());
     }
-    last = strings;
     let resources = lastResources;
     if ((mask & (1 << STRINGS)) === 0) {
       resources = [];
@@ -247,6 +246,7 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
         resources.push({ ResourceType: t, ResourceName: v });
       }
     }
+    last = strings;
     lastResources = resources;
     const shared = flags >> SHARED_SHIFT;
     if (flags < 0 || shared > 2) bad();

@@ -65,6 +65,14 @@ test('property: the JSON text written directly is the JSON of the plain element 
   );
 });
 
+test('members whose names differ only in case record once; such an object is not split into parts', () => {
+  const clashing = { Tags: ['t'], Key: 1, key: 2 };
+  assert.equal(responseElementsJson(clashing, false), '{"tags":["t"],"key":2}');
+  assert.deepEqual(responseElementsParts(clashing, false), ['{"tags":["t"],"key":2}', '']);
+  assert.deepEqual(responseElementsParts({ Credentials: { AccessKeyId: 'ASIAX' }, AssumedRoleUser: { Arn: 'a' } }, true), ['{"credentials":{"accessKeyId":"ASIAX"}', ',"assumedRoleUser":{"arn":"a"}}']);
+  assert.deepEqual(responseElementsParts(['a'], false), ['null', '']);
+});
+
 test('deeply nested values stop at the depth a record keeps, as the plain object does', () => {
   let deep: Record<string, unknown> = { Leaf: 'x' };
   for (let i = 0; i < 30; i++) deep = { Next: deep, List: [deep] };

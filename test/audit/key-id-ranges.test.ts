@@ -14,7 +14,7 @@ import { createSealedKeyIds } from '../../src/authz/temporary-keys.js';
 import { keysOf } from '../../src/store/sqlite/event-block.js';
 import { KeyIdRanges, isRangedKeyId, keyIdBounds, keyRowHolds, rangeRowBounds } from '../../src/store/sqlite/key-id-ranges.js';
 import { openStore, DB_FILE } from '../../src/store/open.js';
-import type { Store, StoredEvent } from '../../src/store/store.js';
+import type { EventLookupKey, Store, StoredEvent } from '../../src/store/store.js';
 
 const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
 const A = '111111111111';
@@ -55,8 +55,8 @@ describe('key ID ranges', () => {
     assert.equal(isRangedKeyId('ResourceName', 'AKIAIOSFODNN7EXAMPLE'), false, 'long-term keys are named one by one');
     const ranges = new KeyIdRanges();
     for (const k of [...keys].reverse()) ranges.add('ResourceName', k);
-    const rows: Array<[string, string]> = [];
-    ranges.rows(rows as never);
+    const rows: Array<[EventLookupKey, string]> = [];
+    ranges.rows(rows);
     assert.equal(rows.length, 1);
     const [, value] = rows[0]!;
     assert.equal(value, keys[0]! + keys[49]!.slice(16));

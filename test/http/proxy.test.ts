@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { loadOrCreateCa, attachProxyMode } from '../../src/http/proxy/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -184,7 +185,6 @@ c.request('GET', '/py')
 r = c.getresponse()
 print(r.read().decode())
 `;
-import { tempDir } from '../helpers/temp-dir.js';
 
 test('python ssl verifies the leaf via the CA file through the tunnel', async (t) => {
   const probe = await run('python3', ['-c', 'import ssl'], cleanEnv({}));

@@ -361,9 +361,10 @@ export function storedEvent(seq: number, accountId: string, region: string, data
 type KeyedEvent = Pick<StoredEvent, 'eventId' | 'eventName' | 'eventSource' | 'username' | 'accessKeyId' | 'resources' | 'readOnly'>;
 
 /**
- * The lookup keys of a block's events, each distinct (attribute, value) once — temporary key IDs as one range per
- * prefix (key-id-ranges.ts) — what its key rows hold, when it is stored and when it is deleted. An event ID has a key when a lookup cannot find it by its second: an ID not led by
- * its millisecond, or any ID of an event migration 020 carried over (`migrated`).
+ * The lookup keys of a block's events, each distinct (attribute, value) once, temporary key IDs as one range per
+ * prefix (key-id-ranges.ts): what its key rows hold, when it is stored and when it is deleted. An event ID has a key
+ * when a lookup cannot find it by its second: an ID not led by its millisecond, or any ID of an event migration 020
+ * carried over (`migrated`).
  */
 export function keysOf(events: readonly KeyedEvent[], migrated: boolean): Array<[EventLookupKey, string]> {
   // One set of values per attribute: a block's events mostly repeat the same few values, and nothing is concatenated.
@@ -466,7 +467,7 @@ export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] 
       const above = prev?.resources;
       for (let n = 0; n < f.resources.length; n++) {
         const r = f.resources[n]!;
-        const was = above !== undefined ? above[n] : undefined;
+        const was = above?.[n];
         p = was !== undefined && was.ResourceType === r.ResourceType ? putLength(buf, p, AS_ABOVE) : putString(buf, p, r.ResourceType);
         p = was !== undefined && was.ResourceName === r.ResourceName ? putLength(buf, p, AS_ABOVE) : putString(buf, p, r.ResourceName);
       }
