@@ -200,3 +200,119 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function ISSUES_CREDENTIALS_OUTPUT(output: unknown): boolean {
   return typeof output === 'object' && output !== null && 'Credentials' in output;
 }
+
+/** Markers in a value's tokens (see tokensOf): objects of their own, so no member value is one of them. */
+const OPEN_OBJECT = {};
+const OPEN_LIST = {};
+const CLOSE = {};
+const DATE = {};
+/** Stands for a member whose value is not compared: a secret (never recorded), or the first member (ElementsMemo). */
+const NOT_COMPARED = {};
+
+/**
+ * Appends to `out` what `value`'s JSON text (elementsJson) is made of: its member names in order, its scalars, its
+ * dates' times, and a marker for each secret member (its value is never recorded, so it is not kept either) and for the
+ * top-level member named `skip`. Two values with the same tokens have the same text but for `skip`'s member. False
+ * for a value whose text is not told by its tokens (bytes, or nested deeper than elementsJson writes).
+ */
+function tokensOf(value: unknown, out: unknown[], depth: number, skip?: string): boolean {
+  if (value === null || typeof value !== 'object') {
+    out.push(value);
+    return true;
+  }
+  if (value instanceof Date) {
+    out.push(DATE, value.getTime());
+    return true;
+  }
+  if (value instanceof Uint8Array || depth > 16) return false;
+  if (Array.isArray(value)) {
+    out.push(OPEN_LIST);
+    for (const v of value) if (!tokensOf(v, out, depth + 1)) return false;
+    out.push(CLOSE);
+    return true;
+  }
+  out.push(OPEN_OBJECT);
+  const o = value as Record<string, unknown>;
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    out.push(k);
+    if (k === skip || recordName(k) === null) out.push(NOT_COMPARED);
+    else if (!tokensOf(o[k], out, depth + 1)) return false;
+  }
+  out.push(CLOSE);
+  return true;
+}
+
+/** True when two token lists (tokensOf) are the same. */
+function sameTokens(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One operation's last rendered elements (ElementsMemo). */
+interface MemoEntry {
+  params: unknown[] | undefined;
+  paramsJson: string;
+  /** The tokens of the last response split in two, but for its first member, and its rest. */
+  rest: unknown[] | undefined;
+  restJson: string;
+}
+
+/** Operations an ElementsMemo remembers at most (it starts afresh past this). */
+const MEMO_OPERATIONS = 512;
+
+/**
+ * requestParametersJson and responseElementsParts, remembering each operation's last text: a client's repeated calls
+ * repeat their parameters, and an issuing call's response differs from the last only in its first member (the new
+ * credentials), so an equal value (by tokensOf) reuses the text, and the rows that carry it (event-row.ts) see the same
+ * string as the row before. Secrets are neither compared nor kept: they are never in the text.
+ */
+export class ElementsMemo {
+  readonly #entries = new Map<string, MemoEntry>();
+
+  #entry(operation: string): MemoEntry {
+    let e = this.#entries.get(operation);
+    if (e === undefined) {
+      if (this.#entries.size >= MEMO_OPERATIONS) this.#entries.clear();
+      this.#entries.set(operation, (e = { params: undefined, paramsJson: '', rest: undefined, restJson: '' }));
+    }
+    return e;
+  }
+
+  /** requestParametersJson(input), for a call of `operation`. */
+  requestParameters(operation: string, input: Record<string, unknown> | undefined): string {
+    if (!input) return 'null';
+    const e = this.#entry(operation);
+    const t: unknown[] = [];
+    const told = tokensOf(input, t, 0);
+    if (told && e.params !== undefined && sameTokens(t, e.params)) return e.paramsJson;
+    e.paramsJson = requestParametersJson(input);
+    e.params = told ? t : undefined;
+    return e.paramsJson;
+  }
+
+  /** responseElementsParts(output, readOnly), for a call of `operation`. */
+  responseParts(operation: string, output: unknown, readOnly: boolean): [string, string] {
+    if (!isRecord(output) || (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output))) return responseElementsParts(output, readOnly);
+    // The first member, when it is recorded (then the response's text is it, and the rest).
+    let first: string | undefined;
+    for (const k in output) {
+      if (!Object.hasOwn(output, k)) continue;
+      first = k;
+      break;
+    }
+    const name = first === undefined ? null : recordName(first);
+    const value = first === undefined ? undefined : output[first];
+    if (name === null || value === undefined || value === null || value instanceof Uint8Array) return responseElementsParts(output, readOnly);
+    const e = this.#entry(operation);
+    const t: unknown[] = [];
+    const told = tokensOf(output, t, 0, first);
+    if (told && e.rest !== undefined && sameTokens(t, e.rest)) return ['{' + name.prefix + elementsJson(value, 1)!, e.restJson];
+    const parts = responseElementsParts(output, readOnly);
+    // Only a response split in two is remembered (one with members that clash in case stays whole).
+    e.rest = told && parts[1] !== '' ? t : undefined;
+    e.restJson = parts[1];
+    return parts;
+  }
+}

@@ -1,9 +1,9 @@
 /**
  * An event as a flat row of values: the facts its CloudTrail record is rendered from, already in JSON where they are
  * objects. A call's rows are built on the event loop (record.ts). For reads and failures on a SQLite file they cross
- * to the writer thread, which gives each event its ID and stores its facts (`factsFromRows`; the record is rendered
- * when read): the event loop only gathers the facts, and cloning what differs from the row above costs it far less
- * than the record text, its event ID and its time text. Changes render their records at once (`eventsFromRows`) in
+ * to the writer thread, which gives each event its ID and stores its facts (`readRows`, encoded into blocks; the
+ * record is rendered when read): the event loop only gathers the facts, and cloning what differs from the row above
+ * costs it far less than the record text, its event ID and its time text. Changes render their records at once (`eventsFromRows`) in
  * the caller's transaction. One renderer (`renderRecord`) serves every path, so an event reads the same whichever
  * path stored it.
  *
@@ -125,21 +125,35 @@ export function newEventId(timeMs: number): string {
   return new EventIds(1).next(timeMs);
 }
 
-/** Two hex digits per byte value. */
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** The ASCII codes of the hex digits. */
+const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Random bytes an event ID takes (74 random bits: 12 after the version, 62 after the variant). */
 const ID_BYTES = 10;
+/** How many characters an event ID has. */
+export const EVENT_ID_LENGTH = 36;
 
-/** New event IDs (newEventId's layout) for a batch of events: random bytes drawn for `perDraw` IDs at a time. */
-class EventIds {
+/**
+ * New event IDs (newEventId's layout) for a batch of events: random bytes drawn for `perDraw` IDs at a time, each ID
+ * written as ASCII where it is stored (`write`) or made into a string (`next`).
+ */
+export class EventIds {
   readonly #perDraw: number;
   #bytes: Buffer = Buffer.alloc(0);
   #at = 0;
-  constructor(perDraw = 64) {
+  /** Where next() writes an ID before it reads it back as a string. */
+  readonly #scratch = Buffer.allocUnsafe(EVENT_ID_LENGTH);
+  constructor(perDraw = 256) {
     this.#perDraw = perDraw;
   }
 
+  /** A new event ID of an event at `timeMs`. */
   next(timeMs: number): string {
+    this.write(this.#scratch, 0, timeMs);
+    return this.#scratch.toString('latin1', 0, EVENT_ID_LENGTH);
+  }
+
+  /** Writes a new event ID of an event at `timeMs` (EVENT_ID_LENGTH ASCII bytes) into `buf` at `at`. */
+  write(buf: Buffer, at: number, timeMs: number): void {
     if (this.#at + ID_BYTES > this.#bytes.length) {
       this.#bytes = randomBytes(this.#perDraw * ID_BYTES);
       this.#at = 0;
@@ -147,11 +161,35 @@ class EventIds {
     const b = this.#bytes;
     const i = this.#at;
     this.#at += ID_BYTES;
-    const t = Math.max(0, Math.floor(timeMs)).toString(16).padStart(12, '0').slice(-12);
-    const version = '7' + HEX[b[i]!]! + HEX[b[i + 1]! & 15]![1];
-    const variant = HEX[(b[i + 2]! & 0x3f) | 0x80]! + HEX[b[i + 3]!]!;
-    return t.slice(0, 8) + '-' + t.slice(8) + '-' + version + '-' + variant + '-' + HEX[b[i + 4]!]! + HEX[b[i + 5]!]! + HEX[b[i + 6]!]! + HEX[b[i + 7]!]! + HEX[b[i + 8]!]! + HEX[b[i + 9]!]!;
+    // The millisecond as 12 hex digits (its lowest 48 bits, in two halves of 24), then the version nibble 7, 12 random
+    // bits, the variant bits 10 with 14 random bits, and 48 random bits.
+    const t = Math.max(0, Math.floor(timeMs));
+    let high = Math.floor(t / 2 ** 24) & 0xffffff;
+    let low = t & 0xffffff;
+    for (let d = 5; d >= 0; d--) {
+      buf[at + d] = HEX_DIGITS[high & 15]!;
+      high >>= 4;
+    }
+    for (let d = 12; d >= 9; d--) {
+      buf[at + d] = HEX_DIGITS[low & 15]!;
+      low >>= 4;
+    }
+    buf[at + 7] = HEX_DIGITS[low & 15]!;
+    buf[at + 6] = HEX_DIGITS[(low >> 4) & 15]!;
+    buf[at + 8] = buf[at + 13] = buf[at + 18] = buf[at + 23] = 0x2d;
+    buf[at + 14] = 0x37;
+    hexByte(buf, at + 15, b[i]!);
+    buf[at + 17] = HEX_DIGITS[b[i + 1]! & 15]!;
+    hexByte(buf, at + 19, (b[i + 2]! & 0x3f) | 0x80);
+    hexByte(buf, at + 21, b[i + 3]!);
+    for (let n = 0; n < 6; n++) hexByte(buf, at + 24 + 2 * n, b[i + 4 + n]!);
   }
+}
+
+/** Writes byte `v` as two hex digits into `buf` at `at`. */
+function hexByte(buf: Buffer, at: number, v: number): void {
+  buf[at] = HEX_DIGITS[v >> 4]!;
+  buf[at + 1] = HEX_DIGITS[v & 15]!;
 }
 
 const q = JSON.stringify;
@@ -195,41 +233,48 @@ export function optionalString(n: number): boolean {
   return OPTIONAL.has(n);
 }
 
+/** What readRows hands over of one row (its arrays are the row's own: the next row's are new). */
+export interface RowFacts {
+  /** STRINGS strings (stringsOf's order). */
+  strings: Array<string | null>;
+  /** The mask the row was sent with: bit n set when string n is the previous row's (bit STRINGS: the resources). */
+  mask: number;
+  flags: number;
+  timeMs: number;
+  /** The sharedEventID, or '' when the event is alone. */
+  sharedId: string;
+  resources: StoredEvent['resources'];
+}
+
 /**
- * The facts of the rows EventRowBatch gathered in `cols`, each with its new eventID (and, for a pair, one
- * sharedEventID). Throws on values EventRowBatch did not write.
+ * Reads the rows EventRowBatch gathered in `cols`, one at a time, giving each pair one new sharedEventID. Throws on
+ * values EventRowBatch did not write.
  */
-export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
-  const out: EventFacts[] = [];
+export function readRows(cols: readonly unknown[], visit: (row: RowFacts) => void): void {
   let i = 0;
   const next = (): unknown => (i < cols.length ? cols[i++] : bad());
   const int = (): number => {
     const v = next();
     return typeof v === 'number' && Number.isSafeInteger(v) ? v : bad();
   };
-  const str = (): string => {
-    const v = next();
-    return typeof v === 'string' ? v : bad();
-  };
   // The previous row's strings and resources, for the values its successor marks "as above".
-  let last: Array<string | null> = [];
+  let last: Array<string | null> | undefined;
   let lastResources: StoredEvent['resources'] = [];
   let sharedId = '';
-  const ids = new EventIds();
   while (i < cols.length) {
     const mask = int();
     const flags = int();
     const timeMs = next();
     if (typeof timeMs !== 'number' || !Number.isFinite(timeMs)) bad();
-    if (out.length === 0 && mask !== 0) bad();
-    const strings: Array<string | null> = [];
+    if ((last === undefined && mask !== 0) || mask >>> (STRINGS + 1) !== 0) bad();
+    const strings: Array<string | null> = new Array(STRINGS);
     for (let n = 0; n < STRINGS; n++) {
       if (mask & (1 << n)) {
-        strings.push(last[n]!);
+        strings[n] = last![n]!;
         continue;
       }
       const v = next();
-      strings.push(typeof v === 'string' || (v === null && OPTIONAL.has(n)) ? v : bad());
+      strings[n] = typeof v === 'string' || (v === null && OPTIONAL.has(n)) ? v : bad();
     }
     let resources = lastResources;
     if ((mask & (1 << STRINGS)) === 0) {
@@ -239,7 +284,7 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
         const type = next();
         const name = next();
         const was = lastResources[n];
-        if ((type === undefined || name === undefined) && (out.length === 0 || was === undefined)) bad();
+        if ((type === undefined || name === undefined) && (last === undefined || was === undefined)) bad();
         const t = type === undefined ? was!.ResourceType : type;
         const v = name === undefined ? was!.ResourceName : name;
         if (typeof t !== 'string' || typeof v !== 'string') bad();
@@ -252,9 +297,19 @@ export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
     if (flags < 0 || shared > 2) bad();
     if (shared === 1) sharedId = randomUUID();
     else if (shared === 2 && !sharedId) bad();
-    out.push({ strings, flags, timeMs, eventId: ids.next(timeMs), sharedId: shared === 0 ? '' : sharedId, resources });
+    visit({ strings, mask, flags, timeMs, sharedId: shared === 0 ? '' : sharedId, resources });
     if (shared === 2) sharedId = '';
   }
+}
+
+/**
+ * The facts of the rows EventRowBatch gathered in `cols`, each with its new eventID (and, for a pair, one
+ * sharedEventID). Throws on values EventRowBatch did not write.
+ */
+export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
+  const out: EventFacts[] = [];
+  const ids = new EventIds();
+  readRows(cols, (r) => out.push({ strings: r.strings, flags: r.flags, timeMs: r.timeMs, eventId: ids.next(r.timeMs), sharedId: r.sharedId, resources: r.resources }));
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from '../store/store.js';
 import { EventRowBatch, eventsFromRows, type EventRowFacts } from './event-row.js';
-import { requestParametersJson, responseElementsParts } from './elements.js';
+import { requestParametersJson, responseElementsParts, type ElementsMemo } from './elements.js';
 import { lookupUsername, otherAccountIdentity, userIdentity } from './identity.js';
 import { eventResources } from './resources.js';
 import { federatedParts } from './federated.js';
@@ -81,10 +81,11 @@ const q = JSON.stringify;
 /**
  * Appends the row(s) of one call's record(s) to `batch` (event-row.ts): one, or two for a call into another account,
  * joined by a sharedEventID; none for an unsigned call while nothing names its user (a token that did not verify, a
- * role that does not exist). The caller's userIdentity JSON is cached per caller when `identities` is given. Every
- * value is worked out before the first row is pushed, so a failure leaves the batch as it was.
+ * role that does not exist). The caller's userIdentity JSON is cached per caller when `identities` is given, and the
+ * parameters' and response's text reused from the operation's last call when `elements` is. Every value is worked out
+ * before the first row is pushed, so a failure leaves the batch as it was.
  */
-export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: IdentityCache): void {
+export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: IdentityCache, elements?: ElementsMemo): void {
   const readOnly = isReadOnly(f.service, f.operation);
   // An unsigned call (AssumeRoleWithSAML / WithWebIdentity) is the federated user's, in the role's account.
   let identity: { json: string; username: string | undefined };
@@ -95,7 +96,7 @@ export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: I
     identity = { json: q(fed.identity), username: fed.username };
     account = fed.account;
   } else identity = identities ? identities.get(f.caller) : identityParts(f.caller);
-  const response: [string, string] = f.responseElements ? [q(f.responseElements), ''] : f.error ? ['null', ''] : responseElementsParts(f.output, readOnly);
+  const response: [string, string] = f.responseElements ? [q(f.responseElements), ''] : f.error ? ['null', ''] : elements ? elements.responseParts(f.operation, f.output, readOnly) : responseElementsParts(f.output, readOnly);
   const row: EventRowFacts = {
     account,
     region: f.region,
@@ -110,7 +111,7 @@ export function pushEventRows(batch: EventRowBatch, f: CallFacts, identities?: I
     userAgent: f.userAgent,
     errorCode: f.error ? f.error.code : null,
     errorMessage: f.error ? f.error.message : null,
-    requestParametersJson: f.requestParameters ? q(f.requestParameters) : requestParametersJson(f.input),
+    requestParametersJson: f.requestParameters ? q(f.requestParameters) : elements ? elements.requestParameters(f.operation, f.input) : requestParametersJson(f.input),
     responseElementsJson: response[0],
     responseElementsRest: response[1],
     additionalEventDataJson: f.additionalEventData ? q(f.additionalEventData) : null,

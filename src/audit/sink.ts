@@ -8,6 +8,7 @@
  */
 import type { Store } from '../store/store.js';
 import { EventRowBatch, eventsFromRows } from './event-row.js';
+import { ElementsMemo } from './elements.js';
 import { createIdentityCache, pushEventRows } from './record.js';
 import type { CallFacts } from './types.js';
 
@@ -40,6 +41,8 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
   // Each caller's userIdentity is written once and reused for every event it makes (the credential cache keeps the
   // caller object while the key is unchanged).
   const identities = createIdentityCache();
+  // A client's repeated calls repeat their parameters and most of their responses: their text is reused.
+  const elements = new ElementsMemo();
   const storeRows = (rows: readonly unknown[]): Promise<void> => (store.appendEventRows ? store.appendEventRows(rows) : store.transaction(() => store.appendEvents(eventsFromRows(rows))));
   let batch = new EventRowBatch();
   let pending: Promise<void> | undefined;
@@ -73,11 +76,11 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
   return {
     write(facts) {
       const own = new EventRowBatch();
-      pushEventRows(own, facts, identities);
+      pushEventRows(own, facts, identities, elements);
       return own.cols.length === 0 ? Promise.resolve() : store.appendEvents(eventsFromRows(own.cols));
     },
     enqueue(facts) {
-      pushEventRows(batch, facts, identities);
+      pushEventRows(batch, facts, identities, elements);
       if (batch.rows === 0) return undefined;
       pending ??= drain();
       return batch.rows + writing < MAX_QUEUED_EVENTS ? undefined : flush();

@@ -2,12 +2,13 @@
  * Property: requestParameters / responseElements are written as JSON text directly (elements.ts); for any model-shaped
  * value (nested members, lists, dates, bytes, secrets at any depth, maps with any keys) the text is exactly the JSON of
  * the plainly built element object: lowerCamelCase names, CloudTrail's dates, no secret member, no bytes; and the
- * responseElements text in the two parts event rows carry (its first member, the rest) joins into the same text.
+ * responseElements text in the two parts event rows carry (its first member, the rest) joins into the same text; and
+ * the texts a sink reuses from an operation's last call (ElementsMemo) are always those the value renders.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { eventDate, isSecretMember, requestParametersJson, responseElementsJson, responseElementsParts } from '../../src/audit/elements.js';
+import { ElementsMemo, eventDate, isSecretMember, requestParametersJson, responseElementsJson, responseElementsParts } from '../../src/audit/elements.js';
 
 /** The element object built the plain way: the specification the direct writer is held to. */
 function plain(value: unknown, depth = 0): unknown {
@@ -83,4 +84,64 @@ test('deeply nested values stop at the depth a record keeps, as the plain object
   for (const notAnObject of ['text', 5, true, ['a'], new Date(0), new Uint8Array([1]), null, undefined, {}, { Password: 'p' }]) {
     assert.equal(responseElementsJson(notAnObject, false), 'null', `responseElements of ${JSON.stringify(notAnObject)}`);
   }
+});
+
+/** `base` with its first member's value replaced by `value` (the members keep their order). */
+function withFirst(base: Record<string, unknown>, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let first = true;
+  for (const [k, v] of Object.entries(base)) {
+    out[k] = first ? value : v;
+    first = false;
+  }
+  return out;
+}
+
+test('property: the texts ElementsMemo reuses are those the values render, for any sequence of calls', () => {
+  const issued = fc.record({ Credentials: value, AssumedRoleUser: fc.oneof(value, fc.constant({ Arn: 'a', AssumedRoleId: 'AROA:s' })), SourceIdentity: value }, { requiredKeys: ['Credentials'] });
+  const pool = fc.array(fc.oneof(fc.dictionary(key, value, { maxKeys: 4 }), issued), { minLength: 1, maxLength: 3 });
+  // each call repeats a value of the pool, alone or with another first member (an issuing call's new credentials)
+  const calls = fc.array(fc.tuple(fc.nat(), fc.constantFrom('GetUser', 'AssumeRole'), fc.boolean(), value), { maxLength: 12 });
+  fc.assert(
+    fc.property(pool, calls, (values, steps) => {
+      const memo = new ElementsMemo();
+      for (const [n, operation, replace, first] of steps) {
+        const base = values[n % values.length]!;
+        const v = replace ? withFirst(base, first) : base;
+        const readOnly = operation === 'AssumeRole';
+        assert.equal(memo.requestParameters(operation, v), requestParametersJson(v));
+        assert.deepEqual(memo.responseParts(operation, v, readOnly), responseElementsParts(v, readOnly));
+        // a copy (new objects, same values) is told equal by its values, not by being the same object
+        const copy = structuredClone(v);
+        assert.equal(memo.requestParameters(operation, copy), requestParametersJson(copy));
+        assert.deepEqual(memo.responseParts(operation, copy, readOnly), responseElementsParts(copy, readOnly));
+      }
+    }),
+    { numRuns: 1500 },
+  );
+});
+
+test('ElementsMemo: a repeated call\'s parameters are compared, not written again; a changed or secret member is told', () => {
+  let reads = 0;
+  const input = (session: string, token: string): Record<string, unknown> => {
+    const o: Record<string, unknown> = { RoleArn: 'arn:aws:iam::111111111111:role/r', TokenCode: token };
+    Object.defineProperty(o, 'RoleSessionName', { enumerable: true, get: () => (reads++, session) });
+    return o;
+  };
+  const memo = new ElementsMemo();
+  const text = '{"roleArn":"arn:aws:iam::111111111111:role/r","roleSessionName":"s"}';
+  assert.equal(memo.requestParameters('AssumeRole', input('s', '123456')), text);
+  const firstReads = reads;
+  reads = 0;
+  // only the MFA code (a secret, never recorded) differs: the last text, the member read once to compare it
+  assert.equal(memo.requestParameters('AssumeRole', input('s', '654321')), text);
+  assert.equal(reads, 1);
+  assert.ok(firstReads > reads, `rendering reads the member again (${firstReads} reads)`);
+  assert.equal(memo.requestParameters('AssumeRole', input('t', '654321')), text.replace('"s"', '"t"'));
+  // an issuing call's response: the rest is reused while the session is the same, the first member always written
+  const out = (key: string, arn: string) => ({ Credentials: { AccessKeyId: key, SecretAccessKey: 'x', SessionToken: 'y', Expiration: new Date(0) }, AssumedRoleUser: { AssumedRoleId: 'AROA:s', Arn: arn } });
+  assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA1', 'a'), true), responseElementsParts(out('ASIA1', 'a'), true));
+  assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA2', 'a'), true), responseElementsParts(out('ASIA2', 'a'), true));
+  assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA3', 'b'), true), responseElementsParts(out('ASIA3', 'b'), true));
+  assert.deepEqual(memo.responseParts('GetUser', { User: { UserName: 'u' } }, true), ['null', '']);
 });

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventRowBatch, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
-import { FORMAT_FACTS, FORMAT_FACTS_JOINED, encodeFactBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
+import { FORMAT_FACTS, FORMAT_FACTS_JOINED, encodeRowBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
+import { eventIdSecond } from '../../src/store/rows/events.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
 import { BATCH_INTERVAL_MS, createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
 import type { CallFacts } from '../../src/audit/types.js';
@@ -111,36 +112,59 @@ describe('event rows', () => {
       [1, ...cols.slice(1)],
       cols.map((v, i) => (i === 3 ? 42 : v)),
       cols.map((v, i) => (i === 1 ? 3 << 2 : v)),
+      // a mask bit past the resources' (a block would carry it, and its reader refuse the block)
+      cols.map((v, i) => (i === firstRow ? (v as number) | (1 << 25) : v)),
     ];
-    for (const d of damaged) assert.throws(() => eventsFromRows(d), /not a batch of event rows/);
+    for (const d of damaged) {
+      assert.throws(() => eventsFromRows(d), /not a batch of event rows/);
+      assert.throws(() => encodeRowBlocks(d), /not a batch of event rows/);
+    }
     assert.deepEqual(eventsFromRows([]), []);
   });
 });
 
+/** A stored event with its event ID (in the event and its record) and its sharedEventID replaced by placeholders. */
+function withoutId(e: StoredEvent): StoredEvent {
+  return { ...e, eventId: 'ID', record: e.record.replace(`"eventID":"${e.eventId}"`, '"eventID":"ID"').replace(/"sharedEventID":"[0-9a-f-]{36}"/, '"sharedEventID":"S"') };
+}
+
+const byRecord = (a: StoredEvent, b: StoredEvent): number => (a.record < b.record ? -1 : a.record > b.record ? 1 : 0);
+
 describe('facts blocks (what the writer thread stores)', () => {
-  it('read back the facts they encode: the same records, IDs and lookup keys', () => {
+  it('read back the facts they encode: the same records and lookup keys, each event with a new ID led by its millisecond', () => {
     const batch = new EventRowBatch();
     for (const f of CALLS) pushEventRows(batch, f);
-    const facts = factsFromRows(batch.cols);
-    const blocks = encodeFactBlocks(facts);
+    const blocks = encodeRowBlocks(batch.cols);
     assert.ok(blocks.length >= 2, 'one block per account and region');
-    const back = blocks.flatMap((b, n) =>
-      readBlock(FORMAT_FACTS, b.data).map((e) => {
-        assert.deepEqual(keysOf(readBlock(FORMAT_FACTS, b.data), false).sort(), [...b.keys].sort());
+    const back = blocks.flatMap((b, n) => {
+      // the keys gathered while encoding are those of the events read back, each once
+      assert.deepEqual([...b.keys].sort(), keysOf(readBlock(FORMAT_FACTS, b.data), false).sort());
+      assert.equal(new Set(b.keys.map(([k, v]) => `${k} ${v}`)).size, b.keys.length);
+      return readBlock(FORMAT_FACTS, b.data).map((e) => {
         const { seq: _, ...stored } = storedEvent(n + 1, b.accountId, b.awsRegion, b.data, e);
         return stored;
-      }),
-    );
-    const expected = facts.map(storedEventOf);
-    const byId = (a: StoredEvent, b: StoredEvent): number => (a.eventId < b.eventId ? -1 : 1);
-    assert.deepEqual(back.sort(byId), expected.sort(byId));
+      });
+    });
+    const ids = back.map((e) => e.eventId);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const e of back) {
+      assert.equal(eventIdSecond(e.eventId), e.eventTime.getTime(), e.eventId);
+      assert.equal((JSON.parse(e.record) as { eventID: string }).eventID, e.eventId);
+    }
+    // the two records of a call into another account share one sharedEventID
+    const shared = back.map((e) => (JSON.parse(e.record) as { sharedEventID?: string }).sharedEventID).filter((id) => id !== undefined);
+    assert.equal(shared.length, 2);
+    assert.equal(shared[0], shared[1]);
+    // the same events as the rows' facts rendered alone, but for the IDs each reading draws
+    const expected = factsFromRows(batch.cols).map(storedEventOf);
+    assert.deepEqual(back.map(withoutId).sort(byRecord), expected.map(withoutId).sort(byRecord));
     for (const e of back) assert.doesNotThrow(() => JSON.parse(e.record));
   });
 
   it('cost a repeated call its differences, not its record', () => {
     const batch = new EventRowBatch();
     for (let i = 0; i < 200; i++) pushEventRows(batch, facts(i));
-    const [block] = encodeFactBlocks(factsFromRows(batch.cols));
+    const [block] = encodeRowBlocks(batch.cols);
     const record = eventsFromRows(batch.cols)[0]!.record.length;
     assert.equal(block!.count, 200);
     assert.ok(block!.data.length / 200 < 120, `${block!.data.length / 200} bytes an event (a record is ${record})`);
@@ -161,14 +185,14 @@ describe('facts blocks (what the writer thread stores)', () => {
       });
     for (let i = 0; i < 200; i++) pushEventRows(batch, assume(i));
     const facts200 = factsFromRows(batch.cols);
-    const [block] = encodeFactBlocks(facts200);
+    const [block] = encodeRowBlocks(batch.cols);
     const record = storedEventOf(facts200[1]!).record;
     assert.ok(record.includes('"assumedRoleUser"') && record.includes('ASIAQZ7KX4BQNWM31001'));
     // an event ID and a request ID (36 characters each), the credentials (about 90), the new key as a resource: not
     // the session (120) nor the role's resources (150) again
     assert.ok(block!.data.length / 200 < 300, `${block!.data.length / 200} bytes an event (a record is ${record.length})`);
-    const back = readBlock(FORMAT_FACTS, block!.data).map((e) => storedEvent(1, block!.accountId, block!.awsRegion, block!.data, e).record);
-    assert.deepEqual(back, facts200.map((f) => storedEventOf(f).record));
+    const back = readBlock(FORMAT_FACTS, block!.data).map((e) => withoutId(storedEvent(1, block!.accountId, block!.awsRegion, block!.data, e)).record);
+    assert.deepEqual(back, facts200.map((f) => withoutId(storedEventOf(f)).record));
   });
 
   it('read blocks written in the earlier facts format (responseElements in one string) as they were written', () => {
@@ -188,7 +212,7 @@ describe('facts blocks (what the writer thread stores)', () => {
     const batch = new EventRowBatch();
     pushEventRows(batch, CALLS[0]!);
     pushEventRows(batch, CALLS[3]!);
-    const data = Buffer.from(encodeFactBlocks(factsFromRows(batch.cols))[0]!.data);
+    const data = Buffer.from(encodeRowBlocks(batch.cols)[0]!.data);
     const first = 4 + data.readUInt32LE(0);
     const broken = [data.subarray(0, data.length - 1), Buffer.concat([data, Buffer.from([1])]), data.subarray(first)];
     const mask = Buffer.from(data);

@@ -12,19 +12,20 @@
  * and access key (when present), a u16 resource count with each resource's type and name, and the record's JSON.
  * FORMAT_ROW is one event carried over from the per-event table of earlier versions (migration 020): a JSON array.
  *
- * Facts format (FORMAT_FACTS: the events the writer thread stores, from rows of facts, src/audit/event-row.ts), per
- * event: u32 length of the rest, f64 time (ms), u8 flags, u32 mask, the event ID and sharedEventID (`u32 byte length +
- * UTF-8`), then each of the row's strings the mask does not mark "as above" (the same as the block's previous event:
- * bit n for string n) as `u32 byte length + UTF-8` (NULL_STRING for none), then, unless the mask's bit ROW_STRINGS
- * marks them all as above, a u16 resource count with each resource's type and name, each either written or AS_ABOVE
- * (the previous event's resource at that place has it). A row's strings hold responseElements in two, its first
- * member and the rest, so a repeated AssumeRole stores its new credentials, not its session again. The record is
- * rendered from these when read: an event costs its differences from the one before it, not its record text.
+ * Facts format (FORMAT_FACTS: the events the writer thread stores, from rows of facts, src/audit/event-row.ts, by
+ * encodeRowBlocks), per event: u32 length of the rest, f64 time (ms), u8 flags, u32 mask, the event ID and
+ * sharedEventID (`u32 byte length + UTF-8`), then each of the row's strings the mask does not mark "as above" (the same
+ * as the block's previous event: bit n for string n) as `u32 byte length + UTF-8` (NULL_STRING for none), then, unless
+ * the mask's bit ROW_STRINGS marks them all as above, a u16 resource count with each resource's type and name, each
+ * either written or AS_ABOVE (the previous event's resource at that place has it). A row's strings hold
+ * responseElements in two, its first member and the rest, so a repeated AssumeRole stores its new credentials, not its
+ * session again. The record is rendered from these when read: an event costs its differences from the one before it,
+ * not its record text.
  * FORMAT_FACTS_JOINED, written by earlier versions and still read, had responseElements in one string (18 strings a
  * row) and each event's resources all as above or all written.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_NAME, EVENT_SOURCE, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, factsFromRows, optionalString, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, readRows, renderRecord, sameResources, storedTime, type EventFacts, type RowFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -95,10 +96,10 @@ class OpenBlock {
   minTime = Infinity;
   maxTime = -Infinity;
   count = 0;
-  /** The events the block's lookup keys are gathered from at finish (FORMAT_FACTS: only those that add one). */
-  readonly keyed: KeyedEvent[] = [];
+  /** The block's lookup keys, gathered as its events are written. */
+  readonly keys = new BlockKeys();
   /** FORMAT_FACTS: the last event written, whose strings the next one may repeat "as above". */
-  prev: EventFacts | undefined;
+  prev: Pick<EventFacts, 'strings' | 'flags' | 'resources'> | undefined;
   readonly accountId: string;
   readonly awsRegion: string;
   readonly format: number;
@@ -133,10 +134,8 @@ class OpenBlock {
   }
 
   finish(): EncodedBlock {
-    // A copy of exactly its bytes: a view of the larger buffer would carry all of it to SQLite.
-    const data = new Uint8Array(this.pos);
-    data.set(this.buf.subarray(0, this.pos));
-    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, format: this.format, data, keys: keysOf(this.keyed, false) };
+    // A view of exactly its bytes (SQLite binds a view's bytes, not the buffer under it).
+    return { accountId: this.accountId, awsRegion: this.awsRegion, minTime: this.minTime, maxTime: this.maxTime, count: this.count, format: this.format, data: this.buf.subarray(0, this.pos), keys: this.keys.rows() };
   }
 }
 
@@ -234,7 +233,7 @@ export function encodeBlocks(events: readonly StoredEvent[]): EncodedBlock[] {
     }
     p = putString(buf, p, record);
     b.added(p, time);
-    b.keyed.push(e);
+    b.keys.event(e, false);
   }
   return blocks.take();
 }
@@ -367,36 +366,51 @@ type KeyedEvent = Pick<StoredEvent, 'eventId' | 'eventName' | 'eventSource' | 'u
  * carried over (`migrated`).
  */
 export function keysOf(events: readonly KeyedEvent[], migrated: boolean): Array<[EventLookupKey, string]> {
+  const keys = new BlockKeys();
+  for (const e of events) keys.event(e, migrated);
+  return keys.rows();
+}
+
+/** A block's lookup keys (keysOf), gathered one value or one event at a time. */
+class BlockKeys {
   // One set of values per attribute: a block's events mostly repeat the same few values, and nothing is concatenated.
-  const values = new Map<EventLookupKey, Set<string>>();
+  readonly #values = new Map<EventLookupKey, Set<string>>();
   // Temporary key IDs (a new one in every AssumeRole event) as ranges of those issued together (key-id-ranges.ts;
   // blocks written before ranges have a row per key, which the retention sweep deletes by their prefix all the same).
-  const ranges = new KeyIdRanges();
-  const add = (k: EventLookupKey, v: string): void => {
+  readonly #ranges = new KeyIdRanges();
+
+  /** Takes in the value `v` of attribute `k`. */
+  add(k: EventLookupKey, v: string): void {
     if (isRangedKeyId(k, v)) {
-      ranges.add(k, v);
+      this.#ranges.add(k, v);
       return;
     }
-    let set = values.get(k);
-    if (set === undefined) values.set(k, (set = new Set()));
+    let set = this.#values.get(k);
+    if (set === undefined) this.#values.set(k, (set = new Set()));
     set.add(v);
-  };
-  for (const e of events) {
-    add('EventName', e.eventName);
-    add('EventSource', e.eventSource);
-    if (e.username !== undefined) add('Username', e.username);
-    if (e.accessKeyId !== undefined) add('AccessKeyId', e.accessKeyId);
-    for (const r of e.resources) {
-      add('ResourceType', r.ResourceType);
-      add('ResourceName', r.ResourceName);
-    }
-    add('ReadOnly', e.readOnly ? 'true' : 'false');
-    if (migrated || eventIdSecond(e.eventId) === undefined) add('EventId', e.eventId);
   }
-  const out: Array<[EventLookupKey, string]> = [];
-  for (const [k, set] of values) for (const v of set) out.push([k, v]);
-  ranges.rows(out);
-  return out;
+
+  /** Takes in every value of event `e` (its event ID when a lookup cannot find it by its second, or `migrated`). */
+  event(e: KeyedEvent, migrated: boolean): void {
+    this.add('EventName', e.eventName);
+    this.add('EventSource', e.eventSource);
+    if (e.username !== undefined) this.add('Username', e.username);
+    if (e.accessKeyId !== undefined) this.add('AccessKeyId', e.accessKeyId);
+    for (const r of e.resources) {
+      this.add('ResourceType', r.ResourceType);
+      this.add('ResourceName', r.ResourceName);
+    }
+    this.add('ReadOnly', e.readOnly ? 'true' : 'false');
+    if (migrated || eventIdSecond(e.eventId) === undefined) this.add('EventId', e.eventId);
+  }
+
+  /** Each distinct (attribute, value) once, and each key ID range. */
+  rows(): Array<[EventLookupKey, string]> {
+    const out: Array<[EventLookupKey, string]> = [];
+    for (const [k, set] of this.#values) for (const v of set) out.push([k, v]);
+    this.#ranges.rows(out);
+    return out;
+  }
 }
 
 /** A stored block's row as the readers of every event (trail delivery, the copy to PostgreSQL) read it. */
@@ -418,76 +432,91 @@ export type DetachedBatch = { events: readonly StoredEvent[] } | { rows: readonl
 
 /** The blocks of a detached batch, wherever it is stored (the writer thread, or the serving connection without one). */
 export function encodeDetached(batch: DetachedBatch): EncodedBlock[] {
-  return 'events' in batch ? encodeBlocks(batch.events) : encodeFactBlocks(factsFromRows(batch.rows));
+  return 'events' in batch ? encodeBlocks(batch.events) : encodeRowBlocks(batch.rows);
 }
 
-/** The mask bits of the strings an event's lookup keys are made of. */
-const KEYED_MASK = (1 << EVENT_NAME) | (1 << EVENT_SOURCE) | (1 << USERNAME) | (1 << ACCESS_KEY_ID);
+/** The mask of an event's strings (bit n: string n) and resources (bit ROW_STRINGS) that are those of `prev`. */
+function sameAs(strings: ReadonlyArray<string | null>, resources: StoredEvent['resources'], prev: Pick<EventFacts, 'strings' | 'resources'>): number {
+  let mask = 0;
+  for (let n = 0; n < ROW_STRINGS; n++) if (strings[n] === prev.strings[n]) mask |= 1 << n;
+  return sameResources(resources, prev.resources) ? mask | (1 << ROW_STRINGS) : mask;
+}
 
 /** The bytes putString may write for `s` (its length prefix and at most three bytes a UTF-16 unit). */
 function bound(s: string | null): number {
   return s === null ? 4 : 4 + 3 * s.length;
 }
 
-/** Encodes events' facts (the writer thread's batches) into FORMAT_FACTS blocks, one per account and region. */
-export function encodeFactBlocks(events: readonly EventFacts[]): EncodedBlock[] {
+/**
+ * Encodes the rows EventRowBatch gathered in `cols` (the writer thread's batches) into FORMAT_FACTS blocks, one per
+ * account and region, each event with a new event ID (led by its millisecond, so it needs no EventId key) written
+ * straight into its block. Each lookup key is taken in from the first event that has it: a value the event before it
+ * in the block also had is already there.
+ */
+export function encodeRowBlocks(cols: readonly unknown[]): EncodedBlock[] {
   const blocks = new OpenBlocks(FORMAT_FACTS);
-  for (const f of events) {
+  const ids = new EventIds();
+  let lastRow: RowFacts | undefined;
+  readRows(cols, (f) => {
     const st = f.strings;
     const time = storedTime(f.timeMs);
     const b = blocks.for(st[ACCOUNT]!, st[REGION]!, time);
     const prev = b.prev;
-    let mask = 0;
-    let bytes = 4 + 8 + 1 + 4 + bound(f.eventId) + bound(f.sharedId) + 2;
-    for (let n = 0; n < ROW_STRINGS; n++) {
-      if (prev !== undefined && st[n] === prev.strings[n]) mask |= 1 << n;
-      else bytes += bound(st[n] ?? null);
-    }
-    const resourcesAbove = prev !== undefined && sameResources(f.resources, prev.resources);
-    if (resourcesAbove) mask |= 1 << ROW_STRINGS;
-    else for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
+    // What is as above in the block: when the block's last event is the row before, what the row was sent with.
+    let mask = prev === undefined ? 0 : prev === lastRow ? f.mask : sameAs(st, f.resources, prev);
+    lastRow = f;
+    let bytes = 4 + 8 + 1 + 4 + 4 + EVENT_ID_LENGTH + bound(f.sharedId) + 2;
+    for (let n = 0; n < ROW_STRINGS; n++) if ((mask & (1 << n)) === 0) bytes += bound(st[n] ?? null);
+    const resourcesAbove = (mask & (1 << ROW_STRINGS)) !== 0;
+    if (!resourcesAbove) for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
     b.reserve(bytes);
     const buf = b.buf;
+    const keys = b.keys;
     let p = b.pos + 4;
     buf.writeDoubleLE(f.timeMs, p);
     p += 8;
     buf[p++] = f.flags;
     buf.writeUInt32LE(mask >>> 0, p);
     p += 4;
-    p = putString(buf, p, f.eventId);
+    buf.writeUInt32LE(EVENT_ID_LENGTH, p);
+    ids.write(buf, p + 4, f.timeMs);
+    p += 4 + EVENT_ID_LENGTH;
     p = putString(buf, p, f.sharedId);
     for (let n = 0; n < ROW_STRINGS; n++) {
       if (mask & (1 << n)) continue;
       const v = st[n]!;
       p = v === null ? putLength(buf, p, NULL_STRING) : putString(buf, p, v);
+      if (v !== null) {
+        if (n === EVENT_NAME) keys.add('EventName', v);
+        else if (n === EVENT_SOURCE) keys.add('EventSource', v);
+        else if (n === USERNAME) keys.add('Username', v);
+        else if (n === ACCESS_KEY_ID) keys.add('AccessKeyId', v);
+      }
     }
-    if ((mask & (1 << ROW_STRINGS)) === 0) {
+    if (prev === undefined || ((f.flags ^ prev.flags) & FACT_READ_ONLY) !== 0) keys.add('ReadOnly', f.flags & FACT_READ_ONLY ? 'true' : 'false');
+    if (!resourcesAbove) {
       buf.writeUInt16LE(f.resources.length, p);
       p += 2;
       const above = prev?.resources;
       for (let n = 0; n < f.resources.length; n++) {
         const r = f.resources[n]!;
         const was = above?.[n];
-        p = was !== undefined && was.ResourceType === r.ResourceType ? putLength(buf, p, AS_ABOVE) : putString(buf, p, r.ResourceType);
-        p = was !== undefined && was.ResourceName === r.ResourceName ? putLength(buf, p, AS_ABOVE) : putString(buf, p, r.ResourceName);
+        if (was !== undefined && was.ResourceType === r.ResourceType) p = putLength(buf, p, AS_ABOVE);
+        else {
+          p = putString(buf, p, r.ResourceType);
+          keys.add('ResourceType', r.ResourceType);
+        }
+        if (was !== undefined && was.ResourceName === r.ResourceName) p = putLength(buf, p, AS_ABOVE);
+        else {
+          p = putString(buf, p, r.ResourceName);
+          keys.add('ResourceName', r.ResourceName);
+        }
       }
     }
     b.added(p, time);
-    // An event whose keyed values are all those of the one before it adds no lookup key (its ID is led by its
-    // millisecond, so it has no key either): only the others are kept for the block's keys.
-    if (prev === undefined || (mask & KEYED_MASK) !== KEYED_MASK || !resourcesAbove || (f.flags & FACT_READ_ONLY) !== (prev.flags & FACT_READ_ONLY) || eventIdSecond(f.eventId) === undefined) b.keyed.push(keyedFacts(f));
     b.prev = f;
-  }
+  });
   return blocks.take();
-}
-
-/** What an event's lookup keys are made of, from its facts. */
-function keyedFacts(f: EventFacts): KeyedEvent {
-  const st = f.strings;
-  const e: KeyedEvent = { eventId: f.eventId, eventName: st[EVENT_NAME]!, eventSource: st[EVENT_SOURCE]!, resources: f.resources, readOnly: (f.flags & FACT_READ_ONLY) !== 0 };
-  if (st[USERNAME] !== null) e.username = st[USERNAME]!;
-  if (st[ACCESS_KEY_ID] !== null) e.accessKeyId = st[ACCESS_KEY_ID]!;
-  return e;
 }
 
 /**

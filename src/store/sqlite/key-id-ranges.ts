@@ -64,19 +64,38 @@ export function keyRowHolds(value: string, keyId: string): boolean {
   return n >= numberAt(value, PREFIX) && n <= numberAt(value, PREFIX + 4) && n >= 0;
 }
 
+/** The keys of one attribute and prefix a block holds: the lowest and highest. */
+interface KeyIdRange {
+  attr: EventLookupKey;
+  prefix: string;
+  low: string;
+  lowN: number;
+  high: string;
+  highN: number;
+}
+
 /** Gathers the key ID values of one block's attribute into ranges. */
 export class KeyIdRanges {
   /** Per attribute and prefix: the lowest and highest key ID under it. */
-  readonly #ranges = new Map<string, { attr: EventLookupKey; low: string; lowN: number; high: string; highN: number }>();
+  readonly #ranges = new Map<string, KeyIdRange>();
+  /** The range taken in last: the keys of one block mostly share it. */
+  #last: KeyIdRange | undefined;
 
   /** Takes in the key ID `keyId` (isRangedKeyId) of attribute `attr`. */
   add(attr: EventLookupKey, keyId: string): void {
-    const at = `${attr} ${keyId.slice(0, PREFIX)}`;
     const n = numberAt(keyId, PREFIX);
-    const r = this.#ranges.get(at);
-    if (r === undefined) {
-      this.#ranges.set(at, { attr, low: keyId, lowN: n, high: keyId, highN: n });
-    } else if (n < r.lowN) {
+    let r = this.#last;
+    if (r === undefined || r.attr !== attr || !keyId.startsWith(r.prefix)) {
+      const prefix = keyId.slice(0, PREFIX);
+      const at = `${attr} ${prefix}`;
+      r = this.#ranges.get(at);
+      if (r === undefined) {
+        this.#ranges.set(at, (this.#last = { attr, prefix, low: keyId, lowN: n, high: keyId, highN: n }));
+        return;
+      }
+      this.#last = r;
+    }
+    if (n < r.lowN) {
       r.low = keyId;
       r.lowN = n;
     } else if (n > r.highN) {
