@@ -1,11 +1,11 @@
 /**
  * An event as a flat row of values: the facts its CloudTrail record is rendered from, already in JSON where they are
- * objects. A call's rows are built on the event loop (record.ts). For reads and failures on a SQLite file they cross
- * to the writer thread, which gives each event its ID and stores its facts (`readRows`, encoded into blocks; the
- * record is rendered when read): the event loop only gathers the facts, and cloning what differs from the row above
- * costs it far less than the record text, its event ID and its time text. Changes render their records at once (`eventsFromRows`) in
- * the caller's transaction. One renderer (`renderRecord`) serves every path, so an event reads the same whichever
- * path stored it.
+ * objects. A call's rows are built on the event loop (record.ts). For reads and failures on a SQLite file they cross to
+ * the writer thread, which gives each event its ID and stores its facts (`readRows`, encoded into blocks; the record is
+ * rendered when read): the event loop only gathers the facts, and cloning what differs from the row above costs it far
+ * less than the record text, its event ID and its time text. Changes render their records at once (`eventsFromRows`) in
+ * the caller's transaction. One renderer (`renderRecord`) serves every path, so an event reads the same whichever path
+ * stored it.
  *
  * Pure: imports no service, store or request code, so a worker thread can load it.
  */
