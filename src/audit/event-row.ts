@@ -237,8 +237,6 @@ export function optionalString(n: number): boolean {
 export interface RowFacts {
   /** STRINGS strings (stringsOf's order). */
   strings: Array<string | null>;
-  /** The mask the row was sent with: bit n set when string n is the previous row's (bit STRINGS: the resources). */
-  mask: number;
   flags: number;
   timeMs: number;
   /** The sharedEventID, or '' when the event is alone. */
@@ -297,7 +295,7 @@ export function readRows(cols: readonly unknown[], visit: (row: RowFacts) => voi
     if (flags < 0 || shared > 2) bad();
     if (shared === 1) sharedId = randomUUID();
     else if (shared === 2 && !sharedId) bad();
-    visit({ strings, mask, flags, timeMs, sharedId: shared === 0 ? '' : sharedId, resources });
+    visit({ strings, flags, timeMs, sharedId: shared === 0 ? '' : sharedId, resources });
     if (shared === 2) sharedId = '';
   }
 }

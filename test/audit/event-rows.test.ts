@@ -112,7 +112,7 @@ describe('event rows', () => {
       [1, ...cols.slice(1)],
       cols.map((v, i) => (i === 3 ? 42 : v)),
       cols.map((v, i) => (i === 1 ? 3 << 2 : v)),
-      // a mask bit past the resources' (a block would carry it, and its reader refuse the block)
+      // a mask bit past the resources' (EventRowBatch never sets one)
       cols.map((v, i) => (i === firstRow ? (v as number) | (1 << 25) : v)),
     ];
     for (const d of damaged) {

@@ -76,6 +76,26 @@ describe('key ID ranges', () => {
     assert.equal(rangeRowBounds('ResourceType', value), undefined);
   });
 
+  it('keep each attribute and prefix apart when their keys come interleaved', () => {
+    const slotA = createSealedKeyIds(startingAt(100));
+    const slotB = createSealedKeyIds(startingAt(200));
+    const a = Array.from({ length: 6 }, () => slotA(A, T0));
+    const b = Array.from({ length: 6 }, () => slotB(A, T0 + 10));
+    assert.notEqual(a[0]!.slice(0, 16), b[0]!.slice(0, 16), 'two prefixes');
+    const ranges = new KeyIdRanges();
+    // prefixes and attributes alternate, and each range's lowest and highest come last
+    for (let i = 4; i >= 0; i -= 2) {
+      ranges.add('ResourceName', a[i + 1]!);
+      ranges.add('AccessKeyId', a[i]!);
+      ranges.add('ResourceName', b[i]!);
+      ranges.add('ResourceName', a[i]!);
+      ranges.add('ResourceName', b[i + 1]!);
+    }
+    const rows: Array<[EventLookupKey, string]> = [];
+    ranges.rows(rows);
+    assert.deepEqual(rows.map(([k, v]) => `${k} ${v}`).sort(), [`AccessKeyId ${a[0]!}${a[4]!.slice(16)}`, `ResourceName ${a[0]!}${a[5]!.slice(16)}`, `ResourceName ${b[0]!}${b[5]!.slice(16)}`].sort());
+  });
+
   it('are what keysOf gives a block: one row per prefix of each attribute', () => {
     const ids = createSealedKeyIds(startingAt(5));
     const events = Array.from({ length: 30 }, (_, i) => assumed(i, T0 + i, ids(A, T0 + (i < 20 ? 0 : 10))));

@@ -25,7 +25,7 @@
  * row) and each event's resources all as above or all written.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, readRows, renderRecord, sameResources, storedTime, type EventFacts, type RowFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, readRows, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -40,11 +40,11 @@ const BLOCK_BYTES = 1 << 20;
 
 /** One event migrated from the per-event table: a JSON array [id, time, name, source, readOnly, user, key, resources, record]. */
 export const FORMAT_ROW = 1;
-/** Events encoded by EventBlockBuilder. */
+/** Events encoded by encodeBlocks. */
 export const FORMAT_BINARY = 2;
 /** Events' facts as earlier versions encoded them (read only): one string fewer a row, resources all or none. */
 export const FORMAT_FACTS_JOINED = 3;
-/** Events' facts encoded by encodeFactBlocks (rendered into records when read). */
+/** Events' facts encoded by encodeRowBlocks (rendered into records when read). */
 export const FORMAT_FACTS = 4;
 /** The length a facts block writes for a string that is not there. */
 const NULL_STRING = 0xffffffff;
@@ -238,7 +238,7 @@ export function encodeBlocks(events: readonly StoredEvent[]): EncodedBlock[] {
   return blocks.take();
 }
 
-/** Thrown for a block whose bytes are not what EventBlockBuilder writes. */
+/** Thrown for a block whose bytes are not what the encoders here write. */
 function corrupt(): never {
   throw new Error('corrupt event block');
 }
@@ -435,12 +435,13 @@ export function encodeDetached(batch: DetachedBatch): EncodedBlock[] {
   return 'events' in batch ? encodeBlocks(batch.events) : encodeRowBlocks(batch.rows);
 }
 
-/** The mask of an event's strings (bit n: string n) and resources (bit ROW_STRINGS) that are those of `prev`. */
-function sameAs(strings: ReadonlyArray<string | null>, resources: StoredEvent['resources'], prev: Pick<EventFacts, 'strings' | 'resources'>): number {
-  let mask = 0;
-  for (let n = 0; n < ROW_STRINGS; n++) if (strings[n] === prev.strings[n]) mask |= 1 << n;
-  return sameResources(resources, prev.resources) ? mask | (1 << ROW_STRINGS) : mask;
-}
+/** The lookup attribute of each of a row's strings that is one (by its place in the row). */
+const KEYED_STRINGS: ReadonlyMap<number, EventLookupKey> = new Map([
+  [EVENT_NAME, 'EventName'],
+  [EVENT_SOURCE, 'EventSource'],
+  [USERNAME, 'Username'],
+  [ACCESS_KEY_ID, 'AccessKeyId'],
+]);
 
 /** The bytes putString may write for `s` (its length prefix and at most three bytes a UTF-16 unit). */
 function bound(s: string | null): number {
@@ -456,19 +457,20 @@ function bound(s: string | null): number {
 export function encodeRowBlocks(cols: readonly unknown[]): EncodedBlock[] {
   const blocks = new OpenBlocks(FORMAT_FACTS);
   const ids = new EventIds();
-  let lastRow: RowFacts | undefined;
   readRows(cols, (f) => {
     const st = f.strings;
     const time = storedTime(f.timeMs);
     const b = blocks.for(st[ACCOUNT]!, st[REGION]!, time);
     const prev = b.prev;
-    // What is as above in the block: when the block's last event is the row before, what the row was sent with.
-    let mask = prev === undefined ? 0 : prev === lastRow ? f.mask : sameAs(st, f.resources, prev);
-    lastRow = f;
+    let mask = 0;
     let bytes = 4 + 8 + 1 + 4 + 4 + EVENT_ID_LENGTH + bound(f.sharedId) + 2;
-    for (let n = 0; n < ROW_STRINGS; n++) if ((mask & (1 << n)) === 0) bytes += bound(st[n] ?? null);
-    const resourcesAbove = (mask & (1 << ROW_STRINGS)) !== 0;
-    if (!resourcesAbove) for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
+    for (let n = 0; n < ROW_STRINGS; n++) {
+      if (prev !== undefined && st[n] === prev.strings[n]) mask |= 1 << n;
+      else bytes += bound(st[n] ?? null);
+    }
+    const resourcesAbove = prev !== undefined && sameResources(f.resources, prev.resources);
+    if (resourcesAbove) mask |= 1 << ROW_STRINGS;
+    else for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
     b.reserve(bytes);
     const buf = b.buf;
     const keys = b.keys;
@@ -484,14 +486,14 @@ export function encodeRowBlocks(cols: readonly unknown[]): EncodedBlock[] {
     p = putString(buf, p, f.sharedId);
     for (let n = 0; n < ROW_STRINGS; n++) {
       if (mask & (1 << n)) continue;
-      const v = st[n]!;
-      p = v === null ? putLength(buf, p, NULL_STRING) : putString(buf, p, v);
-      if (v !== null) {
-        if (n === EVENT_NAME) keys.add('EventName', v);
-        else if (n === EVENT_SOURCE) keys.add('EventSource', v);
-        else if (n === USERNAME) keys.add('Username', v);
-        else if (n === ACCESS_KEY_ID) keys.add('AccessKeyId', v);
+      const v = st[n] ?? null;
+      if (v === null) {
+        p = putLength(buf, p, NULL_STRING);
+        continue;
       }
+      p = putString(buf, p, v);
+      const attr = KEYED_STRINGS.get(n);
+      if (attr !== undefined) keys.add(attr, v);
     }
     if (prev === undefined || ((f.flags ^ prev.flags) & FACT_READ_ONLY) !== 0) keys.add('ReadOnly', f.flags & FACT_READ_ONLY ? 'true' : 'false');
     if (!resourcesAbove) {
