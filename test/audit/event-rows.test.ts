@@ -257,6 +257,34 @@ describe('the event sink', () => {
     }
   });
 
+  it('waits the whole BATCH_INTERVAL_MS between batches even when a timer fires early (an event-loop clock that lags)', async () => {
+    const store = await openStore({ dataDir: ':memory:' });
+    const realSetTimeout = globalThis.setTimeout;
+    try {
+      const at: number[] = [];
+      const timed: Store = Object.assign(Object.create(store) as Store, {
+        appendEventRows: async () => {
+          at.push(performance.now());
+        },
+      });
+      const sink = createEventSink(timed, (err) => assert.fail(String(err)));
+      // every timer fires after half the time it was asked for
+      globalThis.setTimeout = ((fn: () => void, ms?: number) => realSetTimeout(fn, (ms ?? 0) / 2)) as typeof setTimeout;
+      const end = performance.now() + 6 * BATCH_INTERVAL_MS;
+      let n = 0;
+      while (performance.now() < end) {
+        sink.enqueue(facts(n++));
+        await new Promise((r) => setImmediate(r));
+      }
+      await sink.flush();
+      assert.ok(at.length >= 2, `${at.length} batches`);
+      for (let i = 1; i < at.length; i++) assert.ok(at[i]! - at[i - 1]! >= BATCH_INTERVAL_MS, `gap ${at[i]! - at[i - 1]!} ms`);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      await store.close();
+    }
+  });
+
   it('holds callers back once MAX_QUEUED_EVENTS wait for a store that fell behind, and loses none', async () => {
     const store = await openStore({ dataDir: ':memory:' });
     try {
