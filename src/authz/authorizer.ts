@@ -12,6 +12,7 @@ import { buildAuthorizationMessage, decodeAuthorizationMessage, encodeAuthorizat
 import { globalConditionKeys, inputConditionKeys, type ConditionValues } from './context.js';
 import { createCompiler, createDecisionMemo, decide, deniedMessage, type CompiledPolicy, type Decision, type PolicyCache, type PolicyCompiler } from './engine.js';
 import { createGenerationCache } from './cache.js';
+import { readsOrganizationTrail } from './organization-trail.js';
 import { gatherPolicies, rcpChain, type ManagedPolicyCatalog, type PolicySources, type PrincipalPolicies } from './policies.js';
 import { ENTITY_RELEVANCE, memberAccountMayCall, operationTarget, type EntityFacts, type OperationTarget } from './targets.js';
 
@@ -133,9 +134,11 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     };
     // Organizations names its resources (handshakes, accounts, OUs, policies) in the management account, yet decides a
     // member's call on the caller's identity side alone (the service itself checks the caller is a party): not cross-account.
+    // A member account reads its organization's organization trails (named in the management account) the same way.
     const self = service === 'organizations' ? caller.accountId : undefined;
     for (const resource of target.resources) {
-      const facts = { principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions, ...(self ? { resourceAccount: self } : {}) };
+      const own = self ?? (service === 'cloudtrail' && (await readsOrganizationTrail(deps.store, operation, resource, caller)) ? caller.accountId : undefined);
+      const facts = { principalArn: caller.arn, principalAccount: caller.accountId, action: target.action, resource, conditions, ...(own ? { resourceAccount: own } : {}) };
       const decision = owner ? decide({ ...facts, resourceAccount: owner.account, ...(rcps ? { rcps } : {}) }, p, resourcePolicy, undefined, caller) : memo.decide(facts, p, caller);
       if (decision.decision !== 'Allow') throw denial(service, caller, target.action, resource, decision, conditions());
     }

@@ -95,13 +95,15 @@ export interface DecisionMemo {
 /**
  * An exact memo of identity-side decisions: a decision that read no condition key is a function of the principal's
  * policies (one PrincipalPolicies object per generation of the principal cache, so a policy write starts afresh), the
- * action and the resource. Only allows are kept (denials are rare and carry the request's keys in their messages).
+ * action, the resource and the resource's account when given. Only allows are kept (denials are rare and carry the
+ * request's keys in their messages).
  */
 export function createDecisionMemo(perPrincipal = 256): DecisionMemo {
   const memo = new WeakMap<PrincipalPolicies, Map<string, Decision>>();
   return {
     decide(facts, p, caller) {
-      const key = facts.action + '\n' + facts.resource;
+      // The resource's account when the caller sets it (a member reading its organization's trail decides as its own).
+      const key = facts.resourceAccount === undefined ? facts.action + '\n' + facts.resource : facts.action + '\n' + facts.resource + '\n' + facts.resourceAccount;
       let m = memo.get(p);
       const hit = m?.get(key);
       if (hit) return hit;

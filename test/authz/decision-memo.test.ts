@@ -56,3 +56,12 @@ test('a decision that read only a service key (sts:ExternalId, read without buil
   assert.equal(memo.decide(withId('right'), p, caller).decision, 'Allow');
   assert.equal(built, 3, 'each decision read the request\'s own keys');
 });
+
+test("an allow given with the resource's account set (decided as the caller's own) is not lent to the same ARN decided cross-account", () => {
+  const memo = createDecisionMemo();
+  const p = policies({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'cloudtrail:GetTrail', Resource: '*' }] });
+  const trail = 'arn:aws:cloudtrail:us-east-1:222222222222:trail/org';
+  assert.equal(memo.decide({ ...facts('cloudtrail:GetTrail', trail), resourceAccount: A }, p, caller).decision, 'Allow');
+  const cross = memo.decide(facts('cloudtrail:GetTrail', trail), p, caller);
+  assert.deepEqual([cross.decision, cross.crossAccount], ['ImplicitDeny', true]);
+});

@@ -3,7 +3,8 @@
  * caller may see: its own trails of the calling region, its multi-region trails from any region (shadow trails), and
  * its organization's organization trails.
  */
-import type { Store, TrailRecord } from '../../store/store.js';
+import { inOrganizationOf } from '../../authz/organization-trail.js';
+import type { TrailRecord } from '../../store/store.js';
 import type { OperationContext } from '../types.js';
 import { ctError, trailNotFound } from './errors.js';
 
@@ -45,13 +46,6 @@ export function parseTrailRef(ctx: OperationContext, nameOrArn: string): TrailRe
   }
   checkTrailName(nameOrArn);
   return { region: ctx.region, accountId: ctx.caller.accountId, name: nameOrArn, arn: trailArn(ctx.region, ctx.caller.accountId, nameOrArn), byArn: false };
-}
-
-/** True when `accountId` belongs to the organization whose management account owns `trail`. */
-async function inOrganizationOf(store: Store, trail: TrailRecord, accountId: string): Promise<boolean> {
-  const org = await store.getOrganization();
-  if (!org || org.managementAccountId !== trail.accountId) return false;
-  return (await store.getAccount(accountId)) !== undefined;
 }
 
 /** True when the caller sees `trail` from its region: its own trail of this region, a multi-region one, or its organization's trail. */

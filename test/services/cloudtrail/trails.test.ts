@@ -190,3 +190,42 @@ test('authorization is on the trail ARN, whether the request names the trail or 
   }
   assert.equal((await ct('GetTrail', { Name: 'main' }, ops)).status, 200);
 });
+
+test("a member account's users read the organization trail with their own policies, and change nothing", async () => {
+  const orgArn = `arn:aws:cloudtrail:us-east-1:${mgmt}:trail/org`;
+  const userOf = async (name: string, statements: unknown[]): Promise<{ accessKeyId: string; secretAccessKey: string }> => {
+    assert.equal((await call(k, member, 'iam', 'CreateUser', { UserName: name })).status, 200);
+    const doc = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    assert.equal((await call(k, member, 'iam', 'PutUserPolicy', { UserName: name, PolicyName: 'ct', PolicyDocument: doc })).status, 200);
+    const key = await call(k, member, 'iam', 'CreateAccessKey', { UserName: name });
+    return { accessKeyId: xmlText(key.body, 'AccessKeyId')!, secretAccessKey: xmlText(key.body, 'SecretAccessKey')! };
+  };
+  const reader = await userOf('auditor', [{ Effect: 'Allow', Action: 'cloudtrail:*', Resource: '*' }]);
+  const denied = await userOf('blocked', [
+    { Effect: 'Allow', Action: 'cloudtrail:*', Resource: '*' },
+    { Effect: 'Deny', Action: 'cloudtrail:GetTrail', Resource: orgArn },
+  ]);
+  const nothing = await userOf('nobody', [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }]);
+
+  const got = await ct('GetTrail', { Name: orgArn }, reader);
+  assert.equal(got.status, 200, got.body);
+  assert.deepEqual([got.json['Trail'].TrailARN, got.json['Trail'].IsOrganizationTrail], [orgArn, true]);
+  assert.equal((await ct('GetTrailStatus', { Name: orgArn }, reader)).status, 200);
+  assert.equal((await ct('GetEventSelectors', { TrailName: orgArn }, reader)).status, 200);
+  // The member's own Deny, or no Allow at all, refuses it like a call on its own trail.
+  assert.equal(errorCode(await ct('GetTrail', { Name: orgArn }, denied)), 'AccessDeniedException');
+  assert.equal(errorCode(await ct('GetTrail', { Name: orgArn }, nothing)), 'AccessDeniedException');
+  // Changing it, or reading another account's trail that is not the organization's, stays cross-account.
+  for (const [op, params] of [
+    ['StopLogging', { Name: orgArn }],
+    ['DeleteTrail', { Name: orgArn }],
+    ['PutEventSelectors', { TrailName: orgArn, EventSelectors: [{ ReadWriteType: 'All' }] }],
+    ['GetTrail', { Name: `arn:aws:cloudtrail:us-east-1:${mgmt}:trail/main` }],
+  ] as const) {
+    assert.equal(errorCode(await ct(op, params, reader)), 'AccessDeniedException', op);
+  }
+  assert.equal((await ct('GetTrailStatus', { Name: orgArn })).json['IsLogging'], false);
+  // Once the management account makes it its own trail again, the member's remembered allow no longer applies.
+  assert.equal((await ct('UpdateTrail', { Name: 'org', IsOrganizationTrail: false })).status, 200);
+  assert.equal(errorCode(await ct('GetTrail', { Name: orgArn }, reader)), 'AccessDeniedException');
+});
