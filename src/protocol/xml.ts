@@ -8,9 +8,24 @@ export type Dialect = 'query' | 'ec2';
 
 type Container = Record<string, unknown> | unknown[];
 
+/** The characters xmlEscape replaces. */
+const SPECIAL = /[&<>"'\r]/;
+/** From this length a value is searched for each special character by indexOf (see hasSpecial). */
+const LONG_TEXT = 64;
+
+/**
+ * True when `s` has a character xmlEscape replaces. The regular expression reads one character at a time, about a
+ * nanosecond each; indexOf scans many at a time, so six of them cost less on a long value (a session token: 700
+ * characters, 100 ns instead of 700), though more on a short one.
+ */
+function hasSpecial(s: string): boolean {
+  if (s.length < LONG_TEXT) return SPECIAL.test(s);
+  return s.indexOf('&') >= 0 || s.indexOf('<') >= 0 || s.indexOf('>') >= 0 || s.indexOf('"') >= 0 || s.indexOf("'") >= 0 || s.indexOf('\r') >= 0;
+}
+
 /** Escapes text for an XML element body. */
 export function xmlEscape(s: string): string {
-  if (!/[&<>"'\r]/.test(s)) return s;
+  if (!hasSpecial(s)) return s;
   return s.replace(/[&<>"'\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#xD;'));
 }
 
