@@ -104,7 +104,7 @@ function joinedValues(v: string[]): string {
 }
 
 /** The canonical headers block: "name:value\n" per signed header present; repeated values joined with ','. */
-export function canonicalHeaders(headers: SignedRequest['headers'], signedHeaders: string[]): string {
+export function canonicalHeaders(headers: SignedRequest['headers'], signedHeaders: readonly string[]): string {
   let out = '';
   for (const name of signedHeaders) {
     const v = headers[name];

@@ -19,7 +19,7 @@ export interface SigV4Auth {
   scopeDate: string;
   region: string;
   service: string;
-  signedHeaders: string[];
+  signedHeaders: readonly string[];
   signature: string;
   /** The request time in ISO-8601 basic format (YYYYMMDDTHHMMSSZ), as it enters the string to sign. */
   amzDate: string;
