@@ -34,9 +34,26 @@ export function secretAccessKey(): string {
   return secretKeyText(randomBytes(SECRET_KEY_BYTES));
 }
 
-/** The secret access key spelled by SECRET_KEY_BYTES bytes of `bytes` from `start`: Base64 with + and / as A and B. */
+/** Base64's alphabet with + and / spelled A and B (a secret access key's characters), as ASCII codes. */
+const SECRET_ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789AB', 'latin1');
+/** Where secretKeyText spells a key (written and read in one synchronous call). */
+const secretScratch = Buffer.alloc((SECRET_KEY_BYTES / 3) * 4);
+
+/**
+ * The secret access key spelled by SECRET_KEY_BYTES bytes of `bytes` from `start`: Base64 with + and / as A and B,
+ * three bytes to four characters from a table (a third of the cost of encoding, then replacing twice).
+ */
 export function secretKeyText(bytes: Buffer, start = 0): string {
-  return bytes.toString('base64', start, start + SECRET_KEY_BYTES).replace(/\+/g, 'A').replace(/\//g, 'B');
+  if (start < 0 || bytes.length < start + SECRET_KEY_BYTES) throw new RangeError(`a secret access key takes ${SECRET_KEY_BYTES} bytes`);
+  let o = 0;
+  for (let i = start; i < start + SECRET_KEY_BYTES; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    secretScratch[o++] = SECRET_ALPHABET[n >>> 18]!;
+    secretScratch[o++] = SECRET_ALPHABET[(n >>> 12) & 63]!;
+    secretScratch[o++] = SECRET_ALPHABET[(n >>> 6) & 63]!;
+    secretScratch[o++] = SECRET_ALPHABET[n & 63]!;
+  }
+  return secretScratch.toString('latin1', 0, o);
 }
 
 /** A request ID in AWS's UUID form. */
