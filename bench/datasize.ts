@@ -5,6 +5,7 @@
  * on a throwaway cluster, one database, a schema per size; BENCH_PG_ANALYZE=1 runs ANALYZE after each load); prints
  * load rate, cold start (spawn to first answer), RSS after the run, requests/s, server CPU per request and p50/p99
  * latency (one request in flight per connection), and the ratios the goals name (within 1.25× of 1,000 roles; AssumeRole p99 ≤ 2× the 10-role figure; RSS < 1 GiB; cold start < 2 s).
+ * Every size's server runs at once and the sizes take turns in each round, so the machine's drift cancels out.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,27 +67,30 @@ interface Sized {
   ops: Map<string, OpResult>;
 }
 
-/** Measures `req` on `k`: a warm-up second, then ROUNDS closed-loop runs; medians of each figure. */
-async function measureOp(k: KamenChild, name: string, req: Buffer): Promise<OpResult> {
+/** The figures of one round of one operation on one size. */
+interface RoundResult {
+  rps: number;
+  cpu: number | undefined;
+  p50: number;
+  p99: number;
+}
+
+/** One closed-loop run of `req` on `k` (SECONDS long, or `seconds`). */
+async function runOnce(k: KamenChild, name: string, req: Buffer, seconds = SECONDS): Promise<RoundResult> {
   const op = async (send: (r: Buffer) => Promise<{ status: number; body: string }>): Promise<void> => {
     await send(req);
   };
-  await closedLoop(k.port, CONNECTIONS, 1, op);
-  const rps: number[] = [];
-  const cpu: number[] = [];
-  const p50: number[] = [];
-  const p99: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const before = processCpuSeconds(k.pid);
-    const r = await closedLoop(k.port, CONNECTIONS, SECONDS, op);
-    const after = processCpuSeconds(k.pid);
-    if (r.errors) throw new Error(`${name}: ${r.errors} non-2xx answers, e.g. ${r.firstError}`);
-    rps.push(r.opsPerSecond);
-    p50.push(r.p50);
-    p99.push(r.p99);
-    if (before !== undefined && after !== undefined) cpu.push(((after - before) * 1e6) / r.ops);
-  }
-  return { rps: median(rps), cpu: cpu.length ? median(cpu) : NaN, p50: median(p50), p99: median(p99) };
+  const before = processCpuSeconds(k.pid);
+  const r = await closedLoop(k.port, CONNECTIONS, seconds, op);
+  const after = processCpuSeconds(k.pid);
+  if (r.errors) throw new Error(`${name}: ${r.errors} non-2xx answers, e.g. ${r.firstError}`);
+  return { rps: r.opsPerSecond, cpu: before !== undefined && after !== undefined ? ((after - before) * 1e6) / r.ops : undefined, p50: r.p50, p99: r.p99 };
+}
+
+/** The medians of an operation's rounds. */
+function medians(rounds: RoundResult[]): OpResult {
+  const cpu = rounds.flatMap((r) => (r.cpu === undefined ? [] : [r.cpu]));
+  return { rps: median(rounds.map((r) => r.rps)), cpu: cpu.length ? median(cpu) : NaN, p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)) };
 }
 
 /** ANALYZE on every table of the schema of `url` (the store README's advice after a bulk load); outside the load rate. */
@@ -103,8 +107,17 @@ async function analyze(url: string): Promise<void> {
   }
 }
 
-/** Bootstraps a data dir (and, with `url`, its schema), loads `roles` roles (up to 1,000 in the bootstrap account, the rest 1,000 an account in others), measures. */
-async function measureSize(roles: number, dir: string, url: string | undefined): Promise<Sized> {
+/** A loaded size with its server running, ready to measure. */
+interface Prepared {
+  roles: number;
+  loadRate: number;
+  coldMs: number;
+  k: KamenChild;
+  requests: Array<[string, Buffer]>;
+}
+
+/** Bootstraps a data dir (and, with `url`, its schema), loads `roles` roles (up to 1,000 in the bootstrap account, the rest 1,000 an account in others), starts its server. */
+async function prepareSize(roles: number, dir: string, url: string | undefined): Promise<Prepared> {
   fs.mkdirSync(dir);
   // the first start bootstraps the account and its root keys
   const first = await startKamen(dir, url);
@@ -140,12 +153,35 @@ async function measureSize(roles: number, dir: string, url: string | undefined):
       const r = await once(k.port, req);
       if (r.status !== 200 || firstAnswer.status !== 200) throw new Error(`${name}: ${r.status} ${r.body.slice(0, 300)}`);
     }
-    const ops = new Map<string, OpResult>();
-    for (const [name, req] of requests) ops.set(name, await measureOp(k, name, req));
-    return { roles, loadRate, coldMs, rss: rssMiB(k.pid), ops };
-  } finally {
+    return { roles, loadRate, coldMs, k, requests };
+  } catch (err) {
     await k.stop();
+    throw err;
   }
+}
+
+/**
+ * Measures every size's operations in interleaved rounds: each round runs each operation on every size in turn (a
+ * rotating order), after one warm-up second of each, so a drift in the machine's speed falls on every size alike
+ * instead of on whichever size ran then; medians of each figure.
+ */
+async function measureSizes(prepared: Prepared[]): Promise<Sized[]> {
+  const rounds = prepared.map(() => new Map<string, RoundResult[]>());
+  for (const p of prepared) for (const [name, req] of p.requests) await runOnce(p.k, name, req, 1);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (let op = 0; op < prepared[0]!.requests.length; op++) {
+      for (let j = 0; j < prepared.length; j++) {
+        const at = (i + j) % prepared.length;
+        const p = prepared[at]!;
+        const [name, req] = p.requests[op]!;
+        const r = await runOnce(p.k, name, req);
+        const list = rounds[at]!.get(name) ?? [];
+        list.push(r);
+        rounds[at]!.set(name, list);
+      }
+    }
+  }
+  return prepared.map((p, at) => ({ roles: p.roles, loadRate: p.loadRate, coldMs: p.coldMs, rss: rssMiB(p.k.pid), ops: new Map([...rounds[at]!].map(([name, rs]) => [name, medians(rs)])) }));
 }
 
 /** Prints one store's sizes and ratios. */
@@ -164,17 +200,23 @@ function report(store: string, results: Sized[]): void {
   console.log(`datasize ${store} ${largest.roles} vs ${tiny.roles} roles: p99 ${p99s} (goal AssumeRole ≤ 2×); largest RSS ${maxRss.toFixed(0)} MiB (goal < 1024)`);
 }
 
-/** Measures every size on one store (`url`: a PostgreSQL database, a schema per size). */
+/** Measures every size on one store (`url`: a PostgreSQL database, a schema per size), their rounds interleaved. */
 async function runStore(store: string, root: string, url: string | undefined): Promise<void> {
-  const results: Sized[] = [];
-  for (const n of sizes()) {
-    const sizedUrl = url ? `${url}${url.includes('?') ? '&' : '?'}schema=r${n}` : undefined;
-    const r = await measureSize(n, path.join(root, `${store}-r${n}`), sizedUrl);
-    results.push(r);
-    const ops = [...r.ops.entries()].map(([op, o]) => `${op} ${Math.round(o.rps)} req/s, ${Math.round(o.cpu)} µs CPU, p50 ${o.p50.toFixed(2)} / p99 ${o.p99.toFixed(2)} ms`).join('; ');
-    console.log(`datasize ${store} ${n} roles: load ${Math.round(r.loadRate)} roles/s; cold start ${r.coldMs.toFixed(0)} ms; RSS ${r.rss.toFixed(0)} MiB; ${ops}`);
+  const prepared: Prepared[] = [];
+  try {
+    for (const n of sizes()) {
+      const sizedUrl = url ? `${url}${url.includes('?') ? '&' : '?'}schema=r${n}` : undefined;
+      prepared.push(await prepareSize(n, path.join(root, `${store}-r${n}`), sizedUrl));
+    }
+    const results = await measureSizes(prepared);
+    for (const r of results) {
+      const ops = [...r.ops.entries()].map(([op, o]) => `${op} ${Math.round(o.rps)} req/s, ${Math.round(o.cpu)} µs CPU, p50 ${o.p50.toFixed(2)} / p99 ${o.p99.toFixed(2)} ms`).join('; ');
+      console.log(`datasize ${store} ${r.roles} roles: load ${Math.round(r.loadRate)} roles/s; cold start ${r.coldMs.toFixed(0)} ms; RSS ${r.rss.toFixed(0)} MiB; ${ops}`);
+    }
+    report(store, results);
+  } finally {
+    for (const p of prepared) await p.k.stop();
   }
-  report(store, results);
 }
 
 /** Runs the data-size benchmark. */
