@@ -8,7 +8,8 @@ import type { Store, TrailRecord } from '../store/store.js';
 
 /** The CloudTrail operations a member account may call on its organization's trails. */
 const MEMBER_READS: ReadonlySet<string> = new Set(['GetTrail', 'GetTrailStatus', 'GetEventSelectors']);
-const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
+/** A trail ARN: its region, account and name (the CloudTrail service reads Name members by it too). */
+export const TRAIL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
 
 /** True when `accountId` belongs to the organization whose management account owns `trail`. */
 export async function inOrganizationOf(store: Store, trail: Pick<TrailRecord, 'accountId'>, accountId: string): Promise<boolean> {

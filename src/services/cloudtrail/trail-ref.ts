@@ -3,12 +3,10 @@
  * caller may see: its own trails of the calling region, its multi-region trails from any region (shadow trails), and
  * its organization's organization trails.
  */
-import { inOrganizationOf } from '../../authz/organization-trail.js';
+import { TRAIL_ARN, inOrganizationOf } from '../../authz/organization-trail.js';
 import type { TrailRecord } from '../../store/store.js';
 import type { OperationContext } from '../types.js';
 import { ctError, trailNotFound } from './errors.js';
-
-const ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
 
 /** The trail ARN of a name in an account and region. */
 export function trailArn(region: string, accountId: string, name: string): string {
@@ -39,7 +37,7 @@ export interface TrailRef {
 /** Parses a Name member (name or ARN); a malformed ARN is CloudTrailARNInvalidException, a bad name InvalidTrailNameException. */
 export function parseTrailRef(ctx: OperationContext, nameOrArn: string): TrailRef {
   if (nameOrArn.startsWith('arn:')) {
-    const m = ARN.exec(nameOrArn);
+    const m = TRAIL_ARN.exec(nameOrArn);
     if (!m) throw ctError('CloudTrailARNInvalidException', `Invalid trail ARN: ${nameOrArn}`);
     checkTrailName(m[3]!);
     return { region: m[1]!, accountId: m[2]!, name: m[3]!, arn: nameOrArn, byArn: true };
