@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
         if (changesState(f.service, f.operation) || !store.appendEventRows) changes.push(...buildEvents(f).map((e) => e.stored));
         else pushEventRows(reads, f);
       }
-      await Promise.all([store.transaction(() => store.appendEvents(changes)), reads.rows > 0 ? store.appendEventRows!(reads.cols) : undefined]);
+      await Promise.all([store.transaction(() => store.appendEvents(changes)), reads.rows > 0 ? store.appendEventRows!(reads.bytes()) : undefined]);
     }
     // Values to look up, taken from a GetRole event of the account in the middle of the load.
     const mid = END - SPAN / 2;

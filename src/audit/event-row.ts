@@ -55,18 +55,22 @@ export interface EventRowFacts {
 }
 
 /**
- * Rows being gathered into one batch. Each row is a mask, the flags (readOnly, fromConsole, shared), the event time,
- * then only the strings that differ from the previous row's (the mask's bit n marks string n as "as above", bit STRINGS
- * the resources), then the resources unless all are as above: their count, and each one's type and name, either as
- * above (undefined) where the previous row's resource at that place has it. A client's calls repeat most of their facts
- * (account, identity, address, user agent, parameters), and each value the writer thread is sent costs the event loop a
- * clone: a typical read is four values.
+ * Rows being gathered into one batch, as bytes. Each row is a u32 mask, a u8 of flags (readOnly, fromConsole, shared),
+ * the f64 event time, then only the strings that differ from the previous row's (the mask's bit n marks string n as
+ * "as above", bit STRINGS the resources), each as a u32 length and its text (putText), then the resources unless all
+ * are as above: a u16 count, and each one's type and name, either as above (AS_ABOVE) where the previous row's resource
+ * at that place has it. A client's calls repeat most of their facts (account, identity, address, user agent,
+ * parameters), so a typical read adds its time, its request ID and what its answer changed.
+ *
+ * Bytes rather than values: a batch waits up to BATCH_INTERVAL_MS (sink.ts) for the writer thread, long enough for
+ * the garbage collector's young generation to copy every value it holds once or twice, and promote it; bytes outside
+ * the heap cost it nothing, and are handed to the thread as one copy instead of a clone value by value.
  */
 export class EventRowBatch {
-  /** The batch's values, for eventsFromRows. */
-  readonly cols: unknown[] = [];
   /** How many rows it holds. */
   rows = 0;
+  #buf: Buffer = Buffer.allocUnsafeSlow(FIRST_BYTES);
+  #at = 0;
   #prev: Array<string | null> | undefined;
   #prevResources: StoredEvent['resources'] | undefined;
 
@@ -75,25 +79,115 @@ export class EventRowBatch {
     const strings = stringsOf(r);
     const prev = this.#prev;
     let mask = 0;
-    if (prev) for (let n = 0; n < STRINGS; n++) if (strings[n] === prev[n]) mask |= 1 << n;
+    // The bytes the row may take: its mask, flags and time, and what each text it writes may take.
+    let bytes = ROW_HEAD;
+    for (let n = 0; n < STRINGS; n++) {
+      if (prev !== undefined && strings[n] === prev[n]) mask |= 1 << n;
+      else bytes += textBound(strings[n]!);
+    }
     const above = this.#prevResources;
     const resourcesAbove = above !== undefined && sameResources(r.resources, above);
     if (resourcesAbove) mask |= 1 << STRINGS;
+    else {
+      if (r.resources.length > MAX_RESOURCES) throw new RangeError(`an event names ${r.resources.length} resources`);
+      bytes += 2;
+      for (const x of r.resources) bytes += textBound(x.ResourceType) + textBound(x.ResourceName);
+    }
+    const buf = this.#reserve(bytes);
+    let p = this.#at;
+    buf.writeUInt32LE(mask >>> 0, p);
+    buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT);
+    buf.writeDoubleLE(r.eventTimeMs, p + 5);
+    p += ROW_HEAD;
+    for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) p = putText(buf, p, strings[n]!);
+    if (!resourcesAbove) {
+      buf.writeUInt16LE(r.resources.length, p);
+      p += 2;
+      // Each resource's type and name, AS_ABOVE where the previous row's resource at that place had it.
+      for (let n = 0; n < r.resources.length; n++) {
+        const x = r.resources[n]!;
+        const was = above !== undefined ? above[n] : undefined;
+        p = was !== undefined && was.ResourceType === x.ResourceType ? putLength(buf, p, AS_ABOVE) : putText(buf, p, x.ResourceType);
+        p = was !== undefined && was.ResourceName === x.ResourceName ? putLength(buf, p, AS_ABOVE) : putText(buf, p, x.ResourceName);
+      }
+    }
+    this.#at = p;
     this.#prev = strings;
     this.#prevResources = r.resources;
-    const cols = this.cols;
     this.rows++;
-    cols.push(mask, (r.readOnly ? 1 : 0) | (r.fromConsole ? 2 : 0) | (r.shared << 2), r.eventTimeMs);
-    for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) cols.push(strings[n]);
-    if (resourcesAbove) return;
-    cols.push(r.resources.length);
-    // Each resource's type and name, "as above" (undefined) where the previous row's resource at that place had it.
-    for (let n = 0; n < r.resources.length; n++) {
-      const x = r.resources[n]!;
-      const was = above !== undefined ? above[n] : undefined;
-      cols.push(was !== undefined && was.ResourceType === x.ResourceType ? undefined : x.ResourceType, was !== undefined && was.ResourceName === x.ResourceName ? undefined : x.ResourceName);
+  }
+
+  /** The rows' bytes, copied (exactly their length: a worker thread is sent the whole buffer of a view). */
+  bytes(): Uint8Array {
+    return new Uint8Array(this.#buf.subarray(0, this.#at));
+  }
+
+  /** The buffer, with room for `bytes` more. */
+  #reserve(bytes: number): Buffer {
+    if (this.#at + bytes <= this.#buf.length) return this.#buf;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, this.#at + bytes));
+    this.#buf.copy(grown, 0, 0, this.#at);
+    return (this.#buf = grown);
+  }
+}
+
+/** A batch's first buffer (it doubles as rows come). */
+const FIRST_BYTES = 16 * 1024;
+/** A row's u32 mask, u8 flags and f64 time. */
+const ROW_HEAD = 13;
+/** A row's resource count is a u16. */
+const MAX_RESOURCES = 0xffff;
+/** The length a batch writes for a string that is not there. */
+const NULL_STRING = 0xffffffff;
+/** The length a batch writes for a resource type or name the same as the previous row's at that place. */
+const AS_ABOVE = 0xfffffffe;
+/** The length's top bit: the text is UTF-16 (a string UTF-8 cannot hold: one with a lone surrogate). */
+const UTF16 = 0x80000000;
+
+/** A UTF-16 code unit of a surrogate pair without its other half (UTF-8 cannot hold it). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The bytes putText may write for `s`. */
+function textBound(s: string | null): number {
+  return s === null ? 4 : 4 + 3 * s.length;
+}
+
+/** Writes a length that stands for no text (NULL_STRING, AS_ABOVE) at `at`; returns the offset after it. */
+function putLength(buf: Buffer, at: number, marker: number): number {
+  buf.writeUInt32LE(marker, at);
+  return at + 4;
+}
+
+/**
+ * Writes `s` at `at` as u32 byte length + UTF-8 (or, for a string with a lone surrogate, the length with UTF16 set and
+ * UTF-16 text, so it reads back the same), NULL_STRING for null; returns the offset after it. The caller reserved
+ * textBound(s).
+ */
+function putText(buf: Buffer, at: number, s: string | null): number {
+  if (s === null) return putLength(buf, at, NULL_STRING);
+  const n = s.length;
+  const p = at + 4;
+  if (n <= 64) {
+    // Short strings (IDs, names) are almost always ASCII: copied by hand, without a native call.
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[p + i] = c;
+    }
+    if (i === n) {
+      buf.writeUInt32LE(n, at);
+      return p + n;
     }
   }
+  if (LONE_SURROGATE.test(s)) {
+    const len = buf.write(s, p, 'utf16le');
+    buf.writeUInt32LE((len | UTF16) >>> 0, at);
+    return p + len;
+  }
+  const len = buf.write(s, p, 'utf8');
+  buf.writeUInt32LE(len, at);
+  return p + len;
 }
 
 /** A row's strings, in the order the mask's bits name them. */
@@ -245,25 +339,42 @@ export interface RowFacts {
 }
 
 /**
- * Reads the rows EventRowBatch gathered in `cols`, one at a time, giving each pair one new sharedEventID. Throws on
- * values EventRowBatch did not write.
+ * Reads the rows of an EventRowBatch's bytes, one at a time, giving each pair one new sharedEventID. Throws on bytes
+ * EventRowBatch did not write.
  */
-export function readRows(cols: readonly unknown[], visit: (row: RowFacts) => void): void {
-  let i = 0;
-  const next = (): unknown => (i < cols.length ? cols[i++] : bad());
-  const int = (): number => {
-    const v = next();
-    return typeof v === 'number' && Number.isSafeInteger(v) ? v : bad();
+export function readRows(bytes: Uint8Array, visit: (row: RowFacts) => void): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = buf.length;
+  let p = 0;
+  const need = (n: number): void => {
+    if (p + n > end) bad();
+  };
+  const len = (): number => {
+    need(4);
+    const l = buf.readUInt32LE(p);
+    p += 4;
+    return l;
+  };
+  const text = (l: number): string => {
+    const utf16 = l !== NULL_STRING && l !== AS_ABOVE && (l & UTF16) !== 0;
+    const n = utf16 ? l - UTF16 : l;
+    need(n);
+    if (utf16 && n % 2 !== 0) bad();
+    const s = buf.toString(utf16 ? 'utf16le' : 'utf8', p, p + n);
+    p += n;
+    return s;
   };
   // The previous row's strings and resources, for the values its successor marks "as above".
   let last: Array<string | null> | undefined;
   let lastResources: StoredEvent['resources'] = [];
   let sharedId = '';
-  while (i < cols.length) {
-    const mask = int();
-    const flags = int();
-    const timeMs = next();
-    if (typeof timeMs !== 'number' || !Number.isFinite(timeMs)) bad();
+  while (p < end) {
+    need(ROW_HEAD);
+    const mask = buf.readUInt32LE(p);
+    const flags = buf[p + 4]!;
+    const timeMs = buf.readDoubleLE(p + 5);
+    p += ROW_HEAD;
+    if (!Number.isFinite(timeMs)) bad();
     if ((last === undefined && mask !== 0) || mask >>> (STRINGS + 1) !== 0) bad();
     const strings: Array<string | null> = new Array(STRINGS);
     for (let n = 0; n < STRINGS; n++) {
@@ -271,28 +382,30 @@ export function readRows(cols: readonly unknown[], visit: (row: RowFacts) => voi
         strings[n] = last![n]!;
         continue;
       }
-      const v = next();
-      strings[n] = typeof v === 'string' || (v === null && OPTIONAL.has(n)) ? v : bad();
+      const l = len();
+      if (l === NULL_STRING) strings[n] = OPTIONAL.has(n) ? null : bad();
+      else if (l === AS_ABOVE) bad();
+      else strings[n] = text(l);
     }
     let resources = lastResources;
     if ((mask & (1 << STRINGS)) === 0) {
       resources = [];
-      const count = int();
+      need(2);
+      const count = buf.readUInt16LE(p);
+      p += 2;
       for (let n = 0; n < count; n++) {
-        const type = next();
-        const name = next();
-        const was = lastResources[n];
-        if ((type === undefined || name === undefined) && (last === undefined || was === undefined)) bad();
-        const t = type === undefined ? was!.ResourceType : type;
-        const v = name === undefined ? was!.ResourceName : name;
-        if (typeof t !== 'string' || typeof v !== 'string') bad();
+        const was = last === undefined ? undefined : lastResources[n];
+        const type = len();
+        const t = type === AS_ABOVE ? (was ?? bad()).ResourceType : type === NULL_STRING ? bad() : text(type);
+        const name = len();
+        const v = name === AS_ABOVE ? (was ?? bad()).ResourceName : name === NULL_STRING ? bad() : text(name);
         resources.push({ ResourceType: t, ResourceName: v });
       }
     }
     last = strings;
     lastResources = resources;
     const shared = flags >> SHARED_SHIFT;
-    if (flags < 0 || shared > 2) bad();
+    if (shared > 2) bad();
     if (shared === 1) sharedId = randomUUID();
     else if (shared === 2 && !sharedId) bad();
     visit({ strings, flags, timeMs, sharedId: shared === 0 ? '' : sharedId, resources });
@@ -301,13 +414,13 @@ export function readRows(cols: readonly unknown[], visit: (row: RowFacts) => voi
 }
 
 /**
- * The facts of the rows EventRowBatch gathered in `cols`, each with its new eventID (and, for a pair, one
- * sharedEventID). Throws on values EventRowBatch did not write.
+ * The facts of the rows of an EventRowBatch's bytes, each with its new eventID (and, for a pair, one sharedEventID).
+ * Throws on bytes EventRowBatch did not write.
  */
-export function factsFromRows(cols: readonly unknown[]): EventFacts[] {
+export function factsFromRows(rows: Uint8Array): EventFacts[] {
   const out: EventFacts[] = [];
   const ids = new EventIds();
-  readRows(cols, (r) => out.push({ strings: r.strings, flags: r.flags, timeMs: r.timeMs, eventId: ids.next(r.timeMs), sharedId: r.sharedId, resources: r.resources }));
+  readRows(rows, (r) => out.push({ strings: r.strings, flags: r.flags, timeMs: r.timeMs, eventId: ids.next(r.timeMs), sharedId: r.sharedId, resources: r.resources }));
   return out;
 }
 
@@ -344,7 +457,7 @@ export function storedEventOf(f: EventFacts): StoredEvent {
   return e;
 }
 
-/** The stored events of the rows EventRowBatch gathered in `cols`, records rendered. */
-export function eventsFromRows(cols: readonly unknown[]): StoredEvent[] {
-  return factsFromRows(cols).map(storedEventOf);
+/** The stored events of the rows of an EventRowBatch's bytes, records rendered. */
+export function eventsFromRows(rows: Uint8Array): StoredEvent[] {
+  return factsFromRows(rows).map(storedEventOf);
 }

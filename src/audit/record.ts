@@ -139,7 +139,7 @@ function tlsDetails(f: CallFacts): string {
 export function buildEvents(f: CallFacts, identities?: IdentityCache): AuditEvent[] {
   const batch = new EventRowBatch();
   pushEventRows(batch, f, identities);
-  return eventsFromRows(batch.cols).map((e) => new RecordedEvent(e));
+  return eventsFromRows(batch.bytes()).map((e) => new RecordedEvent(e));
 }
 
 /**

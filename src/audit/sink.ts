@@ -45,7 +45,7 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
   const identities = createIdentityCache();
   // A client's repeated calls repeat their parameters and most of their responses: their text is reused.
   const elements = new ElementsMemo();
-  const storeRows = (rows: readonly unknown[]): Promise<void> => (store.appendEventRows ? store.appendEventRows(rows) : store.transaction(() => store.appendEvents(eventsFromRows(rows))));
+  const storeRows = (rows: Uint8Array): Promise<void> => (store.appendEventRows ? store.appendEventRows(rows) : store.transaction(() => store.appendEvents(eventsFromRows(rows))));
   let batch = new EventRowBatch();
   let pending: Promise<void> | undefined;
   /** Events of the batch being stored. */
@@ -66,7 +66,7 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
       await new Promise<void>((r) => setTimeout(r, wait));
     }
     lastBatch = performance.now();
-    const rows = batch.cols;
+    const rows = batch.bytes();
     writing = batch.rows;
     batch = new EventRowBatch();
     try {
@@ -76,13 +76,13 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
     }
     writing = 0;
     // Events queued while this batch was written go in the next one.
-    pending = batch.cols.length > 0 ? drain() : undefined;
+    pending = batch.rows > 0 ? drain() : undefined;
   };
   return {
     write(facts) {
       const own = new EventRowBatch();
       pushEventRows(own, facts, identities, elements);
-      return own.cols.length === 0 ? Promise.resolve() : store.appendEvents(eventsFromRows(own.cols));
+      return own.rows === 0 ? Promise.resolve() : store.appendEvents(eventsFromRows(own.bytes()));
     },
     enqueue(facts) {
       pushEventRows(batch, facts, identities, elements);

@@ -774,7 +774,7 @@ export interface EventStore {
    * thread gives each event its ID and stores its facts; the record is rendered when read); resolves once committed.
    * Absent: render them (eventsFromRows) and append those.
    */
-  appendEventRows?(rows: readonly unknown[]): Promise<void>;
+  appendEventRows?(rows: Uint8Array): Promise<void>;
   /** One page of events with their position (`seq`) for the next page's `after`. */
   lookupEvents(q: EventQuery): Promise<Array<StoredEvent & { seq: number }>>;
 }

@@ -60,7 +60,7 @@ describe('event rows', () => {
     const identities = createIdentityCache();
     const batch = new EventRowBatch();
     for (const f of CALLS) pushEventRows(batch, f, identities);
-    const together = eventsFromRows(batch.cols);
+    const together = eventsFromRows(batch.bytes());
     const alone = CALLS.flatMap((f) => buildEvents(f).map((e) => e.stored));
     assert.equal(batch.rows, alone.length);
     assert.deepEqual(together.map(comparable), alone.map(comparable));
@@ -71,9 +71,11 @@ describe('event rows', () => {
     // a repeated call sends little: only what differs from the row above it
     const first = new EventRowBatch();
     pushEventRows(first, CALLS[0]!, identities);
-    const before = first.cols.length;
+    const before = first.bytes().length;
     pushEventRows(first, CALLS[1]!, identities);
-    assert.ok(first.cols.length - before <= 4, `a repeat adds ${first.cols.length - before} values`);
+    // its mask, flags and time (13 bytes) and its request ID ('req-1', after its length)
+    const added = first.bytes().length - before;
+    assert.equal(added, 13 + 4 + 'req-1'.length, `a repeat adds ${added} bytes`);
   });
 
   it('carry what a repeated AssumeRole answers besides its new credentials once, and render it whole', () => {
@@ -87,12 +89,12 @@ describe('event rows', () => {
     const identities = createIdentityCache();
     const batch = new EventRowBatch();
     pushEventRows(batch, assume(0), identities);
-    const before = batch.cols.length;
+    const before = batch.bytes().length;
     pushEventRows(batch, assume(1), identities);
-    const added = batch.cols.slice(before);
-    assert.ok(!added.some((v) => typeof v === 'string' && v.includes('assumedRoleUser')), 'the session is sent once');
-    assert.ok(added.some((v) => typeof v === 'string' && v.includes('ASIAKEY1')));
-    const together = eventsFromRows(batch.cols);
+    const added = Buffer.from(batch.bytes().subarray(before)).toString('latin1');
+    assert.ok(!added.includes('assumedRoleUser'), 'the session is sent once');
+    assert.ok(added.includes('ASIAKEY1'));
+    const together = eventsFromRows(batch.bytes());
     const alone = [assume(0), assume(1)].flatMap((f) => buildEvents(f).map((e) => e.stored));
     assert.deepEqual(together.map(comparable), alone.map(comparable));
     const second = JSON.parse(together[1]!.record) as { responseElements: unknown };
@@ -102,24 +104,51 @@ describe('event rows', () => {
   it('refuse a damaged batch instead of storing other events', () => {
     const batch = new EventRowBatch();
     pushEventRows(batch, CALLS[0]!);
-    const firstRow = batch.cols.length;
+    const firstRow = batch.bytes().length;
     pushEventRows(batch, CALLS[1]!);
-    const cols = batch.cols;
-    const damaged: unknown[][] = [
-      cols.slice(0, cols.length - 1),
-      [...cols, 0],
-      cols.slice(firstRow),
-      [1, ...cols.slice(1)],
-      cols.map((v, i) => (i === 3 ? 42 : v)),
-      cols.map((v, i) => (i === 1 ? 3 << 2 : v)),
+    const bytes = Buffer.from(batch.bytes());
+    const changed = (at: number, write: (b: Buffer) => void): Buffer => {
+      const b = Buffer.from(bytes);
+      write(b.subarray(at));
+      return b;
+    };
+    // A row is its u32 mask, u8 flags and f64 time, then each string not "as above" as a u32 length and its text.
+    const damaged: Buffer[] = [
+      bytes.subarray(0, bytes.length - 1),
+      Buffer.concat([bytes, Buffer.from([0])]),
+      // the second row alone: its "as above" strings have no row above them
+      bytes.subarray(firstRow),
+      changed(0, (b) => b.writeUInt32LE(1, 0)),
+      // shared 3 (a pair's place is 0, 1 or 2)
+      changed(0, (b) => (b[4] = 3 << 2)),
+      changed(0, (b) => b.writeDoubleLE(Number.NaN, 5)),
+      // the first string (the account) as none, or as above, or longer than the batch
+      changed(13, (b) => b.writeUInt32LE(0xffffffff, 0)),
+      changed(13, (b) => b.writeUInt32LE(0xfffffffe, 0)),
+      changed(13, (b) => b.writeUInt32LE(bytes.length, 0)),
+      // UTF-16 text of an odd byte length
+      changed(13, (b) => b.writeUInt32LE((0x80000000 | 1) >>> 0, 0)),
       // a mask bit past the resources' (EventRowBatch never sets one)
-      cols.map((v, i) => (i === firstRow ? (v as number) | (1 << 25) : v)),
+      changed(firstRow, (b) => b.writeUInt32LE((b.readUInt32LE(0) | (1 << 25)) >>> 0, 0)),
     ];
     for (const d of damaged) {
-      assert.throws(() => eventsFromRows(d), /not a batch of event rows/);
+      assert.throws(() => eventsFromRows(d), /not a batch of event rows/, d.toString('hex'));
       assert.throws(() => encodeRowBlocks(d), /not a batch of event rows/);
     }
-    assert.deepEqual(eventsFromRows([]), []);
+    assert.equal(eventsFromRows(bytes).length, 2);
+    assert.deepEqual(eventsFromRows(new Uint8Array(0)), []);
+  });
+
+  it('read back every string as it was pushed: non-ASCII, long, and with lone surrogates (which UTF-8 cannot hold)', () => {
+    const texts = ['ü', 'x'.repeat(65) + 'é', '\ud800', 'a\udc00b', 'z'.repeat(70) + '\ud83d', '😀', '\u0000', 'é'.repeat(200)];
+    for (const t of texts) {
+      const batch = new EventRowBatch();
+      pushEventRows(batch, facts(0, { userAgent: t, error: { code: 'NoSuchEntity', message: `The user with name ${t} cannot be found.` } }));
+      const alone = buildEvents(facts(0, { userAgent: t, error: { code: 'NoSuchEntity', message: `The user with name ${t} cannot be found.` } })).map((e) => e.stored);
+      const together = eventsFromRows(batch.bytes());
+      assert.deepEqual(together.map(comparable), alone.map(comparable), JSON.stringify(t));
+      assert.equal((JSON.parse(together[0]!.record) as { userAgent: string }).userAgent, t);
+    }
   });
 });
 
@@ -134,7 +163,7 @@ describe('facts blocks (what the writer thread stores)', () => {
   it('read back the facts they encode: the same records and lookup keys, each event with a new ID led by its millisecond', () => {
     const batch = new EventRowBatch();
     for (const f of CALLS) pushEventRows(batch, f);
-    const blocks = encodeRowBlocks(batch.cols);
+    const blocks = encodeRowBlocks(batch.bytes());
     assert.ok(blocks.length >= 2, 'one block per account and region');
     const back = blocks.flatMap((b, n) => {
       // the keys gathered while encoding are those of the events read back, each once
@@ -156,7 +185,7 @@ describe('facts blocks (what the writer thread stores)', () => {
     assert.equal(shared.length, 2);
     assert.equal(shared[0], shared[1]);
     // the same events as the rows' facts rendered alone, but for the IDs each reading draws
-    const expected = factsFromRows(batch.cols).map(storedEventOf);
+    const expected = factsFromRows(batch.bytes()).map(storedEventOf);
     assert.deepEqual(back.map(withoutId).sort(byRecord), expected.map(withoutId).sort(byRecord));
     for (const e of back) assert.doesNotThrow(() => JSON.parse(e.record));
   });
@@ -164,8 +193,8 @@ describe('facts blocks (what the writer thread stores)', () => {
   it('cost a repeated call its differences, not its record', () => {
     const batch = new EventRowBatch();
     for (let i = 0; i < 200; i++) pushEventRows(batch, facts(i));
-    const [block] = encodeRowBlocks(batch.cols);
-    const record = eventsFromRows(batch.cols)[0]!.record.length;
+    const [block] = encodeRowBlocks(batch.bytes());
+    const record = eventsFromRows(batch.bytes())[0]!.record.length;
     assert.equal(block!.count, 200);
     assert.ok(block!.data.length / 200 < 120, `${block!.data.length / 200} bytes an event (a record is ${record})`);
   });
@@ -184,8 +213,8 @@ describe('facts blocks (what the writer thread stores)', () => {
         },
       });
     for (let i = 0; i < 200; i++) pushEventRows(batch, assume(i));
-    const facts200 = factsFromRows(batch.cols);
-    const [block] = encodeRowBlocks(batch.cols);
+    const facts200 = factsFromRows(batch.bytes());
+    const [block] = encodeRowBlocks(batch.bytes());
     const record = storedEventOf(facts200[1]!).record;
     assert.ok(record.includes('"assumedRoleUser"') && record.includes('ASIAQZ7KX4BQNWM31001'));
     // an event ID and a request ID (36 characters each), the credentials (about 90), the new key as a resource: not
@@ -212,7 +241,7 @@ describe('facts blocks (what the writer thread stores)', () => {
     const batch = new EventRowBatch();
     pushEventRows(batch, CALLS[0]!);
     pushEventRows(batch, CALLS[3]!);
-    const data = Buffer.from(encodeRowBlocks(batch.cols)[0]!.data);
+    const data = Buffer.from(encodeRowBlocks(batch.bytes())[0]!.data);
     const first = 4 + data.readUInt32LE(0);
     const broken = [data.subarray(0, data.length - 1), Buffer.concat([data, Buffer.from([1])]), data.subarray(first)];
     const mask = Buffer.from(data);
@@ -232,7 +261,7 @@ describe('the event sink', () => {
     try {
       const batches: Array<{ at: number; requestIds: string[] }> = [];
       const timed: Store = Object.assign(Object.create(store) as Store, {
-        appendEventRows: async (rows: readonly unknown[]) => {
+        appendEventRows: async (rows: Uint8Array) => {
           batches.push({ at: performance.now(), requestIds: eventsFromRows(rows).map((e) => (JSON.parse(e.record) as { requestID: string }).requestID) });
         },
       });
@@ -292,7 +321,7 @@ describe('the event sink', () => {
       const gate = new Promise<void>((r) => (release = r));
       const stored: number[] = [];
       const slow: Store = Object.assign(Object.create(store) as Store, {
-        appendEventRows: async (rows: readonly unknown[]) => {
+        appendEventRows: async (rows: Uint8Array) => {
           await gate;
           stored.push(eventsFromRows(rows).length);
         },

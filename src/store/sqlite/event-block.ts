@@ -428,7 +428,7 @@ export function blockEvents(b: StoredBlockRow): Array<StoredEvent & { seq: numbe
 }
 
 /** What a detached append stores: stored events (FORMAT_BINARY) or rows of facts (FORMAT_FACTS, src/audit/event-row.ts). */
-export type DetachedBatch = { events: readonly StoredEvent[] } | { rows: readonly unknown[] };
+export type DetachedBatch = { events: readonly StoredEvent[] } | { rows: Uint8Array };
 
 /** The blocks of a detached batch, wherever it is stored (the writer thread, or the serving connection without one). */
 export function encodeDetached(batch: DetachedBatch): EncodedBlock[] {
@@ -449,15 +449,15 @@ function bound(s: string | null): number {
 }
 
 /**
- * Encodes the rows EventRowBatch gathered in `cols` (the writer thread's batches) into FORMAT_FACTS blocks, one per
+ * Encodes the rows of an EventRowBatch's bytes (the writer thread's batches) into FORMAT_FACTS blocks, one per
  * account and region, each event with a new event ID (led by its millisecond, so it needs no EventId key) written
  * straight into its block. Each lookup key is taken in from the first event that has it: a value the event before it
  * in the block also had is already there.
  */
-export function encodeRowBlocks(cols: readonly unknown[]): EncodedBlock[] {
+export function encodeRowBlocks(rows: Uint8Array): EncodedBlock[] {
   const blocks = new OpenBlocks(FORMAT_FACTS);
   const ids = new EventIds();
-  readRows(cols, (f) => {
+  readRows(rows, (f) => {
     const st = f.strings;
     const time = storedTime(f.timeMs);
     const b = blocks.for(st[ACCOUNT]!, st[REGION]!, time);
