@@ -95,9 +95,10 @@ export class EventRowBatch {
     }
     const buf = this.#reserve(bytes);
     let p = this.#at;
-    buf.writeUInt32LE(mask >>> 0, p);
+    putU32(buf, p, mask);
     buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT);
-    buf.writeDoubleLE(r.eventTimeMs, p + 5);
+    TIME[0] = r.eventTimeMs;
+    buf.set(TIME_BYTES, p + 5);
     p += ROW_HEAD;
     for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) p = putText(buf, p, strings[n]!);
     if (!resourcesAbove) {
@@ -152,9 +153,22 @@ function textBound(s: string | null): number {
   return s === null ? 4 : 4 + 3 * s.length;
 }
 
+/** Where a row's time is turned into its eight bytes (little-endian, as readDoubleLE reads them on any machine). */
+const TIME = new Float64Array(1);
+const TIME_BYTES = new Uint8Array(TIME.buffer);
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('event rows are written on little-endian machines only');
+
+/** Writes `v` (0 to 2^32 - 1) as a little-endian u32 at `at` (Buffer's writeUInt32LE checks its arguments first: a row writes a few). */
+function putU32(buf: Buffer, at: number, v: number): void {
+  buf[at] = v & 0xff;
+  buf[at + 1] = (v >>> 8) & 0xff;
+  buf[at + 2] = (v >>> 16) & 0xff;
+  buf[at + 3] = v >>> 24;
+}
+
 /** Writes a length that stands for no text (NULL_STRING, AS_ABOVE) at `at`; returns the offset after it. */
 function putLength(buf: Buffer, at: number, marker: number): number {
-  buf.writeUInt32LE(marker, at);
+  putU32(buf, at, marker);
   return at + 4;
 }
 
@@ -176,17 +190,18 @@ function putText(buf: Buffer, at: number, s: string | null): number {
       buf[p + i] = c;
     }
     if (i === n) {
-      buf.writeUInt32LE(n, at);
+      putU32(buf, at, n);
       return p + n;
     }
   }
-  if (LONE_SURROGATE.test(s)) {
-    const len = buf.write(s, p, 'utf16le');
-    buf.writeUInt32LE((len | UTF16) >>> 0, at);
+  let len = buf.write(s, p, 'utf8');
+  // As many bytes as UTF-16 units: all ASCII. Otherwise a lone surrogate would have been written as U+FFFD.
+  if (len !== n && LONE_SURROGATE.test(s)) {
+    len = buf.write(s, p, 'utf16le');
+    putU32(buf, at, len + UTF16);
     return p + len;
   }
-  const len = buf.write(s, p, 'utf8');
-  buf.writeUInt32LE(len, at);
+  putU32(buf, at, len);
   return p + len;
 }
 
