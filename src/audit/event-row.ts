@@ -97,8 +97,10 @@ export class EventRowBatch {
     let p = this.#at;
     putU32(buf, p, mask);
     buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT);
-    TIME[0] = r.eventTimeMs;
-    buf.set(TIME_BYTES, p + 5);
+    if (LITTLE_ENDIAN) {
+      TIME[0] = r.eventTimeMs;
+      buf.set(TIME_BYTES, p + 5);
+    } else buf.writeDoubleLE(r.eventTimeMs, p + 5);
     p += ROW_HEAD;
     for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) p = putText(buf, p, strings[n]!);
     if (!resourcesAbove) {
@@ -153,10 +155,10 @@ function textBound(s: string | null): number {
   return s === null ? 4 : 4 + 3 * s.length;
 }
 
-/** Where a row's time is turned into its eight bytes (little-endian, as readDoubleLE reads them on any machine). */
+/** Where a row's time is turned into its eight bytes on a little-endian machine (as readDoubleLE reads them). */
 const TIME = new Float64Array(1);
 const TIME_BYTES = new Uint8Array(TIME.buffer);
-if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('event rows are written on little-endian machines only');
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Writes `v` (0 to 2^32 - 1) as a little-endian u32 at `at` (Buffer's writeUInt32LE checks its arguments first: a row writes a few). */
 function putU32(buf: Buffer, at: number, v: number): void {
