@@ -12,8 +12,8 @@ import { median, processCpuSeconds, quantile, replay } from './load.js';
 import { signedQuery, type Creds } from './scale-kit.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 14);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 
 /**
  * The two loads each benchmark runs: keep-alive connections with one request in flight each, as the AWS SDKs and CLI
@@ -121,28 +121,38 @@ async function compare(label: string, on: KamenChild, off: KamenChild | undefine
       ];
       const [kamen, noAudit, b] = [servers[0]!, off ? servers[1] : undefined, servers[servers.length - 1]!];
       const ratios = { kamen: [] as number[], off: [] as number[], audit: [] as number[] };
-      /** One timed run; records the server's CPU per request (far steadier on this VM than req/s). */
-      const measure = async (m: Measured): Promise<number> => {
+      /** One timed run of half a round's time on a server: its requests, seconds, CPU and event-loop CPU. */
+      const slice = async (m: Measured): Promise<{ requests: number; seconds: number; cpu?: number; loop?: number }> => {
         const before = processCpuSeconds(m.pid);
         const loopBefore = processCpuSeconds(m.pid, true);
-        const r = await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
+        const r = await replay(m.port, m.request, { seconds: SECONDS / 2, ...load.opts });
         const after = processCpuSeconds(m.pid);
         const loopAfter = processCpuSeconds(m.pid, true);
-        if (loopBefore !== undefined && loopAfter !== undefined) m.loop.push(((loopAfter - loopBefore) * 1e6) / r.requests);
         if (m.name !== 'bare' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from ${m.name}`);
-        if (before !== undefined && after !== undefined) m.cpu.push(((after - before) * 1e6) / r.requests);
-        m.rps.push(r.rps);
-        return r.rps;
+        return { requests: r.requests, seconds: r.seconds, cpu: before !== undefined && after !== undefined ? after - before : undefined, loop: loopBefore !== undefined && loopAfter !== undefined ? loopAfter - loopBefore : undefined };
       };
+      const add = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined || y === undefined ? undefined : x + y);
       // One unmeasured run on each server first, so round 1 does not pay for JIT warm-up or cold caches.
       for (const m of servers) await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
       for (let i = 0; i < ROUNDS; i++) {
-        // Each round measures every server back to back (rotating which goes first), so the ratios of one round
-        // compare runs made under the same machine load; the ratios printed are the medians of those.
+        // Each round measures every server in two halves, in a rotating order and then in the reverse order (A B C C B
+        // A), so each server's halves centre on the same moment: a drift in the machine's speed across the round falls
+        // on every server alike. The ratios of one round compare runs made under the same machine load; the ratios
+        // printed are the medians of those. The server's CPU per request is recorded too (far steadier on this VM
+        // than req/s).
+        const order = servers.map((_, j) => servers[(i + j) % servers.length]!);
+        const sums = new Map<Measured, { requests: number; seconds: number; cpu: number | undefined; loop: number | undefined }>();
+        for (const m of [...order, ...[...order].reverse()]) {
+          const r = await slice(m);
+          const was = sums.get(m);
+          sums.set(m, was ? { requests: was.requests + r.requests, seconds: was.seconds + r.seconds, cpu: add(was.cpu, r.cpu), loop: add(was.loop, r.loop) } : { requests: r.requests, seconds: r.seconds, cpu: r.cpu, loop: r.loop });
+        }
         const got = new Map<Measured, number>();
-        for (let j = 0; j < servers.length; j++) {
-          const m = servers[(i + j) % servers.length]!;
-          got.set(m, await measure(m));
+        for (const [m, t] of sums) {
+          got.set(m, t.requests / t.seconds);
+          m.rps.push(t.requests / t.seconds);
+          if (t.cpu !== undefined) m.cpu.push((t.cpu * 1e6) / t.requests);
+          if (t.loop !== undefined) m.loop.push((t.loop * 1e6) / t.requests);
         }
         ratios.kamen.push(got.get(kamen)! / got.get(b)!);
         if (noAudit) {
@@ -159,7 +169,7 @@ async function compare(label: string, on: KamenChild, off: KamenChild | undefine
       const spread = (xs: number[]): string => `${(100 * quantile(xs, 0.25)).toFixed(1)}–${(100 * quantile(xs, 0.75)).toFixed(1)}%`;
       if (noAudit) line += `; audit off: kamen ${fmt(median(noAudit.rps))} req/s, ratio ${pct(ratios.off)}; audit on/off ${pct(ratios.audit)} (middle half of rounds ${spread(ratios.audit)})`;
       const loop = (m: Measured): string => (m.loop.length ? `${Math.round(median(m.loop))} µs` : 'n/a');
-      line += ` (medians of ${ROUNDS} rounds x ${SECONDS}s); server CPU per request: kamen ${cpu(kamen)}${noAudit ? `, audit off ${cpu(noAudit)}` : ''}, bare ${cpu(b)}`;
+      line += ` (medians of ${ROUNDS} rounds x ${SECONDS}s in two halves); server CPU per request: kamen ${cpu(kamen)}${noAudit ? `, audit off ${cpu(noAudit)}` : ''}, bare ${cpu(b)}`;
       // The event loop's share: what bounds one server's throughput when another core is free for its threads.
       line += `; event-loop CPU per request: kamen ${loop(kamen)}${noAudit ? `, audit off ${loop(noAudit)}` : ''}`;
       console.log(line);
