@@ -65,10 +65,11 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
     for (let wait = lastBatch + BATCH_INTERVAL_MS - performance.now(); wait > 0; wait = lastBatch + BATCH_INTERVAL_MS - performance.now()) {
       await new Promise<void>((r) => setTimeout(r, wait));
     }
-    lastBatch = performance.now();
     const rows = batch.bytes();
     writing = batch.rows;
     batch = new EventRowBatch();
+    // Taken once the batch's bytes are copied, just before they go: the next batch goes the whole interval after this.
+    lastBatch = performance.now();
     try {
       await storeRows(rows);
     } catch (err) {
