@@ -17,6 +17,14 @@ export interface Auditor {
   /** Runs `run` and records the call (in one transaction with its changes when it may change state); rethrows failures after recording them. */
   invoke<T>(facts: CallFacts, protocol: WireProtocol, run: () => Promise<T>): Promise<T>;
   /**
+   * True when the call may change state, so it must run through `invoke` (its event commits with its changes). A
+   * read-only call may instead be run by the caller, which then reports its answer with `answered` (or its failure
+   * with `failed`): the request path saves invoke's wrapping on every read.
+   */
+  transactional(facts: CallFacts): boolean;
+  /** Records a read-only call that answered `output`; a promise to await before answering when the store fell behind. */
+  answered(facts: CallFacts, output: unknown): Promise<void> | undefined;
+  /**
    * Records a failure that happened outside `invoke` (authorization, input validation), unless already recorded; a
    * promise to await before answering when the store fell behind (EventSink.enqueue).
    */
@@ -39,8 +47,17 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
     facts.error = errorFacts(err, protocol);
     return sink.enqueue(facts);
   };
+  const answered = (facts: CallFacts, output: unknown): Promise<void> | undefined => {
+    facts.output = output;
+    facts.recorded = true;
+    // Reads, and STS calls that issue credentials (read-only in CloudTrail), are stored in the next group-committed
+    // batch: waiting for the disk here would double the latency of every AssumeRole (unless the store fell behind).
+    return sink.enqueue(facts);
+  };
   return {
     sink,
+    transactional: (facts) => changesState(facts.service, facts.operation),
+    answered,
     async invoke(facts, protocol, run) {
       if (!changesState(facts.service, facts.operation)) {
         let out: Awaited<ReturnType<typeof run>>;
@@ -50,11 +67,7 @@ export function createAuditor(store: Store, sink: EventSink): Auditor {
           failed(facts, protocol, err);
           throw err;
         }
-        facts.output = out;
-        facts.recorded = true;
-        // Reads, and STS calls that issue credentials (read-only in CloudTrail), are stored in the next group-committed
-        // batch: waiting for the disk here would double the latency of every AssumeRole (unless the store fell behind).
-        const behind = sink.enqueue(facts);
+        const behind = answered(facts, out);
         if (behind) await behind;
         return out;
       }

@@ -192,7 +192,16 @@ export async function handleApiRequest(deps: PipelineDeps, req: WireRequest & { 
     }
     // 6. invoke (audited: with its event, in one store transaction when the call may change state)
     const run = definition.operations[operation]!;
-    const output = call ? await deps.auditor!.invoke(call, protocol, () => run(ctx, input)) : await run(ctx, input);
+    let output: unknown;
+    if (call && deps.auditor!.transactional(call)) output = await deps.auditor!.invoke(call, protocol, () => run(ctx, input));
+    else {
+      // A read is run here and its answer recorded after (a failure is recorded by the catch below).
+      output = await run(ctx, input);
+      if (call) {
+        const behind = deps.auditor!.answered(call, output);
+        if (behind) await behind;
+      }
+    }
     // 7. render
     const res = codec.renderResult(operation, output, requestId);
     if (deps.requestLog) deps.requestLog(requestLogEntry({ requestId, startedMs, service: serviceName, operation, caller: who, decision, status: res.status, err: undefined, protocol, sourceIp: conn.sourceIp }));

@@ -131,3 +131,23 @@ test('StartTime/EndTime bound the page, and events older than 90 days are gone f
   assert.equal(later.status, 200);
   assert.deepEqual(later.json.Events, []);
 });
+
+test('a read the service refuses (no such user) is recorded once, with the error the caller saw', async () => {
+  const own = await openKamen({ dataDir: ':memory:', clock: frozenClock(T0), log: () => {} });
+  try {
+    const admin = { accessKeyId: own.bootstrap!.accessKeyId, secretAccessKey: own.bootstrap!.secretAccessKey };
+    const r = await call(own, admin, 'iam', 'GetUser', { UserName: 'nobody' });
+    assert.equal(r.status, 404);
+    await own.events.flush();
+    const page = await call(own, admin, 'cloudtrail', 'LookupEvents', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GetUser' }] });
+    assert.equal(page.json.Events.length, 1);
+    const rec = JSON.parse(page.json.Events[0].CloudTrailEvent);
+    assert.equal(rec.errorCode, 'NoSuchEntity');
+    assert.match(rec.errorMessage, /nobody/);
+    assert.equal(rec.readOnly, true);
+    assert.equal(rec.responseElements, null);
+    assert.deepEqual(rec.requestParameters, { userName: 'nobody' });
+  } finally {
+    await own.close();
+  }
+});
