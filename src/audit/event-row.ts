@@ -175,6 +175,21 @@ function putLength(buf: Buffer, at: number, marker: number): number {
 }
 
 /**
+ * Copies `s` into `buf` at `at` when it is short (at most 64 UTF-16 units) and all ASCII, as IDs and names almost
+ * always are: by hand, without a native call. False otherwise (having written part of it, which the caller overwrites).
+ */
+export function putShortAscii(buf: Buffer, at: number, s: string): boolean {
+  const n = s.length;
+  if (n > 64) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return false;
+    buf[at + i] = c;
+  }
+  return true;
+}
+
+/**
  * Writes `s` at `at` as u32 byte length + UTF-8 (or, for a string with a lone surrogate, the length with UTF16 set and
  * UTF-16 text, so it reads back the same), NULL_STRING for null; returns the offset after it. The caller reserved
  * textBound(s).
@@ -183,18 +198,9 @@ function putText(buf: Buffer, at: number, s: string | null): number {
   if (s === null) return putLength(buf, at, NULL_STRING);
   const n = s.length;
   const p = at + 4;
-  if (n <= 64) {
-    // Short strings (IDs, names) are almost always ASCII: copied by hand, without a native call.
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[p + i] = c;
-    }
-    if (i === n) {
-      putU32(buf, at, n);
-      return p + n;
-    }
+  if (putShortAscii(buf, p, s)) {
+    putU32(buf, at, n);
+    return p + n;
   }
   let len = buf.write(s, p, 'utf8');
   // As many bytes as UTF-16 units: all ASCII. Otherwise a lone surrogate would have been written as U+FFFD.

@@ -25,7 +25,7 @@
  * row) and each event's resources all as above or all written.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, readRows, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, putShortAscii, readRows, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -178,19 +178,10 @@ function blockKey(accountId: string, region: string): string {
 /** Writes `s` at `at` as u32 byte length + UTF-8; returns the offset after it (the caller reserved 4 + 3 × length). */
 function putString(buf: Buffer, at: number, s: string): number {
   const n = s.length;
-  let p = at + 4;
-  if (n <= 64) {
-    // Short strings (IDs, names) are almost always ASCII: copied by hand, without a native call.
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[p + i] = c;
-    }
-    if (i === n) {
-      buf.writeUInt32LE(n, at);
-      return p + n;
-    }
+  const p = at + 4;
+  if (putShortAscii(buf, p, s)) {
+    buf.writeUInt32LE(n, at);
+    return p + n;
   }
   const len = buf.write(s, p, 'utf8');
   buf.writeUInt32LE(len, at);
