@@ -140,18 +140,18 @@ const FIRST_BYTES = 16 * 1024;
 const ROW_HEAD = 13;
 /** A row's resource count is a u16. */
 const MAX_RESOURCES = 0xffff;
-/** The length a batch writes for a string that is not there. */
-const NULL_STRING = 0xffffffff;
-/** The length a batch writes for a resource type or name the same as the previous row's at that place. */
-const AS_ABOVE = 0xfffffffe;
+/** The length a batch (and a facts block, event-block.ts) writes for a string that is not there. */
+export const NULL_STRING = 0xffffffff;
+/** The length a batch (and a facts block) writes for a resource type or name the same as the previous one's there. */
+export const AS_ABOVE = 0xfffffffe;
 /** The length's top bit: the text is UTF-16 (a string UTF-8 cannot hold: one with a lone surrogate). */
 const UTF16 = 0x80000000;
 
 /** A UTF-16 code unit of a surrogate pair without its other half (UTF-8 cannot hold it). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The bytes putText may write for `s`. */
-function textBound(s: string | null): number {
+/** The bytes putText (or a facts block's putString) may write for `s`: its length, at most three bytes a UTF-16 unit. */
+export function textBound(s: string | null): number {
   return s === null ? 4 : 4 + 3 * s.length;
 }
 
@@ -169,7 +169,7 @@ function putU32(buf: Buffer, at: number, v: number): void {
 }
 
 /** Writes a length that stands for no text (NULL_STRING, AS_ABOVE) at `at`; returns the offset after it. */
-function putLength(buf: Buffer, at: number, marker: number): number {
+export function putLength(buf: Buffer, at: number, marker: number): number {
   putU32(buf, at, marker);
   return at + 4;
 }
@@ -379,7 +379,8 @@ export function readRows(bytes: Uint8Array, visit: (row: RowFacts) => void): voi
     return l;
   };
   const text = (l: number): string => {
-    const utf16 = l !== NULL_STRING && l !== AS_ABOVE && (l & UTF16) !== 0;
+    // The callers have taken NULL_STRING and AS_ABOVE (which have the top bit too) out.
+    const utf16 = l >= UTF16;
     const n = utf16 ? l - UTF16 : l;
     need(n);
     if (utf16 && n % 2 !== 0) bad();
@@ -417,7 +418,7 @@ export function readRows(bytes: Uint8Array, visit: (row: RowFacts) => void): voi
       const count = buf.readUInt16LE(p);
       p += 2;
       for (let n = 0; n < count; n++) {
-        const was = last === undefined ? undefined : lastResources[n];
+        const was = lastResources[n];
         const type = len();
         const t = type === AS_ABOVE ? (was ?? bad()).ResourceType : type === NULL_STRING ? bad() : text(type);
         const name = len();

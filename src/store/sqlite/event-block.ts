@@ -25,7 +25,7 @@
  * row) and each event's resources all as above or all written.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, putShortAscii, readRows, renderRecord, sameResources, storedTime, type EventFacts } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, AS_ABOVE, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, NULL_STRING, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, putLength, putShortAscii, readRows, renderRecord, sameResources, storedTime, textBound, type EventFacts } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -46,10 +46,6 @@ export const FORMAT_BINARY = 2;
 export const FORMAT_FACTS_JOINED = 3;
 /** Events' facts encoded by encodeRowBlocks (rendered into records when read). */
 export const FORMAT_FACTS = 4;
-/** The length a facts block writes for a string that is not there. */
-const NULL_STRING = 0xffffffff;
-/** The length a facts block writes for a resource type or name the same as the previous event's at that place. */
-const AS_ABOVE = 0xfffffffe;
 
 const READ_ONLY = 1;
 const HAS_USER = 2;
@@ -186,12 +182,6 @@ function putString(buf: Buffer, at: number, s: string): number {
   const len = buf.write(s, p, 'utf8');
   buf.writeUInt32LE(len, at);
   return p + len;
-}
-
-/** Writes a length that stands for no string (NULL_STRING, AS_ABOVE) at `at`; returns the offset after it. */
-function putLength(buf: Buffer, at: number, marker: number): number {
-  buf.writeUInt32LE(marker, at);
-  return at + 4;
 }
 
 /** Encodes events into FORMAT_BINARY blocks (the in-transaction path), one per account and region. */
@@ -434,11 +424,6 @@ const KEYED_STRINGS: ReadonlyMap<number, EventLookupKey> = new Map([
   [ACCESS_KEY_ID, 'AccessKeyId'],
 ]);
 
-/** The bytes putString may write for `s` (its length prefix and at most three bytes a UTF-16 unit). */
-function bound(s: string | null): number {
-  return s === null ? 4 : 4 + 3 * s.length;
-}
-
 /**
  * Encodes the rows of an EventRowBatch's bytes (the writer thread's batches) into FORMAT_FACTS blocks, one per
  * account and region, each event with a new event ID (led by its millisecond, so it needs no EventId key) written
@@ -454,14 +439,14 @@ export function encodeRowBlocks(rows: Uint8Array): EncodedBlock[] {
     const b = blocks.for(st[ACCOUNT]!, st[REGION]!, time);
     const prev = b.prev;
     let mask = 0;
-    let bytes = 4 + 8 + 1 + 4 + 4 + EVENT_ID_LENGTH + bound(f.sharedId) + 2;
+    let bytes = 4 + 8 + 1 + 4 + 4 + EVENT_ID_LENGTH + textBound(f.sharedId) + 2;
     for (let n = 0; n < ROW_STRINGS; n++) {
       if (prev !== undefined && st[n] === prev.strings[n]) mask |= 1 << n;
-      else bytes += bound(st[n] ?? null);
+      else bytes += textBound(st[n] ?? null);
     }
     const resourcesAbove = prev !== undefined && sameResources(f.resources, prev.resources);
     if (resourcesAbove) mask |= 1 << ROW_STRINGS;
-    else for (const r of f.resources) bytes += bound(r.ResourceType) + bound(r.ResourceName);
+    else for (const r of f.resources) bytes += textBound(r.ResourceType) + textBound(r.ResourceName);
     b.reserve(bytes);
     const buf = b.buf;
     const keys = b.keys;
