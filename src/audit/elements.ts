@@ -81,8 +81,8 @@ function quote(s: string): string {
   return PLAIN_JSON.test(s) ? '"' + s + '"' : JSON.stringify(s);
 }
 
-/** The last date eventDate printed (a response's times repeat within a second). */
-let lastDate = { ms: NaN, text: '' };
+/** The second of the last date eventDate printed, and its text (a response's times repeat within a second). */
+let lastDate = { second: NaN, text: '' };
 
 /**
  * A model-shaped value in CloudTrail's form as JSON text, secrets omitted; undefined when nothing is left. Written
@@ -93,8 +93,9 @@ function elementsJson(value: unknown, depth: number): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object') return JSON.stringify(value);
   if (value instanceof Date) {
-    const ms = value.getTime();
-    if (ms !== lastDate.ms) lastDate = { ms, text: quote(eventDate(value)) };
+    // The text shows the second: every date within it prints the same.
+    const second = Math.floor(value.getTime() / 1000);
+    if (second !== lastDate.second) lastDate = { second, text: quote(eventDate(value)) };
     return lastDate.text;
   }
   if (value instanceof Uint8Array) return undefined;

@@ -64,15 +64,25 @@ export interface EventRowFacts {
  *
  * Bytes rather than values: a batch waits up to BATCH_INTERVAL_MS (sink.ts) for the writer thread, long enough for
  * the garbage collector's young generation to copy every value it holds once or twice, and promote it; bytes outside
- * the heap cost it nothing, and are handed to the thread as one copy instead of a clone value by value.
+ * the heap cost it nothing. In memory shared with worker threads (sharedRowBuffer) they are handed to the thread
+ * without a copy, and a sink's two batches (one gathering, one being stored) take turns with two buffers, so a batch
+ * neither allocates nor grows its buffer once the first few have.
  */
 export class EventRowBatch {
   /** How many rows it holds. */
   rows = 0;
-  #buf: Buffer = Buffer.allocUnsafeSlow(FIRST_BYTES);
+  #buf: Buffer;
   #at = 0;
   #prev: Array<string | null> | undefined;
   #prevResources: StoredEvent['resources'] | undefined;
+
+  /**
+   * `buf`: where to write the rows (overwriting what it holds: an earlier batch's buffer once its rows are no longer
+   * read), else a new buffer. The batch grows into a larger buffer of the same kind (shared or not) when it fills.
+   */
+  constructor(buf?: Buffer) {
+    this.#buf = buf ?? Buffer.allocUnsafeSlow(FIRST_BYTES);
+  }
 
   /** Appends one row. */
   push(r: EventRowFacts): void {
@@ -81,8 +91,11 @@ export class EventRowBatch {
     let mask = 0;
     // The bytes the row may take: its mask, flags and time, and what each text it writes may take.
     let bytes = ROW_HEAD;
+    // A call's own strings are written without a comparison that would find them new, at a cost (a text built by
+    // concatenation is compared by a slow path): its request ID, and the first part of a response split in two.
+    const own = r.responseElementsRest === '' ? OWN_STRINGS : OWN_STRINGS | (1 << RESPONSE_HEAD);
     for (let n = 0; n < STRINGS; n++) {
-      if (prev !== undefined && strings[n] === prev[n]) mask |= 1 << n;
+      if (prev !== undefined && (own & (1 << n)) === 0 && strings[n] === prev[n]) mask |= 1 << n;
       else bytes += textBound(strings[n]!);
     }
     const above = this.#prevResources;
@@ -120,22 +133,39 @@ export class EventRowBatch {
     this.rows++;
   }
 
-  /** The rows' bytes, copied (exactly their length: a worker thread is sent the whole buffer of a view). */
+  /**
+   * The rows' bytes: a view of the batch's buffer, not a copy (valid while nothing writes over the buffer; push no
+   * more rows once it is taken). Posted to a worker thread, a view of a buffer that is not shared sends all of it.
+   */
   bytes(): Uint8Array {
-    return new Uint8Array(this.#buf.subarray(0, this.#at));
+    return this.#buf.subarray(0, this.#at);
+  }
+
+  /** The buffer the rows are in: a later batch's (constructor) once they are no longer read. */
+  get buffer(): Buffer {
+    return this.#buf;
   }
 
   /** The buffer, with room for `bytes` more. */
   #reserve(bytes: number): Buffer {
     if (this.#at + bytes <= this.#buf.length) return this.#buf;
-    const grown = Buffer.allocUnsafeSlow(Math.max(this.#buf.length * 2, this.#at + bytes));
+    const size = Math.max(this.#buf.length * 2, this.#at + bytes);
+    const grown = this.#buf.buffer instanceof SharedArrayBuffer ? sharedRowBuffer(size) : Buffer.allocUnsafeSlow(size);
     this.#buf.copy(grown, 0, 0, this.#at);
     return (this.#buf = grown);
   }
 }
 
-/** A batch's first buffer (it doubles as rows come). */
-const FIRST_BYTES = 16 * 1024;
+/** A batch's first buffer when it is given none (it doubles as rows come): room for a call's row or two. */
+const FIRST_BYTES = 4 * 1024;
+
+/**
+ * A buffer for a batch's rows (the EventRowBatch constructor) in memory shared with worker threads: a view of it is
+ * posted to a thread without a copy, so whoever posts it must not write over it until the thread is done with it.
+ */
+export function sharedRowBuffer(bytes = 64 * 1024): Buffer {
+  return Buffer.from(new SharedArrayBuffer(bytes));
+}
 /** A row's u32 mask, u8 flags and f64 time. */
 const ROW_HEAD = 13;
 /** A row's resource count is a u16. */
@@ -220,8 +250,12 @@ function stringsOf(r: EventRowFacts): Array<string | null> {
 
 /** How many strings a row has (stringsOf). */
 const STRINGS = 19;
-/** Where the rest of a row's responseElements is (elements.ts responseElementsParts; its first part is string 12). */
+/** Where the rest of a row's responseElements is (elements.ts responseElementsParts; its first part is RESPONSE_HEAD). */
 export const RESPONSE_REST = 18;
+/** Where the first part of a row's responseElements is: the new credentials of an issuing call split in two. */
+const RESPONSE_HEAD = 12;
+/** The strings every call has its own of (the request ID), as mask bits. */
+const OWN_STRINGS = 1 << 14;
 
 /** Which of a row's strings may be null (errorCode onwards, less the always-present ones). */
 const OPTIONAL: ReadonlySet<number> = new Set([5, 6, 9, 10, 13, 15, 16, 17]);

@@ -37,9 +37,18 @@ export function issuesCredentials(service: string, operation: string): boolean {
   return service === 'sts' && ISSUING.has(operation);
 }
 
+/** Each service's eventSource text, made once: one string object, so a row compares it with the row above's by identity. */
+const EVENT_SOURCES = new Map<string, string>();
+
 /** The host an AWS service's events name as their eventSource. */
 export function eventSource(service: string): string {
-  return `${service}.amazonaws.com`;
+  let host = EVENT_SOURCES.get(service);
+  if (host === undefined) {
+    host = `${service}.amazonaws.com`;
+    // Bounded: the services are a handful, but the name comes from the caller.
+    if (EVENT_SOURCES.size < 64) EVENT_SOURCES.set(service, host);
+  }
+  return host;
 }
 
 /** The account a cross-account call reaches, when it differs from the caller's (AssumeRole's RoleArn). */
@@ -51,8 +60,18 @@ function otherAccount(f: CallFacts): string | undefined {
   const p = arn.indexOf(':', 4);
   if (p <= 4 || !arn.startsWith(':iam::', p)) return undefined;
   const account = arn.slice(p + 6, p + 18);
-  if (!arn.startsWith(':role/', p + 18) || !/^\d{12}$/.test(account)) return undefined;
+  if (!arn.startsWith(':role/', p + 18) || !isAccountId(account)) return undefined;
   return account !== f.caller.accountId ? account : undefined;
+}
+
+/** True for twelve decimal digits. */
+function isAccountId(s: string): boolean {
+  if (s.length !== 12) return false;
+  for (let i = 0; i < 12; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** The identity parts of a record, computed once per caller object (the credential cache hands out the same one). */

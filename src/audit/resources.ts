@@ -19,30 +19,39 @@ const MEMBER_TYPES: ReadonlyArray<[string, string]> = [
   ['Bucket', 'AWS::S3::Bucket'],
 ];
 
-/** The same table by member name (looked up per member of the input: most inputs have a few members, or none). */
-const TYPE_OF: ReadonlyMap<string, string> = new Map(MEMBER_TYPES);
+/** The same table by member name: each member's place in it (looked up per member of the input: most inputs have a few). */
+const PLACE_OF: ReadonlyMap<string, number> = new Map(MEMBER_TYPES.map(([m], at) => [m, at]));
 
 /** The resources an event names (deduplicated, in MEMBER_TYPES order, then the output's), from the call's input and output. */
 export function eventResources(input: Record<string, unknown> | undefined, output: unknown): StoredEvent['resources'] {
   const out: StoredEvent['resources'] = [];
-  // A linear check: an event names a handful of resources at most, so no set is built per call.
-  const add = (type: string, name: unknown): void => {
-    if (typeof name !== 'string' || name === '') return;
-    for (const r of out) if (r.ResourceName === name && r.ResourceType === type) return;
-    out.push({ ResourceType: type, ResourceName: name });
-  };
   if (input) {
-    let named = false;
-    for (const m in input) if (TYPE_OF.has(m)) named = true;
-    if (named) for (const [m, t] of MEMBER_TYPES) add(t, input[m]);
+    // The places of the input's members that name resources (most inputs name none, one or two), in table order.
+    let places: number[] | undefined;
+    for (const m in input) {
+      const at = PLACE_OF.get(m);
+      if (at !== undefined) (places ??= []).push(at);
+    }
+    if (places !== undefined) {
+      if (places.length > 1) places.sort((a, b) => a - b);
+      for (const at of places) add(out, MEMBER_TYPES[at]![1], input[MEMBER_TYPES[at]![0]]);
+    }
   }
   if (output && typeof output === 'object') {
     const o = output as Record<string, Record<string, unknown> | undefined>;
-    add('AWS::IAM::AccessKey', o['Credentials']?.['AccessKeyId']);
-    add('AWS::IAM::AccessKey', o['AccessKey']?.['AccessKeyId']);
-    add('AWS::IAM::User', o['User']?.['UserName']);
-    add('AWS::IAM::Role', o['Role']?.['RoleName']);
-    add('AWS::IAM::Group', o['Group']?.['GroupName']);
+    add(out, 'AWS::IAM::AccessKey', o['Credentials']?.['AccessKeyId']);
+    add(out, 'AWS::IAM::AccessKey', o['AccessKey']?.['AccessKeyId']);
+    add(out, 'AWS::IAM::User', o['User']?.['UserName']);
+    add(out, 'AWS::IAM::Role', o['Role']?.['RoleName']);
+    add(out, 'AWS::IAM::Group', o['Group']?.['GroupName']);
   }
   return out;
+}
+
+/** Appends the resource (type, name) to `out` unless it is there, or the name is not a string or empty. */
+function add(out: StoredEvent['resources'], type: string, name: unknown): void {
+  if (typeof name !== 'string' || name === '') return;
+  // A linear check: an event names a handful of resources at most, so no set is built per call.
+  for (const r of out) if (r.ResourceName === name && r.ResourceType === type) return;
+  out.push({ ResourceType: type, ResourceName: name });
 }

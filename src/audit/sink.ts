@@ -7,7 +7,7 @@
  * stores everything queued.
  */
 import type { Store } from '../store/store.js';
-import { EventRowBatch, eventsFromRows } from './event-row.js';
+import { EventRowBatch, eventsFromRows, sharedRowBuffer } from './event-row.js';
 import { ElementsMemo } from './elements.js';
 import { createIdentityCache, pushEventRows } from './record.js';
 import type { CallFacts } from './types.js';
@@ -46,7 +46,10 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
   // A client's repeated calls repeat their parameters and most of their responses: their text is reused.
   const elements = new ElementsMemo();
   const storeRows = (rows: Uint8Array): Promise<void> => (store.appendEventRows ? store.appendEventRows(rows) : store.transaction(() => store.appendEvents(eventsFromRows(rows))));
-  let batch = new EventRowBatch();
+  // The batch gathering, in memory shared with the writer thread (handed to it without a copy); the buffer of the
+  // batch stored last is the next one's, so the two take turns.
+  let batch = new EventRowBatch(sharedRowBuffer());
+  let spare: Buffer | undefined;
   let pending: Promise<void> | undefined;
   /** Events of the batch being stored. */
   let writing = 0;
@@ -65,16 +68,20 @@ export function createEventSink(store: Store, onError: (err: unknown) => void): 
     for (let wait = lastBatch + BATCH_INTERVAL_MS - performance.now(); wait > 0; wait = lastBatch + BATCH_INTERVAL_MS - performance.now()) {
       await new Promise<void>((r) => setTimeout(r, wait));
     }
-    const rows = batch.bytes();
-    writing = batch.rows;
-    batch = new EventRowBatch();
-    // Taken once the batch's bytes are copied, just before they go: the next batch goes the whole interval after this.
+    const sent = batch;
+    const rows = sent.bytes();
+    writing = sent.rows;
+    batch = new EventRowBatch(spare ?? sharedRowBuffer(sent.buffer.length));
+    spare = undefined;
+    // Taken just before the batch goes: the next batch goes the whole interval after this.
     lastBatch = performance.now();
     try {
       await storeRows(rows);
     } catch (err) {
       onError(err);
     }
+    // Stored (or given up on): nothing reads its rows any more, so the next batch writes over them.
+    spare = sent.buffer;
     writing = 0;
     // Events queued while this batch was written go in the next one.
     pending = batch.rows > 0 ? drain() : undefined;

@@ -772,7 +772,8 @@ export interface EventStore {
    * Appends the events of `rows` (flat rows of facts, as src/audit/event-row.ts lays them out) outside every
    * transaction, as appendEventsDetached would, off the event loop where the backend can (SQLite file: the writer
    * thread gives each event its ID and stores its facts; the record is rendered when read); resolves once committed.
-   * Absent: render them (eventsFromRows) and append those.
+   * Absent: render them (eventsFromRows) and append those. The bytes are read, not kept, and may be in memory shared
+   * with a worker thread: the caller writes over them only once the promise settles.
    */
   appendEventRows?(rows: Uint8Array): Promise<void>;
   /** One page of events with their position (`seq`) for the next page's `after`. */

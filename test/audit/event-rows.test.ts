@@ -316,6 +316,42 @@ describe('the event sink', () => {
     }
   });
 
+  it('writes over a batch only once the store is done with it: the batches take turns with two buffers of shared memory', async () => {
+    const store = await openStore({ dataDir: ':memory:' });
+    try {
+      const buffers: ArrayBufferLike[] = [];
+      const requestIds: string[] = [];
+      const lagging: Store = Object.assign(Object.create(store) as Store, {
+        appendEventRows: async (rows: Uint8Array) => {
+          buffers.push(rows.buffer);
+          // the rows are read only after the next batch has gathered for a while
+          await new Promise((r) => setTimeout(r, 2 * BATCH_INTERVAL_MS));
+          requestIds.push(...eventsFromRows(rows).map((e) => (JSON.parse(e.record) as { requestID: string }).requestID));
+        },
+      });
+      const sink = createEventSink(lagging, (err) => assert.fail(String(err)));
+      const end = performance.now() + 12 * BATCH_INTERVAL_MS;
+      let n = 0;
+      while (performance.now() < end) {
+        sink.enqueue(facts(n++));
+        await new Promise((r) => setImmediate(r));
+      }
+      await sink.flush();
+      assert.deepEqual(
+        requestIds,
+        Array.from({ length: n }, (_, i) => `req-${i}`),
+      );
+      assert.ok(buffers.length >= 3, `${buffers.length} batches`);
+      assert.ok(
+        buffers.every((b) => b instanceof SharedArrayBuffer),
+        'handed over in shared memory',
+      );
+      assert.ok(new Set(buffers).size < buffers.length, `${new Set(buffers).size} buffers for ${buffers.length} batches: reused`);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('holds callers back once MAX_QUEUED_EVENTS wait for a store that fell behind, and loses none', async () => {
     const store = await openStore({ dataDir: ':memory:' });
     try {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildEvents, changesState, isReadOnly, issuesCredentials } from '../../src/audit/record.js';
 import { eventDate, requestParametersJson, responseElementsJson } from '../../src/audit/elements.js';
+import { eventResources } from '../../src/audit/resources.js';
 
 const requestParameters = (input: Record<string, unknown>): unknown => JSON.parse(requestParametersJson(input));
 const responseElements = (output: unknown, readOnly: boolean): unknown => JSON.parse(responseElementsJson(output, readOnly));
@@ -91,6 +92,36 @@ test('reads have no responseElements; dates print as CloudTrail prints them', ()
   assert.equal(responseElements({ User: { UserName: 'u' } }, true), null);
   assert.equal(eventDate(new Date(Date.UTC(2021, 9, 6, 22, 18, 50))), 'Oct 6, 2021, 10:18:50 PM');
   assert.equal(eventDate(new Date(Date.UTC(2021, 0, 1, 0, 5, 7))), 'Jan 1, 2021, 12:05:07 AM');
+});
+
+test('a response reuses the text of the last date within its second, and only within it', () => {
+  const expiration = (ms: number): unknown => (responseElements({ Credentials: { AccessKeyId: 'ASIAX', Expiration: new Date(ms) } }, true) as { credentials: { expiration: string } }).credentials.expiration;
+  const second = Date.UTC(2026, 11, 5, 3, 0, 0);
+  // one second's dates, then the next second's first millisecond, then back; the same around 1970 (negative times)
+  for (const [ms, text] of [
+    [second + 999, 'Dec 5, 2026, 3:00:00 AM'],
+    [second + 1, 'Dec 5, 2026, 3:00:00 AM'],
+    [second + 1000, 'Dec 5, 2026, 3:00:01 AM'],
+    [second + 999, 'Dec 5, 2026, 3:00:00 AM'],
+    [second - 1, 'Dec 5, 2026, 2:59:59 AM'],
+    [500, 'Jan 1, 1970, 12:00:00 AM'],
+    [-500, 'Dec 31, 1969, 11:59:59 PM'],
+    [0, 'Jan 1, 1970, 12:00:00 AM'],
+  ] as const) assert.equal(expiration(ms), text, `${ms}`);
+});
+
+test("an event's resources: the input's in the table's order whatever the input's, each once, then the output's", () => {
+  const input = { RoleSessionName: 's', DurationSeconds: 900, RoleArn: 'arn:aws:iam::111111111111:role/r', UserName: 'u', GroupName: '', PolicyArn: 7 };
+  assert.deepEqual(eventResources(input, { Credentials: { AccessKeyId: 'ASIAX' }, Role: { RoleName: 'r' }, User: { UserName: 'u' } }), [
+    { ResourceType: 'AWS::IAM::User', ResourceName: 'u' },
+    { ResourceType: 'AWS::IAM::Role', ResourceName: 'arn:aws:iam::111111111111:role/r' },
+    { ResourceType: 'AWS::STS::AssumedRoleSessionName', ResourceName: 's' },
+    { ResourceType: 'AWS::IAM::AccessKey', ResourceName: 'ASIAX' },
+    { ResourceType: 'AWS::IAM::Role', ResourceName: 'r' },
+  ]);
+  assert.deepEqual(eventResources({ RoleName: 'r', Path: '/' }, undefined), [{ ResourceType: 'AWS::IAM::Role', ResourceName: 'r' }]);
+  assert.deepEqual(eventResources({ Marker: 'm' }, {}), []);
+  assert.deepEqual(eventResources(undefined, undefined), []);
 });
 
 test('read-only and state-changing operations', () => {

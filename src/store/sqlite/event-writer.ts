@@ -26,7 +26,8 @@ export function startEventWriter(filename: string): EventWriter {
     get failed() {
       return rpc.failed;
     },
-    // Copied to the thread, so a batch the thread failed to store can be stored here.
+    // Rows in shared memory are read by the thread where they are (their poster writes over them only once this
+    // settles), events are copied to it: either way a batch the thread failed to store can be stored here.
     write: (batch) => rpc.call(batch),
     stop: () => rpc.stop(),
   };
