@@ -112,7 +112,8 @@ export class EventRowBatch {
     buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT);
     if (LITTLE_ENDIAN) {
       TIME[0] = r.eventTimeMs;
-      buf.set(TIME_BYTES, p + 5);
+      // Byte by byte: set() of a typed array is a native call for eight bytes.
+      for (let i = 0; i < 8; i++) buf[p + 5 + i] = TIME_BYTES[i]!;
     } else buf.writeDoubleLE(r.eventTimeMs, p + 5);
     p += ROW_HEAD;
     for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) p = putText(buf, p, strings[n]!);
@@ -220,6 +221,16 @@ export function putShortAscii(buf: Buffer, at: number, s: string): boolean {
 }
 
 /**
+ * `s`, its text made one piece: a string built by concatenation (a response's text) is a tree of pieces, which the
+ * native write flattens at about three times what reading a character here costs, which flattens it in place (V8;
+ * measured on a repeated AssumeRole's credentials: 0.33 µs less a row). A flat string is only read.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+/**
  * Writes `s` at `at` as u32 byte length + UTF-8 (or, for a string with a lone surrogate, the length with UTF16 set and
  * UTF-16 text, so it reads back the same), NULL_STRING for null; returns the offset after it. The caller reserved
  * textBound(s).
@@ -232,7 +243,7 @@ function putText(buf: Buffer, at: number, s: string | null): number {
     putU32(buf, at, n);
     return p + n;
   }
-  let len = buf.write(s, p, 'utf8');
+  let len = buf.write(flat(s), p, 'utf8');
   // As many bytes as UTF-16 units: all ASCII. Otherwise a lone surrogate would have been written as U+FFFD.
   if (len !== n && LONE_SURROGATE.test(s)) {
     len = buf.write(s, p, 'utf16le');
