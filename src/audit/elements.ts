@@ -216,13 +216,14 @@ const NOT_COMPARED = {};
  * top-level member named `skip`. Two values with the same tokens have the same text but for `skip`'s member. False
  * for a value whose text is not told by its tokens (bytes, or nested deeper than elementsJson writes).
  */
-function tokensOf(value: unknown, out: unknown[], depth: number, skip?: string): boolean {
+function tokensOf(value: unknown, out: Tokens, depth: number, skip?: string): boolean {
   if (value === null || typeof value !== 'object') {
     out.push(value);
     return true;
   }
   if (value instanceof Date) {
-    out.push(DATE, value.getTime());
+    out.push(DATE);
+    out.push(value.getTime());
     return true;
   }
   if (value instanceof Uint8Array || depth > 16) return false;
@@ -244,11 +245,36 @@ function tokensOf(value: unknown, out: unknown[], depth: number, skip?: string):
   return true;
 }
 
-/** True when two token lists (tokensOf) are the same. */
-function sameTokens(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * Where tokensOf writes a call's tokens: one array written over from its start each call (its room kept), so comparing
+ * a call's tokens with the last call's allocates nothing; they are copied out only to be kept (kept()).
+ */
+class Tokens {
+  readonly #items: unknown[] = [];
+  length = 0;
+
+  /** Starts the list afresh. */
+  clear(): this {
+    this.length = 0;
+    return this;
+  }
+
+  push(v: unknown): void {
+    this.#items[this.length++] = v;
+  }
+
+  /** True when the list holds the tokens `kept`. */
+  same(kept: readonly unknown[]): boolean {
+    if (this.length !== kept.length) return false;
+    const items = this.#items;
+    for (let i = 0; i < kept.length; i++) if (items[i] !== kept[i]) return false;
+    return true;
+  }
+
+  /** A copy of the list, to keep. */
+  kept(): unknown[] {
+    return this.#items.slice(0, this.length);
+  }
 }
 
 /** One operation's last rendered elements (ElementsMemo). */
@@ -271,6 +297,8 @@ const MEMO_OPERATIONS = 512;
  */
 export class ElementsMemo {
   readonly #entries = new Map<string, MemoEntry>();
+  /** Each call's tokens, compared with the last call's. */
+  readonly #tokens = new Tokens();
 
   #entry(operation: string): MemoEntry {
     let e = this.#entries.get(operation);
@@ -285,11 +313,11 @@ export class ElementsMemo {
   requestParameters(operation: string, input: Record<string, unknown> | undefined): string {
     if (!input) return 'null';
     const e = this.#entry(operation);
-    const t: unknown[] = [];
+    const t = this.#tokens.clear();
     const told = tokensOf(input, t, 0);
-    if (told && e.params !== undefined && sameTokens(t, e.params)) return e.paramsJson;
+    if (told && e.params !== undefined && t.same(e.params)) return e.paramsJson;
     e.paramsJson = requestParametersJson(input);
-    e.params = told ? t : undefined;
+    e.params = told ? t.kept() : undefined;
     return e.paramsJson;
   }
 
@@ -307,12 +335,12 @@ export class ElementsMemo {
     const value = first === undefined ? undefined : output[first];
     if (name === null || value === undefined || value === null || value instanceof Uint8Array) return responseElementsParts(output, readOnly);
     const e = this.#entry(operation);
-    const t: unknown[] = [];
+    const t = this.#tokens.clear();
     const told = tokensOf(output, t, 0, first);
-    if (told && e.rest !== undefined && sameTokens(t, e.rest)) return ['{' + name.prefix + elementsJson(value, 1)!, e.restJson];
+    if (told && e.rest !== undefined && t.same(e.rest)) return ['{' + name.prefix + elementsJson(value, 1)!, e.restJson];
     const parts = responseElementsParts(output, readOnly);
     // Only a response split in two is remembered (one with members that clash in case stays whole).
-    e.rest = told && parts[1] !== '' ? t : undefined;
+    e.rest = told && parts[1] !== '' ? t.kept() : undefined;
     e.restJson = parts[1];
     return parts;
   }
