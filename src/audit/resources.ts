@@ -19,6 +19,9 @@ const MEMBER_TYPES: ReadonlyArray<[string, string]> = [
   ['Bucket', 'AWS::S3::Bucket'],
 ];
 
+// eventResources keeps the places of an input's members as the bits of a number.
+if (MEMBER_TYPES.length > 31) throw new Error('MEMBER_TYPES outgrew a bit mask');
+
 /** The same table by member name: each member's place in it (looked up per member of the input: most inputs have a few). */
 const PLACE_OF: ReadonlyMap<string, number> = new Map(MEMBER_TYPES.map(([m], at) => [m, at]));
 
@@ -26,16 +29,14 @@ const PLACE_OF: ReadonlyMap<string, number> = new Map(MEMBER_TYPES.map(([m], at)
 export function eventResources(input: Record<string, unknown> | undefined, output: unknown): StoredEvent['resources'] {
   const out: StoredEvent['resources'] = [];
   if (input) {
-    // The places of the input's members that name resources (most inputs name none, one or two), in table order.
-    let places: number[] | undefined;
+    // The places of the input's members that name resources, as bits (most inputs name none, one or two): read in
+    // table order, with nothing allocated or sorted.
+    let places = 0;
     for (const m in input) {
       const at = PLACE_OF.get(m);
-      if (at !== undefined) (places ??= []).push(at);
+      if (at !== undefined) places |= 1 << at;
     }
-    if (places !== undefined) {
-      if (places.length > 1) places.sort((a, b) => a - b);
-      for (const at of places) add(out, MEMBER_TYPES[at]![1], input[MEMBER_TYPES[at]![0]]);
-    }
+    for (let at = 0; places !== 0; at++, places >>>= 1) if (places & 1) add(out, MEMBER_TYPES[at]![1], input[MEMBER_TYPES[at]![0]]);
   }
   if (output && typeof output === 'object') {
     const o = output as Record<string, Record<string, unknown> | undefined>;
