@@ -13,7 +13,7 @@ import { EventRowBatch, eventsFromRows, factsFromRows, storedEventOf } from '../
 import { FORMAT_FACTS, FORMAT_FACTS_JOINED, encodeRowBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
 import { eventIdSecond } from '../../src/store/rows/events.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
-import { BATCH_INTERVAL_MS, createEventSink, MAX_QUEUED_EVENTS } from '../../src/audit/sink.js';
+import { BATCH_INTERVAL_MS, createEventSink, MAX_QUEUED_EVENTS, type EventSink } from '../../src/audit/sink.js';
 import type { CallFacts } from '../../src/audit/types.js';
 import type { Caller } from '../../src/services/types.js';
 import { openStore } from '../../src/store/open.js';
@@ -255,6 +255,21 @@ describe('facts blocks (what the writer thread stores)', () => {
   });
 });
 
+/**
+ * Queues one call per turn of the event loop for `intervals` batch intervals (none waits: the store keeps up), then
+ * flushes; returns how many calls were queued (request IDs req-0 onwards).
+ */
+async function streamCalls(sink: EventSink, intervals: number): Promise<number> {
+  const end = performance.now() + intervals * BATCH_INTERVAL_MS;
+  let n = 0;
+  while (performance.now() < end) {
+    assert.equal(sink.enqueue(facts(n++)), undefined);
+    await new Promise((r) => setImmediate(r));
+  }
+  await sink.flush();
+  return n;
+}
+
 describe('the event sink', () => {
   it('hands a steady stream of calls to the store one batch per BATCH_INTERVAL_MS at most, in order, losing none', async () => {
     const store = await openStore({ dataDir: ':memory:' });
@@ -266,14 +281,7 @@ describe('the event sink', () => {
         },
       });
       const sink = createEventSink(timed, (err) => assert.fail(String(err)));
-      // one call per turn of the event loop for eight intervals
-      const end = performance.now() + 8 * BATCH_INTERVAL_MS;
-      let n = 0;
-      while (performance.now() < end) {
-        assert.equal(sink.enqueue(facts(n++)), undefined);
-        await new Promise((r) => setImmediate(r));
-      }
-      await sink.flush();
+      const n = await streamCalls(sink, 8);
       assert.deepEqual(
         batches.flatMap((b) => b.requestIds),
         Array.from({ length: n }, (_, i) => `req-${i}`),
@@ -299,13 +307,7 @@ describe('the event sink', () => {
       const sink = createEventSink(timed, (err) => assert.fail(String(err)));
       // every timer fires after half the time it was asked for
       globalThis.setTimeout = ((fn: () => void, ms?: number) => realSetTimeout(fn, (ms ?? 0) / 2)) as typeof setTimeout;
-      const end = performance.now() + 6 * BATCH_INTERVAL_MS;
-      let n = 0;
-      while (performance.now() < end) {
-        sink.enqueue(facts(n++));
-        await new Promise((r) => setImmediate(r));
-      }
-      await sink.flush();
+      await streamCalls(sink, 6);
       assert.ok(at.length >= 2, `${at.length} batches`);
       // The sink reads its clock just before it calls the store; a collection can fall between the two (seen: 80 µs),
       // so a gap may look that much shorter here. A sink that trusted the early timers would show gaps of half.
@@ -330,13 +332,7 @@ describe('the event sink', () => {
         },
       });
       const sink = createEventSink(lagging, (err) => assert.fail(String(err)));
-      const end = performance.now() + 12 * BATCH_INTERVAL_MS;
-      let n = 0;
-      while (performance.now() < end) {
-        sink.enqueue(facts(n++));
-        await new Promise((r) => setImmediate(r));
-      }
-      await sink.flush();
+      const n = await streamCalls(sink, 12);
       assert.deepEqual(
         requestIds,
         Array.from({ length: n }, (_, i) => `req-${i}`),
