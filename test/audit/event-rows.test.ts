@@ -287,8 +287,10 @@ describe('the event sink', () => {
         Array.from({ length: n }, (_, i) => `req-${i}`),
       );
       assert.ok(batches.length >= 2 && batches.length <= 10, `${batches.length} batches for ${n} calls`);
-      // timers count whole milliseconds from the event loop's cached time: a gap may read up to two short
-      for (let i = 1; i < batches.length; i++) assert.ok(batches[i]!.at - batches[i - 1]!.at >= BATCH_INTERVAL_MS - 2, `gap ${batches[i]!.at - batches[i - 1]!.at} ms`);
+      // The sink stamps a batch just before it calls the store: a collection, or the thread losing the CPU on a loaded
+      // machine, can fall between the two and make a gap read a few milliseconds short. A sink that sent a batch every
+      // turn of the event loop would show gaps of well under one.
+      for (let i = 1; i < batches.length; i++) assert.ok(batches[i]!.at - batches[i - 1]!.at >= BATCH_INTERVAL_MS - 5, `gap ${batches[i]!.at - batches[i - 1]!.at} ms`);
     } finally {
       await store.close();
     }
