@@ -265,8 +265,10 @@ const STRINGS = 19;
 export const RESPONSE_REST = 18;
 /** Where the first part of a row's responseElements is: the new credentials of an issuing call split in two. */
 const RESPONSE_HEAD = 12;
+/** Where a row's request ID is. */
+const REQUEST_ID = 14;
 /** The strings every call has its own of (the request ID), as mask bits. */
-const OWN_STRINGS = 1 << 14;
+const OWN_STRINGS = 1 << REQUEST_ID;
 
 /** Which of a row's strings may be null (errorCode onwards, less the always-present ones). */
 const OPTIONAL: ReadonlySet<number> = new Set([5, 6, 9, 10, 13, 15, 16, 17]);

@@ -59,11 +59,12 @@ function otherAccount(f: CallFacts): string | undefined {
   if (!arn.startsWith('arn:')) return undefined;
   const p = arn.indexOf(':', 4);
   if (p <= 4 || !arn.startsWith(':iam::', p)) return undefined;
-  // The caller's own account (or no account at all), found without cutting it out.
-  if (arn.startsWith(f.caller.accountId, p + 6)) return undefined;
+  // The caller's own account, found without cutting it out (so the account cut out below is another one).
+  const own = f.caller.accountId;
+  if (own.length === 12 && arn.startsWith(own, p + 6)) return undefined;
   const account = arn.slice(p + 6, p + 18);
   if (!arn.startsWith(':role/', p + 18) || !isAccountId(account)) return undefined;
-  return account !== f.caller.accountId ? account : undefined;
+  return account;
 }
 
 /** True for twelve decimal digits. */
