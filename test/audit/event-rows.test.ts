@@ -256,15 +256,18 @@ describe('facts blocks (what the writer thread stores)', () => {
 });
 
 /**
- * Queues one call per turn of the event loop for `intervals` batch intervals (none waits: the store keeps up), then
- * flushes; returns how many calls were queued (request IDs req-0 onwards).
+ * Queues one call per turn of the event loop, at most `perInterval` calls per batch interval (so no batch nears
+ * MAX_QUEUED_EVENTS, even one gathering while a slow store holds the last), for `intervals` batch intervals (none
+ * waits: the store keeps up), then flushes; returns how many calls were queued (request IDs req-0 onwards).
  */
-async function streamCalls(sink: EventSink, intervals: number): Promise<number> {
-  const end = performance.now() + intervals * BATCH_INTERVAL_MS;
+async function streamCalls(sink: EventSink, intervals: number, perInterval = 1000): Promise<number> {
+  const start = performance.now();
+  const end = start + intervals * BATCH_INTERVAL_MS;
   let n = 0;
   while (performance.now() < end) {
     assert.equal(sink.enqueue(facts(n++)), undefined);
-    await new Promise((r) => setImmediate(r));
+    const ahead = start + (n / perInterval) * BATCH_INTERVAL_MS - performance.now();
+    await new Promise((r) => (ahead > 1 ? setTimeout(r, ahead) : setImmediate(r)));
   }
   await sink.flush();
   return n;
