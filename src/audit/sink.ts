@@ -2,8 +2,8 @@
  * Where audit events go: the store (append-only). A call that changes state writes its events in its own transaction;
  * the events of calls that changed nothing are queued as rows of facts (event-row.ts) and stored together: through the
  * store's appendEventRows where it has one (SQLite file: its writer thread stores the events' facts), else
- * rendered here and appended in one transaction on the serving connection; one batch per turn of the event loop, the
- * next gathering while one is written. A read-only call never waits for the disk, and flush() (called at shutdown)
+ * rendered here and appended in one transaction on the serving connection; one batch at most every BATCH_INTERVAL_MS
+ * (and per turn of the event loop), the next gathering while one is written. A read-only call never waits for the disk, and flush() (called at shutdown)
  * stores everything queued.
  */
 import type { Store } from '../store/store.js';
