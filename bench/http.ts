@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinCpus, type Pinning } from './cpu-pinning.js';
 import { median, processCpuSeconds, quantile, replay } from './load.js';
 import { signedQuery, type Creds } from './scale-kit.js';
 
@@ -102,7 +103,7 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
  * kamen's bytes, in the same rounds (the order rotating each round), and prints the medians and the ratios: each kamen
  * to bare, and audit on to audit off (the throughput auditing costs).
  */
-async function compare(label: string, on: KamenChild, off: KamenChild | undefined, tmp: string): Promise<void> {
+async function compare(label: string, on: KamenChild, off: KamenChild | undefined, tmp: string, pinning: Pinning): Promise<void> {
   // BENCH_FILTER=<substring> runs only the benchmarks whose label contains it.
   if (process.env.BENCH_FILTER && !label.includes(process.env.BENCH_FILTER)) return;
   const request = on.requests.get(label)!;
@@ -134,6 +135,8 @@ async function compare(label: string, on: KamenChild, off: KamenChild | undefine
       const add = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined || y === undefined ? undefined : x + y);
       // One unmeasured run on each server first, so round 1 does not pay for JIT warm-up or cold caches.
       for (const m of servers) await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
+      // Then every server's event loop on one CPU (its threads, all started by now, stay free; cpu-pinning.ts).
+      for (const m of servers) pinning.add(m.pid);
       for (let i = 0; i < ROUNDS; i++) {
         // Each round measures every server in two halves, in a rotating order and then in the reverse order (A B C C B
         // A), so each server's halves centre on the same moment: a drift in the machine's speed across the round falls
@@ -218,11 +221,14 @@ async function startKamen(tmp: string, audit: boolean): Promise<KamenChild> {
 /** Runs the HTTP benchmarks; BENCH_AUDIT=on measures only the audited server (no audit-off comparison). */
 export async function run(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-bench-'));
+  const pinning = pinCpus([]);
+  console.log(`http: ${pinning.description}`);
   const on = await startKamen(tmp, true);
   const off = process.env.BENCH_AUDIT === 'on' ? undefined : await startKamen(tmp, false);
   try {
-    for (const [label] of benchmarks('')) await compare(label, on, off, tmp);
+    for (const [label] of benchmarks('')) await compare(label, on, off, tmp, pinning);
   } finally {
+    pinning.restore();
     // The servers' data dirs hold every audited request (gigabytes after a full run): removed once the servers exit.
     const exited = [on, off].filter((k) => k !== undefined).map((k) => new Promise((r) => (k.child.exitCode !== null ? r(undefined) : k.child.once('exit', r))));
     on.child.kill('SIGTERM');

@@ -62,6 +62,11 @@ export interface EventRowFacts {
  * at that place has it. A client's calls repeat most of their facts (account, identity, address, user agent,
  * parameters), so a typical read adds its time, its request ID and what its answer changed.
  *
+ * Rows come in segments: a segment's first row (flag SEGMENT_START; a batch's first row starts one) has nothing "as
+ * above", so a segment reads on its own. A new one starts every SEGMENT_ROWS rows and before a segment would span more
+ * than SEGMENT_SPAN_MS (never between the two rows of a pair), so a segment of one account and region is stored as it
+ * is, as one block (src/store/sqlite/event-block.ts, FORMAT_ROWS).
+ *
  * Bytes rather than values: a batch waits up to BATCH_INTERVAL_MS (sink.ts) for the writer thread, long enough for
  * the garbage collector's young generation to copy every value it holds once or twice, and promote it; bytes outside
  * the heap cost it nothing. In memory shared with worker threads (sharedRowBuffer) they are handed to the thread
@@ -75,6 +80,10 @@ export class EventRowBatch {
   #at = 0;
   #prev: Array<string | null> | undefined;
   #prevResources: StoredEvent['resources'] | undefined;
+  /** The rows of the current segment, and its earliest and latest event time (ms). */
+  #segmentRows = 0;
+  #segmentMin = 0;
+  #segmentMax = 0;
 
   /**
    * `buf`: where to write the rows (overwriting what it holds: an earlier batch's buffer once its rows are no longer
@@ -87,7 +96,17 @@ export class EventRowBatch {
   /** Appends one row. */
   push(r: EventRowFacts): void {
     const strings = stringsOf(r);
-    const prev = this.#prev;
+    const t = r.eventTimeMs;
+    let prev = this.#prev;
+    let above = this.#prevResources;
+    // A row starts a new segment, written whole as a batch's first row is, once the segment holds SEGMENT_ROWS rows or
+    // would span more than SEGMENT_SPAN_MS; never between the two rows of a pair.
+    let start = prev === undefined;
+    if (!start && r.shared !== 2 && (this.#segmentRows + (r.shared === 1 ? 2 : 1) > SEGMENT_ROWS || Math.max(this.#segmentMax, t) - Math.min(this.#segmentMin, t) > SEGMENT_SPAN_MS)) {
+      start = true;
+      prev = undefined;
+      above = undefined;
+    }
     let mask = 0;
     // The bytes the row may take: its mask, flags and time, and what each text it writes may take.
     let bytes = ROW_HEAD;
@@ -98,7 +117,6 @@ export class EventRowBatch {
       if (prev !== undefined && (own & (1 << n)) === 0 && strings[n] === prev[n]) mask |= 1 << n;
       else bytes += textBound(strings[n]!);
     }
-    const above = this.#prevResources;
     const resourcesAbove = above !== undefined && sameResources(r.resources, above);
     if (resourcesAbove) mask |= 1 << STRINGS;
     else {
@@ -109,12 +127,12 @@ export class EventRowBatch {
     const buf = this.#reserve(bytes);
     let p = this.#at;
     putU32(buf, p, mask);
-    buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT);
+    buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT) | (start ? SEGMENT_START : 0);
     if (LITTLE_ENDIAN) {
-      TIME[0] = r.eventTimeMs;
+      TIME[0] = t;
       // Byte by byte: set() of a typed array is a native call for eight bytes.
       for (let i = 0; i < 8; i++) buf[p + 5 + i] = TIME_BYTES[i]!;
-    } else buf.writeDoubleLE(r.eventTimeMs, p + 5);
+    } else buf.writeDoubleLE(t, p + 5);
     p += ROW_HEAD;
     for (let n = 0; n < STRINGS; n++) if ((mask & (1 << n)) === 0) p = putText(buf, p, strings[n]!);
     if (!resourcesAbove) {
@@ -132,6 +150,14 @@ export class EventRowBatch {
     this.#prev = strings;
     this.#prevResources = r.resources;
     this.rows++;
+    if (start) {
+      this.#segmentRows = 1;
+      this.#segmentMin = this.#segmentMax = t;
+    } else {
+      this.#segmentRows++;
+      if (t < this.#segmentMin) this.#segmentMin = t;
+      if (t > this.#segmentMax) this.#segmentMax = t;
+    }
   }
 
   /**
@@ -169,6 +195,13 @@ export function sharedRowBuffer(bytes = 64 * 1024): Buffer {
 }
 /** A row's u32 mask, u8 flags and f64 time. */
 const ROW_HEAD = 13;
+/** At most this many rows in one segment (a block's events at most: event-block.ts BLOCK_EVENTS). */
+export const SEGMENT_ROWS = 1024;
+/**
+ * The event times (ms) of one segment lie within this span, so the seconds they are stored under lie within a block's
+ * BLOCK_SPAN_MS (event-block.ts) of each other.
+ */
+export const SEGMENT_SPAN_MS = 59_000;
 /** A row's resource count is a u16. */
 const MAX_RESOURCES = 0xffff;
 /** The length a batch (and a facts block, event-block.ts) writes for a string that is not there. */
@@ -322,32 +355,61 @@ export class EventIds {
       this.#bytes = randomBytes(this.#perDraw * ID_BYTES);
       this.#at = 0;
     }
-    const b = this.#bytes;
     const i = this.#at;
     this.#at += ID_BYTES;
-    // The millisecond as 12 hex digits (its lowest 48 bits, in two halves of 24), then the version nibble 7, 12 random
-    // bits, the variant bits 10 with 14 random bits, and 48 random bits.
-    const t = Math.max(0, Math.floor(timeMs));
-    let high = Math.floor(t / 2 ** 24) & 0xffffff;
-    let low = t & 0xffffff;
-    for (let d = 5; d >= 0; d--) {
-      buf[at + d] = HEX_DIGITS[high & 15]!;
-      high >>= 4;
-    }
-    for (let d = 12; d >= 9; d--) {
-      buf[at + d] = HEX_DIGITS[low & 15]!;
-      low >>= 4;
-    }
-    buf[at + 7] = HEX_DIGITS[low & 15]!;
-    buf[at + 6] = HEX_DIGITS[(low >> 4) & 15]!;
-    buf[at + 8] = buf[at + 13] = buf[at + 18] = buf[at + 23] = 0x2d;
-    buf[at + 14] = 0x37;
-    hexByte(buf, at + 15, b[i]!);
-    buf[at + 17] = HEX_DIGITS[b[i + 1]! & 15]!;
-    hexByte(buf, at + 19, (b[i + 2]! & 0x3f) | 0x80);
-    hexByte(buf, at + 21, b[i + 3]!);
-    for (let n = 0; n < 6; n++) hexByte(buf, at + 24 + 2 * n, b[i + 4 + n]!);
+    formatEventId(buf, at, timeMs, this.#bytes, i);
   }
+}
+
+/** The random bytes the event IDs of a block of rows (event-block.ts, FORMAT_ROWS) are made from. */
+export const ID_SEED_BYTES = ID_BYTES;
+
+/** Where derivedEventId adds an event's index to its block's random bytes, and writes the ID, before reading it back. */
+const DERIVED = Buffer.alloc(ID_BYTES);
+const DERIVED_ID = Buffer.alloc(EVENT_ID_LENGTH);
+
+/**
+ * The event ID of the `index`th event (at `timeMs`) of a block of rows whose IDs are made from the random bytes `seed`
+ * (ID_SEED_BYTES): newEventId's layout, its last 48 bits the seed's plus the index. The IDs of one block differ in
+ * those bits (as UUID version 7 lets IDs made together count up in their random bits), those of two blocks by their
+ * random seeds; none is stored: a block's are made again whenever it is read.
+ */
+export function derivedEventId(seed: Uint8Array, index: number, timeMs: number): string {
+  DERIVED.set(seed.subarray(0, ID_BYTES));
+  let carry = index;
+  for (let k = ID_BYTES - 1; k >= ID_BYTES - 6; k--) {
+    const v = DERIVED[k]! + (carry % 256);
+    DERIVED[k] = v & 0xff;
+    carry = Math.floor(carry / 256) + (v >> 8);
+  }
+  formatEventId(DERIVED_ID, 0, timeMs, DERIVED, 0);
+  return DERIVED_ID.toString('latin1');
+}
+
+/** Writes the event ID of an event at `timeMs` with the random bytes `b` from `i` (ID_BYTES) into `buf` at `at`. */
+function formatEventId(buf: Buffer, at: number, timeMs: number, b: Uint8Array, i: number): void {
+  // The millisecond as 12 hex digits (its lowest 48 bits, in two halves of 24), then the version nibble 7, 12 random
+  // bits, the variant bits 10 with 14 random bits, and 48 random bits.
+  const t = Math.max(0, Math.floor(timeMs));
+  let high = Math.floor(t / 2 ** 24) & 0xffffff;
+  let low = t & 0xffffff;
+  for (let d = 5; d >= 0; d--) {
+    buf[at + d] = HEX_DIGITS[high & 15]!;
+    high >>= 4;
+  }
+  for (let d = 12; d >= 9; d--) {
+    buf[at + d] = HEX_DIGITS[low & 15]!;
+    low >>= 4;
+  }
+  buf[at + 7] = HEX_DIGITS[low & 15]!;
+  buf[at + 6] = HEX_DIGITS[(low >> 4) & 15]!;
+  buf[at + 8] = buf[at + 13] = buf[at + 18] = buf[at + 23] = 0x2d;
+  buf[at + 14] = 0x37;
+  hexByte(buf, at + 15, b[i]!);
+  buf[at + 17] = HEX_DIGITS[b[i + 1]! & 15]!;
+  hexByte(buf, at + 19, (b[i + 2]! & 0x3f) | 0x80);
+  hexByte(buf, at + 21, b[i + 3]!);
+  for (let n = 0; n < 6; n++) hexByte(buf, at + 24 + 2 * n, b[i + 4 + n]!);
 }
 
 /** Writes byte `v` as two hex digits into `buf` at `at`. */
@@ -374,6 +436,10 @@ export const ACCESS_KEY_ID = 6;
 export const READ_ONLY = 1;
 export const FROM_CONSOLE = 2;
 export const SHARED_SHIFT = 2;
+/** A row's flag (never an event's): the row starts a segment (EventRowBatch). */
+const SEGMENT_START = 16;
+/** Every flag a row may carry. */
+const ROW_FLAGS = READ_ONLY | FROM_CONSOLE | (3 << SHARED_SHIFT) | SEGMENT_START;
 
 /** The facts of one event as stored (a SQLite block keeps these, not the record text); its record is rendered from them. */
 export interface EventFacts {
@@ -401,18 +467,46 @@ export function optionalString(n: number): boolean {
 export interface RowFacts {
   /** STRINGS strings (stringsOf's order). */
   strings: Array<string | null>;
+  /** READ_ONLY | FROM_CONSOLE | shared << SHARED_SHIFT. */
   flags: number;
   timeMs: number;
   /** The sharedEventID, or '' when the event is alone. */
   sharedId: string;
   resources: StoredEvent['resources'];
+  /** True for the first row of a segment (EventRowBatch). */
+  segmentStart: boolean;
+}
+
+/** One resource as a row writes it: its type and name, each undefined where it is the previous row's ("as above"). */
+export interface WrittenResource {
+  type: string | undefined;
+  name: string | undefined;
+}
+
+/** What walkRows hands over of one row: valid during the visit only (its `texts` array is the next row's too). */
+export interface RowView {
+  /** Where the row starts in the bytes. */
+  start: number;
+  /** True for the first row of a segment: it writes every string and resource (nothing is "as above"). */
+  segmentStart: boolean;
+  /** READ_ONLY | FROM_CONSOLE | shared << SHARED_SHIFT. */
+  flags: number;
+  timeMs: number;
+  /**
+   * For each string place asked for: the text the row writes (null for none), or undefined where the row has the
+   * previous row's. Undefined for every place not asked for.
+   */
+  texts: Array<string | null | undefined>;
+  /** The resources the row writes, or undefined when they are all the previous row's. */
+  resources: WrittenResource[] | undefined;
 }
 
 /**
- * Reads the rows of an EventRowBatch's bytes, one at a time, giving each pair one new sharedEventID. Throws on bytes
- * EventRowBatch did not write.
+ * Walks the rows of an EventRowBatch's bytes, checking each as readRows does, and hands over each row's flags, time
+ * and resources, and the texts of the string places `wanted` (a mask: bit n for place n) it writes; the other texts
+ * are skipped, not read. Throws on bytes EventRowBatch did not write.
  */
-export function readRows(bytes: Uint8Array, visit: (row: RowFacts) => void): void {
+export function walkRows(bytes: Uint8Array, wanted: number, visit: (row: RowView) => void): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = buf.length;
   let p = 0;
@@ -425,63 +519,109 @@ export function readRows(bytes: Uint8Array, visit: (row: RowFacts) => void): voi
     p += 4;
     return l;
   };
-  const text = (l: number): string => {
+  /** Reads (or, when `read` is false, skips) a text of length `l` as putText wrote it. */
+  const text = (l: number, read: boolean): string | undefined => {
     // The callers have taken NULL_STRING and AS_ABOVE (which have the top bit too) out.
     const utf16 = l >= UTF16;
     const n = utf16 ? l - UTF16 : l;
     need(n);
     if (utf16 && n % 2 !== 0) bad();
-    const s = buf.toString(utf16 ? 'utf16le' : 'utf8', p, p + n);
+    const s = read ? buf.toString(utf16 ? 'utf16le' : 'utf8', p, p + n) : undefined;
     p += n;
     return s;
   };
-  // The previous row's strings and resources, for the values its successor marks "as above".
-  let last: Array<string | null> | undefined;
-  let lastResources: StoredEvent['resources'] = [];
-  let sharedId = '';
+  const texts: Array<string | null | undefined> = new Array(STRINGS);
+  const row: RowView = { start: 0, segmentStart: false, flags: 0, timeMs: 0, texts, resources: undefined };
+  // Whether a row came before this one in its segment, how many resources it had, and whether a pair is open.
+  let first = true;
+  let lastResources = 0;
+  let pairOpen = false;
   while (p < end) {
+    row.start = p;
     need(ROW_HEAD);
     const mask = buf.readUInt32LE(p);
     const flags = buf[p + 4]!;
     const timeMs = buf.readDoubleLE(p + 5);
     p += ROW_HEAD;
-    if (!Number.isFinite(timeMs)) bad();
-    if ((last === undefined && mask !== 0) || mask >>> (STRINGS + 1) !== 0) bad();
-    const strings: Array<string | null> = new Array(STRINGS);
+    const shared = (flags >> SHARED_SHIFT) & 3;
+    const segmentStart = first || (flags & SEGMENT_START) !== 0;
+    if (!Number.isFinite(timeMs) || (flags & ~ROW_FLAGS) !== 0 || shared === 3) bad();
+    // A segment's first row writes everything, and never comes between the two rows of a pair.
+    if ((segmentStart && (mask !== 0 || shared === 2)) || mask >>> (STRINGS + 1) !== 0) bad();
+    if (segmentStart) lastResources = 0;
+    if (shared === 2 ? !pairOpen : pairOpen) bad();
+    pairOpen = shared === 1;
     for (let n = 0; n < STRINGS; n++) {
+      const read = (wanted & (1 << n)) !== 0;
       if (mask & (1 << n)) {
-        strings[n] = last![n]!;
+        texts[n] = undefined;
         continue;
       }
       const l = len();
-      if (l === NULL_STRING) strings[n] = OPTIONAL.has(n) ? null : bad();
-      else if (l === AS_ABOVE) bad();
-      else strings[n] = text(l);
+      if (l === NULL_STRING) {
+        if (!OPTIONAL.has(n)) bad();
+        texts[n] = read ? null : undefined;
+      } else if (l === AS_ABOVE) bad();
+      else texts[n] = text(l, read);
     }
-    let resources = lastResources;
+    let resources: WrittenResource[] | undefined;
     if ((mask & (1 << STRINGS)) === 0) {
       resources = [];
       need(2);
       const count = buf.readUInt16LE(p);
       p += 2;
       for (let n = 0; n < count; n++) {
-        const was = lastResources[n];
         const type = len();
-        const t = type === AS_ABOVE ? (was ?? bad()).ResourceType : type === NULL_STRING ? bad() : text(type);
+        const t = type === AS_ABOVE ? (n < lastResources ? undefined : bad()) : type === NULL_STRING ? bad() : text(type, true);
         const name = len();
-        const v = name === AS_ABOVE ? (was ?? bad()).ResourceName : name === NULL_STRING ? bad() : text(name);
-        resources.push({ ResourceType: t, ResourceName: v });
+        const v = name === AS_ABOVE ? (n < lastResources ? undefined : bad()) : name === NULL_STRING ? bad() : text(name, true);
+        resources.push({ type: t, name: v });
+      }
+      lastResources = count;
+    }
+    row.segmentStart = segmentStart;
+    row.flags = flags & ~SEGMENT_START;
+    row.timeMs = timeMs;
+    row.resources = resources;
+    visit(row);
+    first = false;
+  }
+  if (pairOpen) bad();
+}
+
+/** Every string place of a row. */
+const ALL_STRINGS = (1 << STRINGS) - 1;
+
+/**
+ * Reads the rows of an EventRowBatch's bytes, one at a time, giving each pair one new sharedEventID. Throws on bytes
+ * EventRowBatch did not write.
+ */
+export function readRows(bytes: Uint8Array, visit: (row: RowFacts) => void): void {
+  // The previous row's strings and resources, for the values its successor marks "as above".
+  let last: Array<string | null> = [];
+  let lastResources: StoredEvent['resources'] = [];
+  let sharedId = '';
+  walkRows(bytes, ALL_STRINGS, (v) => {
+    const strings: Array<string | null> = new Array(STRINGS);
+    for (let n = 0; n < STRINGS; n++) {
+      const t = v.texts[n];
+      strings[n] = t === undefined ? last[n]! : t;
+    }
+    let resources = lastResources;
+    if (v.resources !== undefined) {
+      resources = [];
+      for (let n = 0; n < v.resources.length; n++) {
+        const w = v.resources[n]!;
+        const was = lastResources[n];
+        resources.push({ ResourceType: w.type ?? was!.ResourceType, ResourceName: w.name ?? was!.ResourceName });
       }
     }
     last = strings;
     lastResources = resources;
-    const shared = flags >> SHARED_SHIFT;
-    if (shared > 2) bad();
+    const shared = v.flags >> SHARED_SHIFT;
     if (shared === 1) sharedId = randomUUID();
-    else if (shared === 2 && !sharedId) bad();
-    visit({ strings, flags, timeMs, sharedId: shared === 0 ? '' : sharedId, resources });
-    if (shared === 2) sharedId = '';
-  }
+    visit({ strings, flags: v.flags, timeMs: v.timeMs, sharedId: shared === 0 ? '' : sharedId, resources, segmentStart: v.segmentStart });
+  });
 }
 
 /**

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EventRowBatch, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
-import { FORMAT_FACTS, FORMAT_FACTS_JOINED, encodeRowBlocks, keysOf, readBlock, storedEvent } from '../../src/store/sqlite/event-block.js';
+import fc from 'fast-check';
+import { EventRowBatch, ID_SEED_BYTES, SEGMENT_ROWS, SEGMENT_SPAN_MS, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
+import { BLOCK_EVENTS, BLOCK_SPAN_MS, FORMAT_FACTS, FORMAT_FACTS_JOINED, FORMAT_ROWS, encodeRowBlocks, keysOf, readBlock, storedEvent, type EncodedBlock } from '../../src/store/sqlite/event-block.js';
 import { eventIdSecond } from '../../src/store/rows/events.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
 import { BATCH_INTERVAL_MS, createEventSink, MAX_QUEUED_EVENTS, type EventSink } from '../../src/audit/sink.js';
@@ -130,6 +131,11 @@ describe('event rows', () => {
       changed(13, (b) => b.writeUInt32LE((0x80000000 | 1) >>> 0, 0)),
       // a mask bit past the resources' (EventRowBatch never sets one)
       changed(firstRow, (b) => b.writeUInt32LE((b.readUInt32LE(0) | (1 << 25)) >>> 0, 0)),
+      // a row that starts a segment yet has strings "as above"; a flag no row has
+      changed(firstRow, (b) => (b[4] = b[4]! | 16)),
+      changed(0, (b) => (b[4] = b[4]! | 32)),
+      // the first of a pair without its second
+      changed(0, (b) => (b[4] = (b[4]! & ~12) | (1 << 2))),
     ];
     for (const d of damaged) {
       assert.throws(() => eventsFromRows(d), /not a batch of event rows/, d.toString('hex'));
@@ -165,6 +171,8 @@ describe('facts blocks (what the writer thread stores)', () => {
     for (const f of CALLS) pushEventRows(batch, f);
     const blocks = encodeRowBlocks(batch.bytes());
     assert.ok(blocks.length >= 2, 'one block per account and region');
+    // the rows name two accounts (a call into another one records a pair): their facts are written per account
+    assert.ok(blocks.every((b) => b.format === FORMAT_FACTS));
     const back = blocks.flatMap((b, n) => {
       // the keys gathered while encoding are those of the events read back, each once
       assert.deepEqual([...b.keys].sort(), keysOf(readBlock(FORMAT_FACTS, b.data), false).sort());
@@ -196,7 +204,8 @@ describe('facts blocks (what the writer thread stores)', () => {
     const [block] = encodeRowBlocks(batch.bytes());
     const record = eventsFromRows(batch.bytes())[0]!.record.length;
     assert.equal(block!.count, 200);
-    assert.ok(block!.data.length / 200 < 120, `${block!.data.length / 200} bytes an event (a record is ${record})`);
+    assert.equal(block!.format, FORMAT_ROWS);
+    assert.ok(block!.data.length / 200 < 40, `${block!.data.length / 200} bytes an event (a record is ${record})`);
   });
 
   it('cost a repeated AssumeRole its new credentials and IDs, not its session and resources again', () => {
@@ -217,10 +226,11 @@ describe('facts blocks (what the writer thread stores)', () => {
     const [block] = encodeRowBlocks(batch.bytes());
     const record = storedEventOf(facts200[1]!).record;
     assert.ok(record.includes('"assumedRoleUser"') && record.includes('ASIAQZ7KX4BQNWM31001'));
-    // an event ID and a request ID (36 characters each), the credentials (about 90), the new key as a resource: not
-    // the session (120) nor the role's resources (150) again
-    assert.ok(block!.data.length / 200 < 300, `${block!.data.length / 200} bytes an event (a record is ${record.length})`);
-    const back = readBlock(FORMAT_FACTS, block!.data).map((e) => withoutId(storedEvent(1, block!.accountId, block!.awsRegion, block!.data, e)).record);
+    // a request ID (36 characters), the credentials (about 90), the new key as a resource: not the session (120) nor
+    // the role's resources (150) again, and no event ID (made from the block's seed when read)
+    assert.equal(block!.format, FORMAT_ROWS);
+    assert.ok(block!.data.length / 200 < 220, `${block!.data.length / 200} bytes an event (a record is ${record.length})`);
+    const back = readBlock(FORMAT_ROWS, block!.data).map((e) => withoutId(storedEvent(1, block!.accountId, block!.awsRegion, block!.data, e)).record);
     assert.deepEqual(back, facts200.map((f) => withoutId(storedEventOf(f)).record));
   });
 
@@ -241,7 +251,12 @@ describe('facts blocks (what the writer thread stores)', () => {
     const batch = new EventRowBatch();
     pushEventRows(batch, CALLS[0]!);
     pushEventRows(batch, CALLS[3]!);
-    const data = Buffer.from(encodeRowBlocks(batch.bytes())[0]!.data);
+    // a call into another account in the same segment: its rows are written as facts, per account
+    pushEventRows(batch, CALLS[7]!);
+    const [block] = encodeRowBlocks(batch.bytes());
+    assert.equal(block!.format, FORMAT_FACTS);
+    assert.equal(block!.accountId, '111111111111');
+    const data = Buffer.from(block!.data);
     const first = 4 + data.readUInt32LE(0);
     const broken = [data.subarray(0, data.length - 1), Buffer.concat([data, Buffer.from([1])]), data.subarray(first)];
     const mask = Buffer.from(data);
@@ -251,7 +266,155 @@ describe('facts blocks (what the writer thread stores)', () => {
     flags[4 + 8] = 3 << 2;
     broken.push(flags);
     for (const b of broken) assert.throws(() => readBlock(FORMAT_FACTS, b), /corrupt event block/);
-    assert.equal(readBlock(FORMAT_FACTS, data).length, 2);
+    assert.equal(readBlock(FORMAT_FACTS, data).length, 3);
+  });
+});
+
+/** CALLS but within one account and region: the AssumeRole of a role of the caller's own account. */
+const ONE_ACCOUNT: CallFacts[] = CALLS.map((f) => (f.operation === 'AssumeRole' ? { ...f, input: { RoleArn: 'arn:aws:iam::111111111111:role/r', RoleSessionName: 's' } } : f));
+
+/** Every event of `blocks` (as stored at positions 1, 2, …), in order. */
+function eventsOf(blocks: readonly EncodedBlock[]): StoredEvent[] {
+  return blocks.flatMap((b, n) =>
+    readBlock(b.format, b.data).map((e) => {
+      const { seq: _, ...stored } = storedEvent(n + 1, b.accountId, b.awsRegion, b.data, e);
+      return stored;
+    }),
+  );
+}
+
+describe('rows blocks (a segment of one account and region, stored as the event loop wrote it)', () => {
+  it('hold the rows as they are, and read back the same records and lookup keys, each event with an ID made from the block\'s seed', () => {
+    const batch = new EventRowBatch();
+    for (const f of ONE_ACCOUNT) pushEventRows(batch, f);
+    const blocks = encodeRowBlocks(batch.bytes());
+    assert.equal(blocks.length, 1);
+    const [b] = blocks;
+    assert.equal(b!.format, FORMAT_ROWS);
+    assert.equal(b!.count, ONE_ACCOUNT.length);
+    assert.equal(b!.accountId, '111111111111');
+    assert.equal(b!.awsRegion, 'us-east-1');
+    assert.equal(Buffer.compare(b!.data.subarray(ID_SEED_BYTES), batch.bytes()), 0, 'the rows, copied');
+    // the keys, read off only the texts they come from, are those of the events read back, each once
+    assert.deepEqual([...b!.keys].sort(), keysOf(readBlock(FORMAT_ROWS, b!.data), false).sort());
+    assert.equal(new Set(b!.keys.map(([k, v]) => `${k} ${v}`)).size, b!.keys.length);
+    const back = eventsOf(blocks);
+    assert.deepEqual(back.map(withoutId), factsFromRows(batch.bytes()).map(storedEventOf).map(withoutId));
+    // IDs: distinct, led by their millisecond, in their records, and the same whenever the block is read
+    const ids = back.map((e) => e.eventId);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const e of back) {
+      assert.match(e.eventId, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(eventIdSecond(e.eventId), e.eventTime.getTime(), e.eventId);
+      assert.equal((JSON.parse(e.record) as { eventID: string }).eventID, e.eventId);
+    }
+    assert.deepEqual(eventsOf(blocks).map((e) => e.eventId), ids);
+    // another block of the same rows has other IDs (its own seed)
+    const again = eventsOf(encodeRowBlocks(batch.bytes())).map((e) => e.eventId);
+    assert.equal(new Set([...ids, ...again]).size, 2 * ids.length);
+  });
+
+  it('are cut every SEGMENT_ROWS rows and within SEGMENT_SPAN_MS, each within a block\'s bounds; a segment naming two accounts is stored as facts', () => {
+    const batch = new EventRowBatch();
+    const calls: CallFacts[] = [];
+    // hundreds of calls a millisecond (their IDs differ in their random bits only)
+    for (let i = 0; i < 2 * SEGMENT_ROWS + 100; i++) calls.push(facts(i, { eventTimeMs: T + (i >> 9) }));
+    // a minute later, and a minute after that: each starts a segment
+    for (let i = 0; i < 3; i++) calls.push(facts(3000 + i, { eventTimeMs: T + 100_000 + i }));
+    for (let i = 0; i < 3; i++) calls.push(facts(4000 + i, { eventTimeMs: T + 100_000 + SEGMENT_SPAN_MS + 1 + i }));
+    // then a call into another account among calls of the caller's own
+    calls.push(facts(5000, { eventTimeMs: T + 300_000 }), { ...CALLS[7]!, eventTimeMs: T + 300_001 }, facts(5001, { eventTimeMs: T + 300_002 }));
+    for (const f of calls) pushEventRows(batch, f);
+    const blocks = encodeRowBlocks(batch.bytes());
+    assert.deepEqual(
+      blocks.map((b) => [b.format, b.count]),
+      [
+        [FORMAT_ROWS, SEGMENT_ROWS],
+        [FORMAT_ROWS, SEGMENT_ROWS],
+        [FORMAT_ROWS, 100],
+        [FORMAT_ROWS, 3],
+        [FORMAT_ROWS, 3],
+        [FORMAT_FACTS, 3],
+        [FORMAT_FACTS, 1],
+      ],
+    );
+    for (const b of blocks) {
+      assert.ok(b.count <= BLOCK_EVENTS && b.maxTime - b.minTime <= BLOCK_SPAN_MS);
+      assert.deepEqual([...b.keys].sort(), keysOf(readBlock(b.format, b.data), false).sort());
+    }
+    const back = eventsOf(blocks);
+    assert.deepEqual(back.map(withoutId).sort(byRecord), factsFromRows(batch.bytes()).map(storedEventOf).map(withoutId).sort(byRecord));
+    assert.equal(new Set(back.map((e) => e.eventId)).size, back.length);
+  });
+
+  it('read back, over any calls of a few accounts and regions, the records their rows render and the keys of their events', () => {
+    const call = fc.record({
+      caller: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(alice, bob) }, { weight: 1, arbitrary: fc.constant({ ...alice, accountId: '222222222222', arn: 'arn:aws:iam::222222222222:user/alice' }) }),
+      region: fc.oneof({ weight: 8, arbitrary: fc.constant('us-east-1') }, { weight: 1, arbitrary: fc.constant('eu-west-1') }),
+      operation: fc.constantFrom('GetUser', 'CreateUser', 'ListRoles'),
+      user: fc.constantFrom('alice', 'carol', 'ü'),
+      error: fc.option(fc.constantFrom({ code: 'AccessDenied', message: 'no' }, { code: 'NoSuchEntity', message: 'gone' }), { nil: undefined }),
+      assume: fc.option(fc.constantFrom('111111111111', '222222222222'), { nil: undefined, freq: 2 }),
+      gapMs: fc.constantFrom(0, 1, 900, 20_000),
+      readOnly: fc.boolean(),
+    });
+    const formats = new Map<number, number>();
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 40 }), (calls) => {
+        const batch = new EventRowBatch();
+        let t = T;
+        calls.forEach((c, i) => {
+          t += c.gapMs;
+          const base = facts(i, { caller: c.caller, region: c.region, eventTimeMs: t, operation: c.readOnly ? 'GetUser' : c.operation, input: { UserName: c.user }, error: c.error });
+          const f: CallFacts = c.assume
+            ? { ...base, service: 'sts', operation: 'AssumeRole', input: { RoleArn: `arn:aws:iam::${c.assume}:role/r`, RoleSessionName: 's' }, output: c.error ? undefined : { Credentials: { AccessKeyId: `ASIAQZ7KX4BQNWM3${String(1000 + i)}`, SecretAccessKey: 'x', SessionToken: 'y', Expiration: new Date(t) } } }
+            : base;
+          pushEventRows(batch, f);
+        });
+        const blocks = encodeRowBlocks(batch.bytes());
+        for (const b of blocks) {
+          formats.set(b.format, (formats.get(b.format) ?? 0) + 1);
+          assert.ok(b.count <= BLOCK_EVENTS && b.maxTime - b.minTime <= BLOCK_SPAN_MS);
+          assert.deepEqual([...b.keys].sort(), keysOf(readBlock(b.format, b.data), false).sort());
+          for (const e of readBlock(b.format, b.data)) assert.equal(e.facts!.strings[0], b.accountId);
+        }
+        const back = eventsOf(blocks);
+        assert.deepEqual(back.map(withoutId).sort(byRecord), factsFromRows(batch.bytes()).map(storedEventOf).map(withoutId).sort(byRecord));
+        assert.equal(new Set(back.map((e) => e.eventId)).size, back.length);
+      }),
+      { numRuns: 150 },
+    );
+    // both kinds of block were made: segments of one account and region, and others
+    assert.ok((formats.get(FORMAT_ROWS) ?? 0) > 20 && (formats.get(FORMAT_FACTS) ?? 0) > 20, JSON.stringify([...formats]));
+  });
+
+  it('refuse bytes that are not a rows block', () => {
+    const batch = new EventRowBatch();
+    pushEventRows(batch, ONE_ACCOUNT[0]!);
+    const firstRow = batch.bytes().length;
+    pushEventRows(batch, ONE_ACCOUNT[3]!);
+    const [b] = encodeRowBlocks(batch.bytes());
+    assert.equal(b!.format, FORMAT_ROWS);
+    const data = Buffer.from(b!.data);
+    const rows = data.subarray(ID_SEED_BYTES);
+    const flags = (at: number, v: number): Buffer => {
+      const d = Buffer.from(data);
+      d[ID_SEED_BYTES + at + 4] = v;
+      return d;
+    };
+    const broken = [
+      data.subarray(0, ID_SEED_BYTES),
+      data.subarray(0, data.length - 1),
+      // two segments in one block
+      Buffer.concat([data, rows]),
+      // the second row alone
+      Buffer.concat([data.subarray(0, ID_SEED_BYTES), rows.subarray(firstRow)]),
+      // the second row marked as a segment's first, or as the second of a pair
+      flags(firstRow, rows[firstRow + 4]! | 16),
+      flags(0, (rows[4]! & ~12) | (1 << 2)),
+    ];
+    for (const d of broken) assert.throws(() => readBlock(FORMAT_ROWS, d), /corrupt event block/, d.toString('hex'));
+    assert.equal(readBlock(FORMAT_ROWS, data).length, 2);
   });
 });
 

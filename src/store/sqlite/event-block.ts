@@ -23,9 +23,17 @@
  * not its record text.
  * FORMAT_FACTS_JOINED, written by earlier versions and still read, had responseElements in one string (18 strings a
  * row) and each event's resources all as above or all written.
+ *
+ * Rows format (FORMAT_ROWS: what the writer thread stores of a segment of rows, src/audit/event-row.ts, whose events
+ * are all of one account and region, as a busy client's are): ID_SEED_BYTES random bytes, then the segment's rows
+ * exactly as the event loop wrote them. The writer thread copies them without reading their texts but those its keys
+ * come from (walkRows); an event's ID is made from the seed and its index in the block whenever it is read
+ * (derivedEventId), so none is stored. A segment that names several accounts or regions (a pair of records of a call
+ * into another account among them) is stored as FORMAT_FACTS blocks instead.
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
-import { ACCESS_KEY_ID, ACCOUNT, AS_ABOVE, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, NULL_STRING, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SHARED_SHIFT, USERNAME, optionalString, putLength, putShortAscii, readRows, renderRecord, sameResources, storedTime, textBound, type EventFacts } from '../../audit/event-row.js';
+import { randomFillSync } from 'node:crypto';
+import { ACCESS_KEY_ID, ACCOUNT, AS_ABOVE, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, ID_SEED_BYTES, NULL_STRING, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SEGMENT_ROWS, SEGMENT_SPAN_MS, SHARED_SHIFT, USERNAME, derivedEventId, optionalString, putLength, putShortAscii, readRows, renderRecord, sameResources, storedTime, textBound, walkRows, type EventFacts, type RowView } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -37,6 +45,8 @@ export const BLOCK_EVENTS = 1024;
 export const BLOCK_SPAN_MS = 60_000;
 /** A block closes once its bytes pass this size (one larger event still makes a block of its own). */
 const BLOCK_BYTES = 1 << 20;
+// A segment of rows (event-row.ts) fits one block.
+if (SEGMENT_ROWS > BLOCK_EVENTS || SEGMENT_SPAN_MS + 1000 > BLOCK_SPAN_MS) throw new Error('a segment of rows outgrew a block');
 
 /** One event migrated from the per-event table: a JSON array [id, time, name, source, readOnly, user, key, resources, record]. */
 export const FORMAT_ROW = 1;
@@ -44,8 +54,10 @@ export const FORMAT_ROW = 1;
 export const FORMAT_BINARY = 2;
 /** Events' facts as earlier versions encoded them (read only): one string fewer a row, resources all or none. */
 export const FORMAT_FACTS_JOINED = 3;
-/** Events' facts encoded by encodeRowBlocks (rendered into records when read). */
+/** Events' facts encoded by encodeRowBlocks from rows of several accounts or regions (rendered into records when read). */
 export const FORMAT_FACTS = 4;
+/** One segment of rows of one account and region as the event loop wrote it (encodeRowBlocks; rendered when read). */
+export const FORMAT_ROWS = 5;
 
 const READ_ONLY = 1;
 const HAS_USER = 2;
@@ -228,6 +240,7 @@ function corrupt(): never {
 export function readBlock(format: number, data: Uint8Array | string): BlockEvent[] {
   if (format === FORMAT_ROW) return [rowEvent(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'))];
   if ((format === FORMAT_FACTS || format === FORMAT_FACTS_JOINED) && typeof data !== 'string') return readFactBlock(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), format);
+  if (format === FORMAT_ROWS && typeof data !== 'string') return readRowsBlock(data);
   if (format !== FORMAT_BINARY || typeof data === 'string') return corrupt();
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const out: BlockEvent[] = [];
@@ -424,13 +437,94 @@ const KEYED_STRINGS: ReadonlyMap<number, EventLookupKey> = new Map([
   [ACCESS_KEY_ID, 'AccessKeyId'],
 ]);
 
+/** The string places of a row whose texts the writer thread reads: its account and region, and those keys are made of. */
+const KEY_STRINGS = (1 << ACCOUNT) | (1 << REGION) | (1 << EVENT_SOURCE) | (1 << EVENT_NAME) | (1 << USERNAME) | (1 << ACCESS_KEY_ID);
+
 /**
- * Encodes the rows of an EventRowBatch's bytes (the writer thread's batches) into FORMAT_FACTS blocks, one per
- * account and region, each event with a new event ID (led by its millisecond, so it needs no EventId key) written
- * straight into its block. Each lookup key is taken in from the first event that has it: a value the event before it
- * in the block also had is already there.
+ * Encodes the rows of an EventRowBatch's bytes (the writer thread's batches) into blocks, segment by segment: a
+ * segment whose events are all of one account and region becomes one FORMAT_ROWS block, its bytes copied as they are
+ * (only the texts its keys come from are read); any other segment becomes FORMAT_FACTS blocks (encodeFactBlocks).
  */
 export function encodeRowBlocks(rows: Uint8Array): EncodedBlock[] {
+  const out: EncodedBlock[] = [];
+  let segment: RowSegment | undefined;
+  const close = (end: number): void => {
+    if (segment) for (const b of segment.finish(rows, end)) out.push(b);
+  };
+  walkRows(rows, KEY_STRINGS, (row) => {
+    if (row.segmentStart) {
+      close(row.start);
+      segment = new RowSegment(row.start);
+    }
+    segment!.take(row);
+  });
+  close(rows.length);
+  return out;
+}
+
+/** A segment of rows being walked: its account and region while it has one, its events' span and its lookup keys. */
+class RowSegment {
+  readonly #start: number;
+  #account: string | null | undefined;
+  #region: string | null | undefined;
+  /** True once the segment names a second account or region (or a pair of records, which names two accounts). */
+  #mixed = false;
+  #count = 0;
+  #minTime = Infinity;
+  #maxTime = -Infinity;
+  #readOnly = -1;
+  readonly #keys = new BlockKeys();
+  constructor(start: number) {
+    this.#start = start;
+  }
+
+  /** Takes in the next row of the segment. */
+  take(row: RowView): void {
+    const t = row.texts;
+    if (this.#count === 0) {
+      this.#account = t[ACCOUNT];
+      this.#region = t[REGION];
+    } else if ((t[ACCOUNT] !== undefined && t[ACCOUNT] !== this.#account) || (t[REGION] !== undefined && t[REGION] !== this.#region)) this.#mixed = true;
+    if (row.flags >> SHARED_SHIFT !== 0) this.#mixed = true;
+    this.#count++;
+    const time = storedTime(row.timeMs);
+    if (time < this.#minTime) this.#minTime = time;
+    if (time > this.#maxTime) this.#maxTime = time;
+    if (this.#mixed) return;
+    // Each key from the row that writes its value: a row "as above" has the value of one before it in the segment.
+    const keys = this.#keys;
+    for (const [n, attr] of KEYED_STRINGS) {
+      const v = t[n];
+      if (typeof v === 'string') keys.add(attr, v);
+    }
+    const readOnly = row.flags & FACT_READ_ONLY;
+    if (readOnly !== this.#readOnly) keys.add('ReadOnly', readOnly ? 'true' : 'false');
+    this.#readOnly = readOnly;
+    if (row.resources)
+      for (const r of row.resources) {
+        if (r.type !== undefined) keys.add('ResourceType', r.type);
+        if (r.name !== undefined) keys.add('ResourceName', r.name);
+      }
+  }
+
+  /** The segment's block(s), its rows being `rows` from its start to `end`. */
+  finish(rows: Uint8Array, end: number): EncodedBlock[] {
+    const account = this.#account;
+    const region = this.#region;
+    if (this.#mixed || typeof account !== 'string' || typeof region !== 'string' || this.#count > BLOCK_EVENTS || this.#maxTime - this.#minTime > BLOCK_SPAN_MS) return encodeFactBlocks(rows.subarray(this.#start, end));
+    const data = Buffer.allocUnsafe(ID_SEED_BYTES + end - this.#start);
+    randomFillSync(data, 0, ID_SEED_BYTES);
+    data.set(rows.subarray(this.#start, end), ID_SEED_BYTES);
+    return [{ accountId: account, awsRegion: region, minTime: this.#minTime, maxTime: this.#maxTime, count: this.#count, format: FORMAT_ROWS, data, keys: this.#keys.rows() }];
+  }
+}
+
+/**
+ * Encodes the rows of an EventRowBatch's bytes into FORMAT_FACTS blocks, one per account and region, each event with a
+ * new event ID (led by its millisecond, so it needs no EventId key) written straight into its block. Each lookup key is
+ * taken in from the first event that has it: a value the event before it in the block also had is already there.
+ */
+export function encodeFactBlocks(rows: Uint8Array): EncodedBlock[] {
   const blocks = new OpenBlocks(FORMAT_FACTS);
   const ids = new EventIds();
   readRows(rows, (f) => {
@@ -569,6 +663,29 @@ function readFactBlock(buf: Buffer, format: number): BlockEvent[] {
     if (values[USERNAME] !== null) e.username = values[USERNAME]!;
     if (values[ACCESS_KEY_ID] !== null) e.accessKeyId = values[ACCESS_KEY_ID]!;
     out.push(e);
+  }
+  return out;
+}
+
+/** Reads a FORMAT_ROWS block: its rows' facts, each event with the ID its index makes from the block's seed. */
+function readRowsBlock(data: Uint8Array): BlockEvent[] {
+  if (data.length <= ID_SEED_BYTES) corrupt();
+  const seed = data.subarray(0, ID_SEED_BYTES);
+  const out: BlockEvent[] = [];
+  try {
+    readRows(data.subarray(ID_SEED_BYTES), (f) => {
+      // One segment, of single events (a pair names two accounts), and no more events than positions.
+      if (f.segmentStart !== (out.length === 0) || f.sharedId !== '' || out.length >= POSITIONS_PER_BLOCK) corrupt();
+      const st = f.strings;
+      const eventId = derivedEventId(seed, out.length, f.timeMs);
+      const facts: EventFacts = { strings: st, flags: f.flags, timeMs: f.timeMs, eventId, sharedId: '', resources: f.resources };
+      const e: BlockEvent = { index: out.length, time: storedTime(f.timeMs), readOnly: (f.flags & FACT_READ_ONLY) !== 0, eventId, eventName: st[EVENT_NAME]!, eventSource: st[EVENT_SOURCE]!, resources: f.resources, recordStart: 0, recordEnd: 0, facts };
+      if (st[USERNAME] !== null) e.username = st[USERNAME]!;
+      if (st[ACCESS_KEY_ID] !== null) e.accessKeyId = st[ACCESS_KEY_ID]!;
+      out.push(e);
+    });
+  } catch {
+    corrupt();
   }
   return out;
 }

@@ -1,8 +1,9 @@
 /**
  * The event writer thread's handle: audit events that need not commit with a change (reads, failures) are stored by
  * a worker thread over its own connection to the database file, so the SQLite work of recording every call stays off
- * the event loop. A batch arrives as rows of facts (src/audit/event-row.ts), which the thread stores as facts in
- * FORMAT_FACTS blocks (records are rendered when read), or as stored events (FORMAT_BINARY blocks). The
+ * the event loop. A batch arrives as rows of facts (src/audit/event-row.ts), which the thread stores as they are
+ * (FORMAT_ROWS blocks, a segment of one account and region each) or as facts (FORMAT_FACTS blocks; records are rendered
+ * when read), or as stored events (FORMAT_BINARY blocks). The
  * caller holds the serving connection's gate (SqliteContext.exclusive) while the thread writes, so the two
  * connections never wait on each other's lock.
  */
