@@ -63,8 +63,8 @@ export interface EventRowFacts {
  * parameters), so a typical read adds its time, its request ID and what its answer changed.
  *
  * Rows come in segments: a segment's first row (flag SEGMENT_START; a batch's first row starts one) has nothing "as
- * above", so a segment reads on its own. A new one starts every SEGMENT_ROWS rows and before a segment would span more
- * than SEGMENT_SPAN_MS (never between the two rows of a pair), so a segment of one account and region is stored as it
+ * above", so a segment reads on its own. A new one starts every SEGMENT_ROWS rows or SEGMENT_BYTES and before a
+ * segment would span more than SEGMENT_SPAN_MS (never between the two rows of a pair), so a segment of one account and region is stored as it
  * is, as one block (src/store/sqlite/event-block.ts, FORMAT_ROWS).
  *
  * Bytes rather than values: a batch waits up to BATCH_INTERVAL_MS (sink.ts) for the writer thread, long enough for
@@ -80,7 +80,8 @@ export class EventRowBatch {
   #at = 0;
   #prev: Array<string | null> | undefined;
   #prevResources: StoredEvent['resources'] | undefined;
-  /** The rows of the current segment, and its earliest and latest event time (ms). */
+  /** Where the current segment starts, its rows, and its earliest and latest event time (ms). */
+  #segmentAt = 0;
   #segmentRows = 0;
   #segmentMin = 0;
   #segmentMax = 0;
@@ -100,9 +101,9 @@ export class EventRowBatch {
     let prev = this.#prev;
     let above = this.#prevResources;
     // A row starts a new segment, written whole as a batch's first row is, once the segment holds SEGMENT_ROWS rows or
-    // would span more than SEGMENT_SPAN_MS; never between the two rows of a pair.
+    // SEGMENT_BYTES, or would span more than SEGMENT_SPAN_MS; never between the two rows of a pair.
     let start = prev === undefined;
-    if (!start && r.shared !== 2 && (this.#segmentRows + (r.shared === 1 ? 2 : 1) > SEGMENT_ROWS || Math.max(this.#segmentMax, t) - Math.min(this.#segmentMin, t) > SEGMENT_SPAN_MS)) {
+    if (!start && r.shared !== 2 && (this.#segmentRows + (r.shared === 1 ? 2 : 1) > SEGMENT_ROWS || this.#at - this.#segmentAt >= SEGMENT_BYTES || Math.max(this.#segmentMax, t) - Math.min(this.#segmentMin, t) > SEGMENT_SPAN_MS)) {
       start = true;
       prev = undefined;
       above = undefined;
@@ -126,6 +127,7 @@ export class EventRowBatch {
     }
     const buf = this.#reserve(bytes);
     let p = this.#at;
+    if (start) this.#segmentAt = p;
     putU32(buf, p, mask);
     buf[p + 4] = (r.readOnly ? READ_ONLY : 0) | (r.fromConsole ? FROM_CONSOLE : 0) | (r.shared << SHARED_SHIFT) | (start ? SEGMENT_START : 0);
     if (LITTLE_ENDIAN) {
@@ -197,6 +199,8 @@ export function sharedRowBuffer(bytes = 64 * 1024): Buffer {
 const ROW_HEAD = 13;
 /** At most this many rows in one segment (a block's events at most: event-block.ts BLOCK_EVENTS). */
 export const SEGMENT_ROWS = 1024;
+/** A segment closes once its bytes reach this size (a block's, event-block.ts BLOCK_BYTES; one larger row still fits). */
+export const SEGMENT_BYTES = 1 << 20;
 /**
  * The event times (ms) of one segment lie within this span, so the seconds they are stored under lie within a block's
  * BLOCK_SPAN_MS (event-block.ts) of each other.

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { EventRowBatch, ID_SEED_BYTES, SEGMENT_ROWS, SEGMENT_SPAN_MS, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
+import { EventRowBatch, ID_SEED_BYTES, SEGMENT_BYTES, SEGMENT_ROWS, SEGMENT_SPAN_MS, eventsFromRows, factsFromRows, storedEventOf } from '../../src/audit/event-row.js';
 import { BLOCK_EVENTS, BLOCK_SPAN_MS, FORMAT_FACTS, FORMAT_FACTS_JOINED, FORMAT_ROWS, encodeRowBlocks, keysOf, readBlock, storedEvent, type EncodedBlock } from '../../src/store/sqlite/event-block.js';
 import { eventIdSecond } from '../../src/store/rows/events.js';
 import { buildEvents, createIdentityCache, pushEventRows } from '../../src/audit/record.js';
@@ -345,6 +345,20 @@ describe('rows blocks (a segment of one account and region, stored as the event 
     const back = eventsOf(blocks);
     assert.deepEqual(back.map(withoutId).sort(byRecord), factsFromRows(batch.bytes()).map(storedEventOf).map(withoutId).sort(byRecord));
     assert.equal(new Set(back.map((e) => e.eventId)).size, back.length);
+  });
+
+  it('are cut once a segment holds SEGMENT_BYTES: calls with large parameters make blocks of a bounded size', () => {
+    const batch = new EventRowBatch();
+    // 100 calls whose parameters differ, 50 KB each: about five segments
+    const big = (i: number): CallFacts => facts(i, { operation: 'SimulatePrincipalPolicy', input: { PolicySourceArn: 'arn:aws:iam::111111111111:user/alice', PolicyInputList: [`${i}`.padEnd(50_000, 'x')] } });
+    for (let i = 0; i < 100; i++) pushEventRows(batch, big(i));
+    const blocks = encodeRowBlocks(batch.bytes());
+    assert.ok(blocks.length >= 4 && blocks.length <= 6, `${blocks.length} blocks`);
+    for (const b of blocks) {
+      assert.equal(b.format, FORMAT_ROWS);
+      assert.ok(b.data.length <= ID_SEED_BYTES + SEGMENT_BYTES + 60_000, `${b.data.length} bytes`);
+    }
+    assert.equal(eventsOf(blocks).length, 100);
   });
 
   it('read back, over any calls of a few accounts and regions, the records their rows render and the keys of their events', () => {

@@ -33,7 +33,7 @@
  */
 import type { EventLookupKey, StoredEvent } from '../store.js';
 import { randomFillSync } from 'node:crypto';
-import { ACCESS_KEY_ID, ACCOUNT, AS_ABOVE, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, ID_SEED_BYTES, NULL_STRING, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SEGMENT_ROWS, SEGMENT_SPAN_MS, SHARED_SHIFT, USERNAME, derivedEventId, optionalString, putLength, putShortAscii, readRows, renderRecord, sameResources, storedTime, textBound, walkRows, type EventFacts, type RowView } from '../../audit/event-row.js';
+import { ACCESS_KEY_ID, ACCOUNT, AS_ABOVE, EVENT_ID_LENGTH, EVENT_NAME, EVENT_SOURCE, EventIds, ID_SEED_BYTES, NULL_STRING, READ_ONLY as FACT_READ_ONLY, REGION, RESPONSE_REST, ROW_STRINGS, SEGMENT_BYTES, SEGMENT_ROWS, SEGMENT_SPAN_MS, SHARED_SHIFT, USERNAME, derivedEventId, optionalString, putLength, putShortAscii, readRows, renderRecord, sameResources, storedTime, textBound, walkRows, type EventFacts, type RowView } from '../../audit/event-row.js';
 import { eventIdSecond } from '../rows/events.js';
 import { KeyIdRanges, isRangedKeyId } from './key-id-ranges.js';
 
@@ -46,7 +46,7 @@ export const BLOCK_SPAN_MS = 60_000;
 /** A block closes once its bytes pass this size (one larger event still makes a block of its own). */
 const BLOCK_BYTES = 1 << 20;
 // A segment of rows (event-row.ts) fits one block.
-if (SEGMENT_ROWS > BLOCK_EVENTS || SEGMENT_SPAN_MS + 1000 > BLOCK_SPAN_MS) throw new Error('a segment of rows outgrew a block');
+if (SEGMENT_ROWS > BLOCK_EVENTS || SEGMENT_BYTES > BLOCK_BYTES || SEGMENT_SPAN_MS + 1000 > BLOCK_SPAN_MS) throw new Error('a segment of rows outgrew a block');
 
 /** One event migrated from the per-event table: a JSON array [id, time, name, source, readOnly, user, key, resources, record]. */
 export const FORMAT_ROW = 1;
