@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EventRowBatch } from '../../src/audit/event-row.js';
+import { pushEventRows } from '../../src/audit/record.js';
 import { isKamenError } from '../../src/errors.js';
 import { loadOrCreateMasterKey, openStore } from '../../src/store/open.js';
 import { copySqliteToPostgres } from '../../src/store/postgres/copy.js';
@@ -48,10 +50,15 @@ if ('skip' in got) {
       await src.putInlinePolicy({ accountId: A1, kind: 'user', principalName: 'Alice', policyName: 'inline', document: '{"a":1}' });
       const temp = await src.putTemporaryCredential(tempCred(A1, at(9999)));
       await src.setSetting('bootstrap.account', A1);
-      // audit events: one block of two (a detached batch) and one of one (a transaction)
+      // audit events: one block of two (a detached batch), one of one (a transaction), and one of two rows of facts
+      // (the writer thread's rows block: its event IDs are made when it is read)
       const ev = (n: number, account = A1) => ({ accountId: account, eventId: `00000000-0000-4000-8000-00000000000${n}`, eventTime: at(10 + n), eventName: 'GetUser', eventSource: 'iam.amazonaws.com', readOnly: true, username: 'Alice', resources: [{ ResourceType: 'AWS::IAM::User', ResourceName: 'Alice' }], record: `{"n":${n}}`, awsRegion: 'us-east-1' });
       await src.appendEventsDetached!([ev(1), ev(2)]);
       await src.transaction(() => src.appendEvents([ev(3, A2)]));
+      const rows = new EventRowBatch();
+      const alice = { kind: 'user' as const, accountId: A1, arn: `arn:aws:iam::${A1}:user/Alice`, userId: 'AIDAALICE', accessKeyId: 'AKIAALICE', userName: 'Alice' };
+      for (const n of [20, 21]) pushEventRows(rows, { requestId: `req-${n}`, eventTimeMs: at(n).getTime(), service: 'iam', operation: 'GetUser', region: 'us-east-1', sourceIp: '203.0.113.9', userAgent: 'aws-cli/2.9.19', secureTransport: false, caller: alice, input: { UserName: 'Alice' } });
+      await src.appendEventRows!(rows.bytes());
       const events = await src.readEventsAfter(0, 10);
       await src.close();
 
@@ -62,8 +69,8 @@ if ('skip' in got) {
       assert.equal(report.tables.policy_versions, 2);
       assert.equal(report.tables.settings, 1);
       assert.equal(report.tables.temporary_credentials, 1);
-      assert.equal(report.tables.events, 3);
-      assert.equal(report.tables.event_resources, 3);
+      assert.equal(report.tables.events, 5);
+      assert.equal(report.tables.event_resources, 5);
       assert.ok(report.sampled >= 10, `sampled ${report.sampled}`);
 
       const dst = await openStore({ url, schema: 'moved', masterKey: loadOrCreateMasterKey(dataDir) });
@@ -78,7 +85,11 @@ if ('skip' in got) {
         assert.equal(await dst.getSetting('bootstrap.account'), A1);
         assert.deepEqual(await dst.readEventsAfter(0, 10), events, 'events keep their positions');
         const found = await dst.lookupEvents({ accountId: A1, region: 'us-east-1', attribute: { key: 'ResourceName', value: 'Alice' }, startMs: 0, endMs: at(100).getTime(), limit: 10 });
-        assert.deepEqual(found.map((e) => e.record), ['{"n":2}', '{"n":1}']);
+        assert.deepEqual(found.slice(2).map((e) => e.record), ['{"n":2}', '{"n":1}']);
+        // the rows' events, newest first, with the IDs and records they were read with before the move
+        assert.deepEqual(found.slice(0, 2).map((e) => (JSON.parse(e.record) as { requestID: string; eventID: string }).requestID), ['req-21', 'req-20']);
+        const moved = events.filter((e) => e.record.includes('"requestID":"req-2'));
+        assert.deepEqual(found.slice(0, 2).map((e) => [e.eventId, e.record]).reverse(), moved.map((e) => [e.eventId, e.record]));
         assert.equal(await dst.getAccountIdByAlias('ACME'), A1);
         await dst.attachOrgPolicy('p-FullAWSAccess', A1);
         assert.deepEqual(await dst.listOrgPolicyTargets('p-FullAWSAccess'), ['r-ab12', A2, A1], 'new rows continue after the copied ones');
