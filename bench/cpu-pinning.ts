@@ -31,7 +31,7 @@ function setAffinity(args: string[]): boolean {
 
 /** What pinCpus did, to undo: the load generator's affinity before. */
 export interface Pinning {
-  /** Pins one more server's event loop (a server started after pinCpus) to the servers' CPU. */
+  /** Pins a server's event loop to the servers' CPU (once its threads have started: they keep their affinity). */
   add(pid: number): void;
   /** Gives the load generator back its affinity (the servers exit on their own). */
   restore(): void;
@@ -40,10 +40,10 @@ export interface Pinning {
 }
 
 /**
- * Pins the event loop of each server `pids` to the first CPU this process may run on and this process's main thread
- * (the load generator) to the second; does nothing (and says so) on a machine or system where that is not possible.
+ * Pins this process's main thread (the load generator) to the second CPU it may run on, and hands back how to pin
+ * servers' event loops to the first; does nothing (and says so) on a machine or system where that is not possible.
  */
-export function pinCpus(pids: number[]): Pinning {
+export function pinCpus(): Pinning {
   const before = os.platform() === 'linux' ? affinity(process.pid) : undefined;
   const mask = before === undefined ? 0n : BigInt(`0x${before}`);
   const cpus: number[] = [];
@@ -51,12 +51,10 @@ export function pinCpus(pids: number[]): Pinning {
   if (cpus.length < 2 || !setAffinity(['-p', '-c', String(cpus[1]), String(process.pid)])) {
     return { add: () => {}, restore: () => {}, description: 'event loops not pinned (needs Linux, taskset and two CPUs)' };
   }
-  const add = (pid: number): void => {
-    setAffinity(['-p', '-c', String(cpus[0]), String(pid)]);
-  };
-  for (const pid of pids) add(pid);
   return {
-    add,
+    add: (pid) => {
+      setAffinity(['-p', '-c', String(cpus[0]), String(pid)]);
+    },
     restore: () => {
       setAffinity(['-p', before!, String(process.pid)]);
     },

@@ -221,7 +221,7 @@ async function startKamen(tmp: string, audit: boolean): Promise<KamenChild> {
 /** Runs the HTTP benchmarks; BENCH_AUDIT=on measures only the audited server (no audit-off comparison). */
 export async function run(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-bench-'));
-  const pinning = pinCpus([]);
+  const pinning = pinCpus();
   console.log(`http: ${pinning.description}`);
   const on = await startKamen(tmp, true);
   const off = process.env.BENCH_AUDIT === 'on' ? undefined : await startKamen(tmp, false);

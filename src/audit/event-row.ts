@@ -64,8 +64,8 @@ export interface EventRowFacts {
  *
  * Rows come in segments: a segment's first row (flag SEGMENT_START; a batch's first row starts one) has nothing "as
  * above", so a segment reads on its own. A new one starts every SEGMENT_ROWS rows or SEGMENT_BYTES and before a
- * segment would span more than SEGMENT_SPAN_MS (never between the two rows of a pair), so a segment of one account and region is stored as it
- * is, as one block (src/store/sqlite/event-block.ts, FORMAT_ROWS).
+ * segment would span more than SEGMENT_SPAN_MS (never between the two rows of a pair), so a segment of one account
+ * and region is stored as it is, as one block (src/store/sqlite/event-block.ts, FORMAT_ROWS).
  *
  * Bytes rather than values: a batch waits up to BATCH_INTERVAL_MS (sink.ts) for the writer thread, long enough for
  * the garbage collector's young generation to copy every value it holds once or twice, and promote it; bytes outside

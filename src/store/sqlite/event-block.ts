@@ -438,7 +438,7 @@ const KEYED_STRINGS: ReadonlyMap<number, EventLookupKey> = new Map([
 ]);
 
 /** The string places of a row whose texts the writer thread reads: its account and region, and those keys are made of. */
-const KEY_STRINGS = (1 << ACCOUNT) | (1 << REGION) | (1 << EVENT_SOURCE) | (1 << EVENT_NAME) | (1 << USERNAME) | (1 << ACCESS_KEY_ID);
+const KEY_STRINGS = [...KEYED_STRINGS.keys()].reduce((mask, n) => mask | (1 << n), (1 << ACCOUNT) | (1 << REGION));
 
 /**
  * Encodes the rows of an EventRowBatch's bytes (the writer thread's batches) into blocks, segment by segment: a
@@ -659,10 +659,7 @@ function readFactBlock(buf: Buffer, format: number): BlockEvent[] {
     if (p !== next) corrupt();
     const facts: EventFacts = { strings: values, flags, timeMs, eventId, sharedId, resources };
     prev = facts;
-    const e: BlockEvent = { index: out.length, time: storedTime(timeMs), readOnly: (flags & FACT_READ_ONLY) !== 0, eventId, eventName: values[EVENT_NAME]!, eventSource: values[EVENT_SOURCE]!, resources, recordStart: 0, recordEnd: 0, facts };
-    if (values[USERNAME] !== null) e.username = values[USERNAME]!;
-    if (values[ACCESS_KEY_ID] !== null) e.accessKeyId = values[ACCESS_KEY_ID]!;
-    out.push(e);
+    out.push(factsEvent(out.length, facts));
   }
   return out;
 }
@@ -676,16 +673,20 @@ function readRowsBlock(data: Uint8Array): BlockEvent[] {
     readRows(data.subarray(ID_SEED_BYTES), (f) => {
       // One segment, of single events (a pair names two accounts), and no more events than positions.
       if (f.segmentStart !== (out.length === 0) || f.sharedId !== '' || out.length >= POSITIONS_PER_BLOCK) corrupt();
-      const st = f.strings;
       const eventId = derivedEventId(seed, out.length, f.timeMs);
-      const facts: EventFacts = { strings: st, flags: f.flags, timeMs: f.timeMs, eventId, sharedId: '', resources: f.resources };
-      const e: BlockEvent = { index: out.length, time: storedTime(f.timeMs), readOnly: (f.flags & FACT_READ_ONLY) !== 0, eventId, eventName: st[EVENT_NAME]!, eventSource: st[EVENT_SOURCE]!, resources: f.resources, recordStart: 0, recordEnd: 0, facts };
-      if (st[USERNAME] !== null) e.username = st[USERNAME]!;
-      if (st[ACCESS_KEY_ID] !== null) e.accessKeyId = st[ACCESS_KEY_ID]!;
-      out.push(e);
+      out.push(factsEvent(out.length, { strings: f.strings, flags: f.flags, timeMs: f.timeMs, eventId, sharedId: '', resources: f.resources }));
     });
   } catch {
     corrupt();
   }
   return out;
+}
+
+/** The block event `index` of a facts or rows block, with its facts (its record is rendered from them when read). */
+function factsEvent(index: number, facts: EventFacts): BlockEvent {
+  const st = facts.strings;
+  const e: BlockEvent = { index, time: storedTime(facts.timeMs), readOnly: (facts.flags & FACT_READ_ONLY) !== 0, eventId: facts.eventId, eventName: st[EVENT_NAME]!, eventSource: st[EVENT_SOURCE]!, resources: facts.resources, recordStart: 0, recordEnd: 0, facts };
+  if (st[USERNAME] !== null) e.username = st[USERNAME]!;
+  if (st[ACCESS_KEY_ID] !== null) e.accessKeyId = st[ACCESS_KEY_ID]!;
+  return e;
 }
