@@ -15,6 +15,12 @@ import { signedQuery, type Creds } from './scale-kit.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 14);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+/**
+ * Server processes per kamen variant (audit on, audit off). One process can run a steady 10-20% slower than an
+ * identical one started beside it (where its memory landed, its threads' luck), and lasts the whole benchmark: a
+ * variant measured as the mean of several processes is a variant, not one process's luck.
+ */
+const PROCESSES = Math.max(1, Number(process.env.BENCH_PROCESSES ?? 2));
 
 /**
  * The two loads each benchmark runs: keep-alive connections with one request in flight each, as the AWS SDKs and CLI
@@ -84,9 +90,11 @@ interface KamenChild {
   requests: Map<string, Buffer>;
 }
 
-/** One measured server in a round. */
+/** One measured server process in a round. */
 interface Measured {
   name: string;
+  /** The variant it is one process of: its rounds' throughput is the mean of the variant's processes'. */
+  variant: 'kamen' | 'audit off' | 'bare';
   port: number;
   pid: number;
   request: Buffer;
@@ -99,15 +107,15 @@ interface Measured {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /**
- * Measures one benchmark on kamen with auditing on, kamen with auditing off, and a bare node:http server answering
- * kamen's bytes, in the same rounds (the order rotating each round), and prints the medians and the ratios: each kamen
- * to bare, and audit on to audit off (the throughput auditing costs).
+ * Measures one benchmark on kamen with auditing on, kamen with auditing off (PROCESSES processes of each) and a bare
+ * node:http server answering kamen's bytes, in the same rounds (the order rotating each round), and prints the medians
+ * and the ratios: each kamen to bare, and audit on to audit off (the throughput auditing costs).
  */
-async function compare(label: string, on: KamenChild, off: KamenChild | undefined, tmp: string, pinning: Pinning): Promise<void> {
+async function compare(label: string, ons: KamenChild[], offs: KamenChild[], tmp: string, pinning: Pinning): Promise<void> {
   // BENCH_FILTER=<substring> runs only the benchmarks whose label contains it.
   if (process.env.BENCH_FILTER && !label.includes(process.env.BENCH_FILTER)) return;
-  const request = on.requests.get(label)!;
-  const sample = await once(on.port, request);
+  const request = ons[0]!.requests.get(label)!;
+  const sample = await once(ons[0]!.port, request);
   if (sample.status !== 200) throw new Error(`${label}: kamen answered ${sample.status}: ${sample.body}`);
   const file = path.join(tmp, `${label.replace(/\W+/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(sample));
@@ -115,24 +123,27 @@ async function compare(label: string, on: KamenChild, off: KamenChild | undefine
   try {
     // BENCH_LOAD=<substring> runs only the loads whose name contains it.
     for (const load of LOADS.filter((l) => !process.env.BENCH_LOAD || l.name.includes(process.env.BENCH_LOAD))) {
-      const servers: Measured[] = [
-        { name: 'kamen', port: on.port, pid: on.pid, request, rps: [], cpu: [], loop: [] },
-        ...(off ? [{ name: 'kamen audit off', port: off.port, pid: off.pid, request: off.requests.get(label)!, rps: [], cpu: [], loop: [] }] : []),
-        { name: 'bare', port: bare.info.port, pid: bare.child.pid!, request, rps: [], cpu: [], loop: [] },
-      ];
-      const [kamen, noAudit, b] = [servers[0]!, off ? servers[1] : undefined, servers[servers.length - 1]!];
+      const measured = (variant: Measured['variant'], k: KamenChild, i: number, n: number): Measured => ({ name: n > 1 ? `${variant} #${i + 1}` : variant, variant, port: k.port, pid: k.pid, request: k.requests.get(label)!, rps: [], cpu: [], loop: [] });
+      // Interleaved (kamen #1, audit off #1, kamen #2, …, bare) so the rotation below keeps a variant's processes apart.
+      const servers: Measured[] = [];
+      for (let i = 0; i < ons.length; i++) {
+        servers.push(measured('kamen', ons[i]!, i, ons.length));
+        if (offs[i]) servers.push(measured('audit off', offs[i]!, i, offs.length));
+      }
+      servers.push({ name: 'bare', variant: 'bare', port: bare.info.port, pid: bare.child.pid!, request, rps: [], cpu: [], loop: [] });
+      const variants = { kamen: newVariant(), off: newVariant(), bare: newVariant() };
+      const variantOf = (m: Measured): Variant => (m.variant === 'kamen' ? variants.kamen : m.variant === 'audit off' ? variants.off : variants.bare);
       const ratios = { kamen: [] as number[], off: [] as number[], audit: [] as number[] };
       /** One timed run of half a round's time on a server: its requests, seconds, CPU and event-loop CPU. */
-      const slice = async (m: Measured): Promise<{ requests: number; seconds: number; cpu?: number; loop?: number }> => {
+      const slice = async (m: Measured): Promise<Totals> => {
         const before = processCpuSeconds(m.pid);
         const loopBefore = processCpuSeconds(m.pid, true);
         const r = await replay(m.port, m.request, { seconds: SECONDS / 2, ...load.opts });
         const after = processCpuSeconds(m.pid);
         const loopAfter = processCpuSeconds(m.pid, true);
-        if (m.name !== 'bare' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from ${m.name}`);
+        if (m.variant !== 'bare' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from ${m.name}`);
         return { requests: r.requests, seconds: r.seconds, cpu: before !== undefined && after !== undefined ? after - before : undefined, loop: loopBefore !== undefined && loopAfter !== undefined ? loopAfter - loopBefore : undefined };
       };
-      const add = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined || y === undefined ? undefined : x + y);
       // One unmeasured run on each server first, so round 1 does not pay for JIT warm-up or cold caches.
       for (const m of servers) await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
       // Then every server's event loop on one CPU (its threads, all started by now, stay free; cpu-pinning.ts).
@@ -144,43 +155,72 @@ async function compare(label: string, on: KamenChild, off: KamenChild | undefine
         // printed are the medians of those. The server's CPU per request is recorded too (far steadier on this VM
         // than req/s).
         const order = servers.map((_, j) => servers[(i + j) % servers.length]!);
-        const sums = new Map<Measured, { requests: number; seconds: number; cpu: number | undefined; loop: number | undefined }>();
-        for (const m of [...order, ...[...order].reverse()]) {
-          const r = await slice(m);
-          const was = sums.get(m);
-          sums.set(m, was ? { requests: was.requests + r.requests, seconds: was.seconds + r.seconds, cpu: add(was.cpu, r.cpu), loop: add(was.loop, r.loop) } : { requests: r.requests, seconds: r.seconds, cpu: r.cpu, loop: r.loop });
-        }
-        const got = new Map<Measured, number>();
+        const sums = new Map<Measured, Totals>();
+        for (const m of [...order, ...[...order].reverse()]) sums.set(m, addTotals(sums.get(m), await slice(m)));
+        const got = new Map<Variant, number[]>();
+        const roundTotals = new Map<Variant, Totals>();
         for (const [m, t] of sums) {
-          got.set(m, t.requests / t.seconds);
           m.rps.push(t.requests / t.seconds);
-          if (t.cpu !== undefined) m.cpu.push((t.cpu * 1e6) / t.requests);
-          if (t.loop !== undefined) m.loop.push((t.loop * 1e6) / t.requests);
+          const v = variantOf(m);
+          got.set(v, [...(got.get(v) ?? []), t.requests / t.seconds]);
+          roundTotals.set(v, addTotals(roundTotals.get(v), t));
         }
-        ratios.kamen.push(got.get(kamen)! / got.get(b)!);
-        if (noAudit) {
-          ratios.off.push(got.get(noAudit)! / got.get(b)!);
-          ratios.audit.push(got.get(kamen)! / got.get(noAudit)!);
+        // A variant's throughput in the round: the mean of its processes'; its CPU per request: over all their requests.
+        for (const [v, xs] of got) v.rps.push(xs.reduce((a, b) => a + b, 0) / xs.length);
+        for (const [v, t] of roundTotals) {
+          if (t.cpu !== undefined) v.cpu.push((t.cpu * 1e6) / t.requests);
+          if (t.loop !== undefined) v.loop.push((t.loop * 1e6) / t.requests);
+        }
+        const last = (v: Variant): number => v.rps[v.rps.length - 1]!;
+        ratios.kamen.push(last(variants.kamen) / last(variants.bare));
+        if (offs.length) {
+          ratios.off.push(last(variants.off) / last(variants.bare));
+          ratios.audit.push(last(variants.kamen) / last(variants.off));
         }
         // BENCH_VERBOSE=1 prints every round (to see the VM's swings).
-        if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}: ${servers.map((m) => `${m.name} ${fmt(got.get(m)!)} req/s`).join(', ')}`);
+        if (process.env.BENCH_VERBOSE) console.log(`  round ${i + 1}: ${servers.map((m) => `${m.name} ${fmt(m.rps[m.rps.length - 1]!)} req/s`).join(', ')}`);
       }
+      const { kamen, off, bare: b } = variants;
       const pct = (xs: number[]): string => `${(100 * median(xs)).toFixed(1)}%`;
-      const cpu = (m: Measured): string => (m.cpu.length ? `${Math.round(median(m.cpu))} µs` : 'n/a');
+      const cpu = (v: Variant): string => (v.cpu.length ? `${Math.round(median(v.cpu))} µs` : 'n/a');
       let line = `${label}, ${load.name}: kamen ${fmt(median(kamen.rps))} req/s, bare node:http ${fmt(median(b.rps))} req/s, ratio ${pct(ratios.kamen)}`;
       // The middle half of the rounds' on/off ratios shows how far this machine's swings move the median.
       const spread = (xs: number[]): string => `${(100 * quantile(xs, 0.25)).toFixed(1)}–${(100 * quantile(xs, 0.75)).toFixed(1)}%`;
-      if (noAudit) line += `; audit off: kamen ${fmt(median(noAudit.rps))} req/s, ratio ${pct(ratios.off)}; audit on/off ${pct(ratios.audit)} (middle half of rounds ${spread(ratios.audit)})`;
-      const loop = (m: Measured): string => (m.loop.length ? `${Math.round(median(m.loop))} µs` : 'n/a');
-      line += ` (medians of ${ROUNDS} rounds x ${SECONDS}s in two halves); server CPU per request: kamen ${cpu(kamen)}${noAudit ? `, audit off ${cpu(noAudit)}` : ''}, bare ${cpu(b)}`;
+      if (offs.length) line += `; audit off: kamen ${fmt(median(off.rps))} req/s, ratio ${pct(ratios.off)}; audit on/off ${pct(ratios.audit)} (middle half of rounds ${spread(ratios.audit)})`;
+      const loop = (v: Variant): string => (v.loop.length ? `${Math.round(median(v.loop))} µs` : 'n/a');
+      line += ` (medians of ${ROUNDS} rounds x ${SECONDS}s in two halves${PROCESSES > 1 ? `, ${PROCESSES} processes of each kamen` : ''}); server CPU per request: kamen ${cpu(kamen)}${offs.length ? `, audit off ${cpu(off)}` : ''}, bare ${cpu(b)}`;
       // The event loop's share: what bounds one server's throughput when another core is free for its threads.
-      line += `; event-loop CPU per request: kamen ${loop(kamen)}${noAudit ? `, audit off ${loop(noAudit)}` : ''}`;
+      line += `; event-loop CPU per request: kamen ${loop(kamen)}${offs.length ? `, audit off ${loop(off)}` : ''}`;
       console.log(line);
+      // Each process's median, to see whether one process of a variant ran apart from its twin.
+      if (PROCESSES > 1) console.log(`  processes' medians: ${servers.map((m) => `${m.name} ${fmt(median(m.rps))} req/s`).join(', ')}`);
     }
   } finally {
     bare.child.kill();
   }
 }
+
+/** Requests, seconds, CPU seconds and event-loop CPU seconds of some timed runs. */
+interface Totals {
+  requests: number;
+  seconds: number;
+  cpu: number | undefined;
+  loop: number | undefined;
+}
+
+function addTotals(a: Totals | undefined, b: Totals): Totals {
+  const add = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined || y === undefined ? undefined : x + y);
+  return a ? { requests: a.requests + b.requests, seconds: a.seconds + b.seconds, cpu: add(a.cpu, b.cpu), loop: add(a.loop, b.loop) } : b;
+}
+
+/** A variant's figures per round: throughput (the mean of its processes'), CPU and event-loop CPU per request. */
+interface Variant {
+  rps: number[];
+  cpu: number[];
+  loop: number[];
+}
+
+const newVariant = (): Variant => ({ rps: [], cpu: [], loop: [] });
 
 /** The benchmarks' labels and request bodies (service, Query body), given the account the role lives in. */
 function benchmarks(acct: string): Array<[string, string, string]> {
@@ -193,8 +233,8 @@ function benchmarks(acct: string): Array<[string, string, string]> {
 }
 
 /** Starts a kamen child (auditing on or off), creates the bench user and role in it, and signs each benchmark's request. */
-async function startKamen(tmp: string, audit: boolean): Promise<KamenChild> {
-  const dir = path.join(tmp, audit ? 'audit-on' : 'audit-off');
+async function startKamen(tmp: string, audit: boolean, index: number): Promise<KamenChild> {
+  const dir = path.join(tmp, `${audit ? 'audit-on' : 'audit-off'}-${index + 1}`);
   fs.mkdirSync(dir);
   const { child, info } = await startChild(['kamen', dir], { ...process.env, BENCH_AUDIT: audit ? 'on' : 'off' });
   const port: number = info.port;
@@ -223,16 +263,20 @@ export async function run(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kamen-bench-'));
   const pinning = pinCpus();
   console.log(`http: ${pinning.description}`);
-  const on = await startKamen(tmp, true);
-  const off = process.env.BENCH_AUDIT === 'on' ? undefined : await startKamen(tmp, false);
+  const ons: KamenChild[] = [];
+  const offs: KamenChild[] = [];
   try {
-    for (const [label] of benchmarks('')) await compare(label, on, off, tmp, pinning);
+    for (let i = 0; i < PROCESSES; i++) {
+      ons.push(await startKamen(tmp, true, i));
+      if (process.env.BENCH_AUDIT !== 'on') offs.push(await startKamen(tmp, false, i));
+    }
+    for (const [label] of benchmarks('')) await compare(label, ons, offs, tmp, pinning);
   } finally {
     pinning.restore();
     // The servers' data dirs hold every audited request (gigabytes after a full run): removed once the servers exit.
-    const exited = [on, off].filter((k) => k !== undefined).map((k) => new Promise((r) => (k.child.exitCode !== null ? r(undefined) : k.child.once('exit', r))));
-    on.child.kill('SIGTERM');
-    off?.child.kill('SIGTERM');
+    const all = [...ons, ...offs];
+    const exited = all.map((k) => new Promise((r) => (k.child.exitCode !== null ? r(undefined) : k.child.once('exit', r))));
+    for (const k of all) k.child.kill('SIGTERM');
     await Promise.all(exited);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
