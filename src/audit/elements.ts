@@ -82,7 +82,17 @@ function quote(s: string): string {
 }
 
 /** The second of the last date eventDate printed, and its text (a response's times repeat within a second). */
-let lastDate = { second: NaN, text: '' };
+let lastDate = { second: NaN, text: '', raw: '' };
+
+/** A date's text as eventDate prints it, remembered for its second as elementsJson remembers it. */
+function dateText(d: Date): { text: string; raw: string } {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastDate.second) {
+    const raw = eventDate(d);
+    lastDate = { second, text: quote(raw), raw };
+  }
+  return lastDate;
+}
 
 /**
  * A model-shaped value in CloudTrail's form as JSON text, secrets omitted; undefined when nothing is left. Written
@@ -92,12 +102,8 @@ function elementsJson(value: unknown, depth: number): string | undefined {
   if (typeof value === 'string') return quote(value);
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object') return JSON.stringify(value);
-  if (value instanceof Date) {
-    // The text shows the second: every date within it prints the same.
-    const second = Math.floor(value.getTime() / 1000);
-    if (second !== lastDate.second) lastDate = { second, text: quote(eventDate(value)) };
-    return lastDate.text;
-  }
+  // The text shows the second: every date within it prints the same.
+  if (value instanceof Date) return dateText(value).text;
   if (value instanceof Uint8Array) return undefined;
   if (Array.isArray(value)) {
     let s = '[';
@@ -284,6 +290,98 @@ interface MemoEntry {
   /** The tokens of the last response split in two, but for its first member, and its rest. */
   rest: unknown[] | undefined;
   restJson: string;
+  /** How the first member's text is made, when it is an object of plain texts and dates (headTemplate). */
+  head: HeadTemplate | undefined;
+}
+
+/** How a head template's member is written: left out (a secret), a plain text, or a date. */
+const SECRET_MEMBER = 0;
+const PLAIN_MEMBER = 1;
+const DATE_MEMBER = 2;
+
+/**
+ * The text of a response's head, `{"<first member>":{…}` (responseElementsParts), for a first member whose value is an
+ * object of secrets, plain texts and dates, as the last call's was: its members' names in order, how each is written,
+ * and the text between their values. An issuing call's credentials are such an object, new every call, and making
+ * their text from the template's pieces (headText) writes no JSON on the event loop.
+ */
+export interface HeadTemplate {
+  /** The first member's name. */
+  member: string;
+  keys: string[];
+  kinds: number[];
+  /** The text before the first written value, between each two, and after the last. */
+  pieces: string[];
+}
+
+/** True for a text JSON quotes as it is (PLAIN_JSON), read by hand. */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** The head template of a first member `member` whose value is `value`, if it can have one (exported for its tests). */
+export function headTemplate(member: string, value: unknown): HeadTemplate | undefined {
+  const name = recordName(member);
+  if (name === null) return undefined;
+  if (!isRecord(value)) return undefined;
+  const keys: string[] = [];
+  const kinds: number[] = [];
+  const pieces: string[] = [];
+  let text = '{' + name.prefix + '{';
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    keys.push(k);
+    const n = recordName(k);
+    if (n === null) {
+      kinds.push(SECRET_MEMBER);
+      continue;
+    }
+    if (n.variant !== undefined && Object.hasOwn(value, n.variant)) return undefined;
+    const v = value[k];
+    // Whether a text needs escaping is told per call (headText).
+    if (typeof v === 'string') kinds.push(PLAIN_MEMBER);
+    else if (v instanceof Date) kinds.push(DATE_MEMBER);
+    else return undefined;
+    pieces.push(text + (pieces.length > 0 ? ',' : '') + n.prefix + '"');
+    text = '"';
+  }
+  pieces.push(text + '}');
+  return { member, keys, kinds, pieces };
+}
+
+/**
+ * The head's text for `value` by template `t` (as objectJson writes it: '{', the member's name, the value's members but
+ * its secrets), or undefined when `value`'s members are not the template's (by name, in order) or one is not written
+ * as the template's is. A few pieces joined: flattening them to write the row costs far less than a text written
+ * member by member.
+ */
+export function headText(t: HeadTemplate, value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  let text = t.pieces[0]!;
+  let i = 0;
+  let written = 0;
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    if (k !== t.keys[i]) return undefined;
+    const kind = t.kinds[i++];
+    if (kind === SECRET_MEMBER) continue;
+    const v = value[k];
+    if (kind === PLAIN_MEMBER) {
+      if (typeof v !== 'string' || !isPlain(v)) return undefined;
+      text += v;
+    } else {
+      if (!(v instanceof Date)) return undefined;
+      const raw = dateText(v).raw;
+      if (!isPlain(raw)) return undefined;
+      text += raw;
+    }
+    text += t.pieces[++written]!;
+  }
+  return i === t.keys.length ? text : undefined;
 }
 
 /** Operations an ElementsMemo remembers at most (it starts afresh past this). */
@@ -304,7 +402,7 @@ export class ElementsMemo {
     let e = this.#entries.get(operation);
     if (e === undefined) {
       if (this.#entries.size >= MEMO_OPERATIONS) this.#entries.clear();
-      this.#entries.set(operation, (e = { params: undefined, paramsJson: '', rest: undefined, restJson: '' }));
+      this.#entries.set(operation, (e = { params: undefined, paramsJson: '', rest: undefined, restJson: '', head: undefined }));
     }
     return e;
   }
@@ -321,7 +419,10 @@ export class ElementsMemo {
     return e.paramsJson;
   }
 
-  /** responseElementsParts(output, readOnly), for a call of `operation`. */
+  /**
+   * responseElementsParts(output, readOnly), for a call of `operation`; a repeated response's head is made from its
+   * first member's template (headText).
+   */
   responseParts(operation: string, output: unknown, readOnly: boolean): [string, string] {
     if (!isRecord(output) || (readOnly && !ISSUES_CREDENTIALS_OUTPUT(output))) return responseElementsParts(output, readOnly);
     // The first member, when it is recorded (then the response's text is it, and the rest).
@@ -337,7 +438,12 @@ export class ElementsMemo {
     const e = this.#entry(operation);
     const t = this.#tokens.clear();
     const told = tokensOf(output, t, 0, first);
-    if (told && e.rest !== undefined && t.same(e.rest)) return ['{' + name.prefix + elementsJson(value, 1)!, e.restJson];
+    if (told && e.rest !== undefined && t.same(e.rest)) {
+      const head = e.head !== undefined && e.head.member === first ? headText(e.head, value) : undefined;
+      if (head !== undefined) return [head, e.restJson];
+      e.head = headTemplate(first!, value);
+      return ['{' + name.prefix + elementsJson(value, 1)!, e.restJson];
+    }
     const parts = responseElementsParts(output, readOnly);
     // Only a response split in two is remembered (one with members that clash in case stays whole).
     e.rest = told && parts[1] !== '' ? t.kept() : undefined;

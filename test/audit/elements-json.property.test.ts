@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ElementsMemo, eventDate, isSecretMember, requestParametersJson, responseElementsJson, responseElementsParts } from '../../src/audit/elements.js';
+import { ElementsMemo, eventDate, headText, headTemplate, isSecretMember, requestParametersJson, responseElementsJson, responseElementsParts } from '../../src/audit/elements.js';
 
 /** The element object built the plain way: the specification the direct writer is held to. */
 function plain(value: unknown, depth = 0): unknown {
@@ -101,7 +101,14 @@ test('property: the texts ElementsMemo reuses are those the values render, for a
   const issued = fc.record({ Credentials: value, AssumedRoleUser: fc.oneof(value, fc.constant({ Arn: 'a', AssumedRoleId: 'AROA:s' })), SourceIdentity: value }, { requiredKeys: ['Credentials'] });
   const pool = fc.array(fc.oneof(fc.dictionary(key, value, { maxKeys: 4 }), issued), { minLength: 1, maxLength: 3 });
   // each call repeats a value of the pool, alone or with another first member (an issuing call's new credentials)
-  const calls = fc.array(fc.tuple(fc.nat(), fc.constantFrom('GetUser', 'AssumeRole'), fc.boolean(), value), { maxLength: 12 });
+  // new first members: any value, or credentials (plain texts, texts to escape, dates, secrets, members left out,
+  // added or reordered, names that clash in case), which a repeated response's head is made of by template
+  const credentials = fc.dictionary(
+    fc.constantFrom('AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration', 'accessKeyId', 'Note'),
+    fc.oneof(fc.stringMatching(/^[A-Z0-9]{0,20}$/), fc.string({ maxLength: 6 }), fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)) }), fc.constant(undefined), fc.integer(), fc.constant({ A: 'b' })),
+    { maxKeys: 4 },
+  );
+  const calls = fc.array(fc.tuple(fc.nat(), fc.constantFrom('GetUser', 'AssumeRole'), fc.boolean(), fc.oneof(value, credentials)), { maxLength: 12 });
   fc.assert(
     fc.property(pool, calls, (values, steps) => {
       const memo = new ElementsMemo();
@@ -142,6 +149,43 @@ test('ElementsMemo: a repeated call\'s parameters are compared, not written agai
   const out = (key: string, arn: string) => ({ Credentials: { AccessKeyId: key, SecretAccessKey: 'x', SessionToken: 'y', Expiration: new Date(0) }, AssumedRoleUser: { AssumedRoleId: 'AROA:s', Arn: arn } });
   assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA1', 'a'), true), responseElementsParts(out('ASIA1', 'a'), true));
   assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA2', 'a'), true), responseElementsParts(out('ASIA2', 'a'), true));
+  assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA4', 'a'), true), responseElementsParts(out('ASIA4', 'a'), true));
   assert.deepEqual(memo.responseParts('AssumeRole', out('ASIA3', 'b'), true), responseElementsParts(out('ASIA3', 'b'), true));
+  // a repeated head is made by its template, which asks nothing of the value but its members (the JSON writer asks
+  // whether a member differing only in case is there too)
+  const asked: string[] = [];
+  const watched = (key: string) => ({ ...out(key, 'b'), Credentials: new Proxy(out(key, 'b').Credentials, { getOwnPropertyDescriptor: (o, k) => (asked.push(String(k)), Reflect.getOwnPropertyDescriptor(o, k)) }) });
+  assert.deepEqual(memo.responseParts('AssumeRole', watched('ASIA6'), true), responseElementsParts(out('ASIA6', 'b'), true));
+  assert.ok(asked.length > 0 && !asked.includes('accessKeyId'), `made by template: ${asked}`);
   assert.deepEqual(memo.responseParts('GetUser', { User: { UserName: 'u' } }, true), ['null', '']);
+});
+
+test('property: a head template makes the head of every value with its members as the value renders it, and no other', () => {
+  const plainText = fc.stringMatching(/^[A-Za-z0-9/+=:-]{0,24}$/);
+  // a key that needs escaping (or is past ASCII) is written by the JSON writer instead
+  const keyText = fc.oneof(plainText, plainText, fc.string({ maxLength: 6 }), fc.constantFrom('a"b', 'c\\d', 'é', '\u2028', '\n'));
+  const date = fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)) });
+  const creds = fc.record({ AccessKeyId: keyText, SecretAccessKey: fc.string(), SessionToken: fc.string(), Expiration: date });
+  // other objects: members missing, added, reordered, of other kinds, or clashing in case
+  const other = fc.dictionary(fc.constantFrom('AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration', 'accessKeyId', 'Note'), fc.oneof(plainText, date, fc.integer(), fc.constant(undefined), fc.constant({ A: 'b' })), { maxKeys: 5 });
+  const isPlain = (x: string): boolean => /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(x);
+  const head = (value: unknown): string => responseElementsParts({ Credentials: value, AssumedRoleUser: { Arn: 'a' } }, true)[0];
+  fc.assert(
+    fc.property(fc.oneof(creds, other), fc.array(fc.oneof(creds, creds, other, fc.constant('text'), fc.constant(['x'])), { minLength: 1, maxLength: 6 }), (first, later) => {
+      const t = headTemplate('Credentials', first);
+      if (t === undefined) return;
+      for (const v of later) {
+        const made = headText(t, v);
+        if (made !== undefined) assert.equal(made, head(v));
+        // the values the template is for: the same members, each key plain
+        const same = typeof v === 'object' && !Array.isArray(v) && Object.keys(v).join() === Object.keys(first as object).join() && Object.entries(v).every(([k, x]) => (typeof (first as Record<string, unknown>)[k] === 'string' ? typeof x === 'string' : (first as Record<string, unknown>)[k] instanceof Date ? x instanceof Date : true));
+        const secret = (k: string): boolean => isSecretMember(k[0]!.toLowerCase() + k.slice(1));
+        if (same && Object.entries(v as object).every(([k, x]) => secret(k) || typeof x !== 'string' || isPlain(x))) assert.notEqual(made, undefined, `made by template: ${JSON.stringify(v)}`);
+      }
+    }),
+    { numRuns: 1000 },
+  );
+  // a repeated AssumeRole's credentials: made by the template of the last
+  const c = (key: string): Record<string, unknown> => ({ AccessKeyId: key, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(0) });
+  assert.equal(headText(headTemplate('Credentials', c('ASIA1'))!, c('ASIA2')), '{"credentials":{"accessKeyId":"ASIA2","expiration":"Jan 1, 1970, 12:00:00 AM"}');
 });
