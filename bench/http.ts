@@ -35,7 +35,9 @@ function startChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promi
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each kamen server child there (for `node --cpu-prof` analysis).
     const prof = process.env.BENCH_CPU_PROF && args[0] === 'kamen' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...prof, path.join(here, 'server-child.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    // A kamen child has an IPC channel: the benchmark detaches and attaches its auditor over it (setAudit).
+    const stdio: Array<'ignore' | 'pipe' | 'inherit' | 'ipc'> = ['ignore', 'pipe', 'inherit', ...(args[0] === 'kamen' ? (['ipc'] as const) : [])];
+    const child = spawn(process.execPath, [...prof, path.join(here, 'server-child.js'), ...args], { stdio, env });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
@@ -105,6 +107,72 @@ interface Measured {
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Attaches (true) or detaches (false) a kamen child's auditor, once what it queued is stored (server-child.ts). */
+function setAudit(k: KamenChild, on: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const answered = (msg: { audit?: boolean }): void => {
+      k.child.off('message', answered);
+      if (msg.audit === on) resolve();
+      else reject(new Error(`the server answered audit ${msg.audit}`));
+    };
+    k.child.on('message', answered);
+    k.child.send({ audit: on });
+  });
+}
+
+/** Rounds of the same-process comparison (toggled); each takes 2 x SECONDS per audited process. */
+const TOGGLE_ROUNDS = Number(process.env.BENCH_TOGGLE_ROUNDS ?? 10);
+
+/**
+ * The on/off ratio measured inside each audited process: its auditor attached for half a slice and detached for two
+ * halves, then attached for a last half (A B B A, B A A B in the next round), at one request in flight per connection.
+ * One process compared with itself has neither the luck of where a process's memory landed nor a twin's, so this is
+ * the recording's own cost: the ratio printed is the median over processes and rounds. (The auditor detached, the
+ * process still has its event writer thread, idle, and the code the JIT compiled for recording.)
+ */
+async function toggled(label: string, ons: KamenChild[], pinning: Pinning): Promise<void> {
+  if (process.env.BENCH_FILTER && !label.includes(process.env.BENCH_FILTER)) return;
+  const load = LOADS[0]!;
+  if (process.env.BENCH_LOAD && !load.name.includes(process.env.BENCH_LOAD)) return;
+  const ratios: number[] = [];
+  const loop = { on: { cpu: 0, requests: 0 }, off: { cpu: 0, requests: 0 } };
+  // Each state once unmeasured first (the JIT's code for the request path without recording).
+  for (const k of ons) {
+    await setAudit(k, false);
+    await replay(k.port, k.requests.get(label)!, { seconds: SECONDS, ...load.opts });
+    await setAudit(k, true);
+    await replay(k.port, k.requests.get(label)!, { seconds: SECONDS, ...load.opts });
+    pinning.add(k.pid);
+  }
+  for (let i = 0; i < TOGGLE_ROUNDS; i++) {
+    for (const k of ons.map((_, j) => ons[(i + j) % ons.length]!)) {
+      const sums = { on: { requests: 0, seconds: 0 }, off: { requests: 0, seconds: 0 } };
+      const states = i % 2 === 0 ? [true, false, false, true] : [false, true, true, false];
+      for (const on of states) {
+        await setAudit(k, on);
+        const before = processCpuSeconds(k.pid, true);
+        const r = await replay(k.port, k.requests.get(label)!, { seconds: SECONDS / 2, ...load.opts });
+        const after = processCpuSeconds(k.pid, true);
+        if (r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers`);
+        const sum = on ? sums.on : sums.off;
+        sum.requests += r.requests;
+        sum.seconds += r.seconds;
+        if (before !== undefined && after !== undefined) {
+          const l = on ? loop.on : loop.off;
+          l.cpu += after - before;
+          l.requests += r.requests;
+        }
+      }
+      await setAudit(k, true);
+      ratios.push(sums.on.requests / sums.on.seconds / (sums.off.requests / sums.off.seconds));
+    }
+  }
+  const perRequest = (l: { cpu: number; requests: number }): string => (l.requests ? `${((l.cpu * 1e6) / l.requests).toFixed(1)} µs` : 'n/a');
+  console.log(
+    `${label}, ${load.name}, each audited process with its auditor attached and detached in turns: audit on/off ${(100 * median(ratios)).toFixed(1)}% (middle half ${(100 * quantile(ratios, 0.25)).toFixed(1)}–${(100 * quantile(ratios, 0.75)).toFixed(1)}%; ${ratios.length} paired rounds over ${ons.length} processes); event-loop CPU per request: attached ${perRequest(loop.on)}, detached ${perRequest(loop.off)}`,
+  );
+}
 
 /**
  * Measures one benchmark on kamen with auditing on, kamen with auditing off (PROCESSES processes of each) and a bare
@@ -270,7 +338,10 @@ export async function run(): Promise<void> {
       ons.push(await startKamen(tmp, true, i));
       if (process.env.BENCH_AUDIT !== 'on') offs.push(await startKamen(tmp, false, i));
     }
-    for (const [label] of benchmarks('')) await compare(label, ons, offs, tmp, pinning);
+    for (const [label] of benchmarks('')) {
+      await compare(label, ons, offs, tmp, pinning);
+      if (offs.length) await toggled(label, ons, pinning);
+    }
   } finally {
     pinning.restore();
     // The servers' data dirs hold every audited request (gigabytes after a full run): removed once the servers exit.

@@ -13,6 +13,18 @@ if (mode === 'kamen') {
   // BENCH_DETACHED=off: queued events are stored on the serving connection (as without the event writer thread).
   if (process.env.BENCH_DETACHED === 'off') delete (kamen.store as { appendEventsDetached?: unknown }).appendEventsDetached;
   const running = await startServer({ host: '127.0.0.1', port: 0, pipeline: kamen.pipeline });
+  // Over the IPC channel, {audit: false} detaches the auditor from the request path (once what it queued is stored)
+  // and {audit: true} attaches it again, each answered {audit}: one process measured both ways (bench/http.ts).
+  const auditor = kamen.pipeline.auditor;
+  process.on('message', (msg: { audit?: boolean }) => {
+    void (async () => {
+      if (msg.audit === false && kamen.pipeline.auditor) {
+        delete kamen.pipeline.auditor;
+        await auditor!.sink.flush();
+      } else if (msg.audit === true && auditor) kamen.pipeline.auditor = auditor;
+      process.send!({ audit: kamen.pipeline.auditor !== undefined });
+    })();
+  });
   console.log(JSON.stringify({ port: running.port, boot: kamen.bootstrap }));
 } else if (mode === 'bare') {
   const canned = JSON.parse(fs.readFileSync(arg!, 'utf8')) as { status: number; headers: Record<string, string>; body: string };
