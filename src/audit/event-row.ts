@@ -228,6 +228,17 @@ const TIME = new Float64Array(1);
 const TIME_BYTES = new Uint8Array(TIME.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * String.prototype.charCodeAt, called as `charCodeAt.call(s, i)` where putShortAscii copies a text character by
+ * character: `s.charCodeAt(i)` looks the method up on `s` first, and a server's texts come in so many string
+ * representations (flat, joined, sliced, internalized) that the lookup's cache gives up (megamorphic) and each
+ * character costs a generic lookup and call; called through the function itself, the compiler reads the character
+ * directly. Measured over HTTP (samples of recording AssumeRole, four runs each, same build otherwise): 2.80 against
+ * 2.58 µs a call. Not where a text is read first (flat, elements.ts isPlain): the generic call flattens a joined text,
+ * the compiler's read walks it, and there it measured slower.
+ */
+const charCodeAt = String.prototype.charCodeAt;
+
 /** Writes `v` (0 to 2^32 - 1) as a little-endian u32 at `at` (Buffer's writeUInt32LE checks its arguments first: a row writes a few). */
 function putU32(buf: Buffer, at: number, v: number): void {
   buf[at] = v & 0xff;
@@ -250,7 +261,7 @@ export function putShortAscii(buf: Buffer, at: number, s: string): boolean {
   const n = s.length;
   if (n > 64) return false;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+    const c = charCodeAt.call(s, i);
     if (c >= 0x80) return false;
     buf[at + i] = c;
   }
@@ -263,6 +274,7 @@ export function putShortAscii(buf: Buffer, at: number, s: string): boolean {
  * measured on a repeated AssumeRole's credentials: 0.33 µs less a row). A flat string is only read.
  */
 function flat(s: string): string {
+  // Looked up on `s`, not charCodeAt.call: the generic call flattens.
   s.charCodeAt(0);
   return s;
 }
