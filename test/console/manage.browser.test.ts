@@ -112,7 +112,8 @@ describe('managing IAM in the console (Chromium)', { skip }, () => {
     await page.getByRole('button', { name: 'Create access key' }).click();
     const keyId = (await page.getByTestId('new-key-id').textContent()) ?? '';
     await page.getByRole('button', { name: `Deactivate ${keyId}` }).click();
-    await page.getByRole('button', { name: `Activate ${keyId}` }).waitFor();
+    // exact: a role name matches case-insensitively by substring otherwise, and "Deactivate …" holds "activate …"
+    await page.getByRole('button', { name: `Activate ${keyId}`, exact: true }).waitFor();
     assert.equal((await w.asRoot('mgmt', 'iam', 'ListAccessKeys', { UserName: 'newbie' }))['AccessKeyMetadata'][0].Status, 'Inactive');
   });
 
