@@ -136,7 +136,7 @@ async function toggled(label: string, ons: KamenChild[], pinning: Pinning): Prom
   const load = LOADS[0]!;
   if (process.env.BENCH_LOAD && !load.name.includes(process.env.BENCH_LOAD)) return;
   const ratios: number[] = [];
-  const loop = { on: { cpu: 0, requests: 0 }, off: { cpu: 0, requests: 0 } };
+  const all: { on?: Totals; off?: Totals } = {};
   // Each state once unmeasured first (the JIT's code for the request path without recording).
   for (const k of ons) {
     await setAudit(k, false);
@@ -147,30 +147,23 @@ async function toggled(label: string, ons: KamenChild[], pinning: Pinning): Prom
   }
   for (let i = 0; i < TOGGLE_ROUNDS; i++) {
     for (const k of ons.map((_, j) => ons[(i + j) % ons.length]!)) {
-      const sums = { on: { requests: 0, seconds: 0 }, off: { requests: 0, seconds: 0 } };
+      const round: { on?: Totals; off?: Totals } = {};
       const states = i % 2 === 0 ? [true, false, false, true] : [false, true, true, false];
       for (const on of states) {
         await setAudit(k, on);
-        const before = processCpuSeconds(k.pid, true);
-        const r = await replay(k.port, k.requests.get(label)!, { seconds: SECONDS / 2, ...load.opts });
-        const after = processCpuSeconds(k.pid, true);
-        if (r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers`);
-        const sum = on ? sums.on : sums.off;
-        sum.requests += r.requests;
-        sum.seconds += r.seconds;
-        if (before !== undefined && after !== undefined) {
-          const l = on ? loop.on : loop.off;
-          l.cpu += after - before;
-          l.requests += r.requests;
-        }
+        const r = await halfSlice(k.pid, k.port, k.requests.get(label)!, load.opts, label);
+        if (on) round.on = addTotals(round.on, r);
+        else round.off = addTotals(round.off, r);
       }
       await setAudit(k, true);
-      ratios.push(sums.on.requests / sums.on.seconds / (sums.off.requests / sums.off.seconds));
+      ratios.push(round.on!.requests / round.on!.seconds / (round.off!.requests / round.off!.seconds));
+      all.on = addTotals(all.on, round.on!);
+      all.off = addTotals(all.off, round.off!);
     }
   }
-  const perRequest = (l: { cpu: number; requests: number }): string => (l.requests ? `${((l.cpu * 1e6) / l.requests).toFixed(1)} µs` : 'n/a');
+  const perRequest = (t: Totals | undefined): string => (t?.loop !== undefined ? `${((t.loop * 1e6) / t.requests).toFixed(1)} µs` : 'n/a');
   console.log(
-    `${label}, ${load.name}, each audited process with its auditor attached and detached in turns: audit on/off ${(100 * median(ratios)).toFixed(1)}% (middle half ${(100 * quantile(ratios, 0.25)).toFixed(1)}–${(100 * quantile(ratios, 0.75)).toFixed(1)}%; ${ratios.length} paired rounds over ${ons.length} processes); event-loop CPU per request: attached ${perRequest(loop.on)}, detached ${perRequest(loop.off)}`,
+    `${label}, ${load.name}, each audited process with its auditor attached and detached in turns: audit on/off ${(100 * median(ratios)).toFixed(1)}% (middle half ${(100 * quantile(ratios, 0.25)).toFixed(1)}–${(100 * quantile(ratios, 0.75)).toFixed(1)}%; ${ratios.length} paired rounds over ${ons.length} processes); event-loop CPU per request: attached ${perRequest(all.on)}, detached ${perRequest(all.off)}`,
   );
 }
 
@@ -203,15 +196,7 @@ async function compare(label: string, ons: KamenChild[], offs: KamenChild[], tmp
       const variantOf = (m: Measured): Variant => (m.variant === 'kamen' ? variants.kamen : m.variant === 'audit off' ? variants.off : variants.bare);
       const ratios = { kamen: [] as number[], off: [] as number[], audit: [] as number[] };
       /** One timed run of half a round's time on a server: its requests, seconds, CPU and event-loop CPU. */
-      const slice = async (m: Measured): Promise<Totals> => {
-        const before = processCpuSeconds(m.pid);
-        const loopBefore = processCpuSeconds(m.pid, true);
-        const r = await replay(m.port, m.request, { seconds: SECONDS / 2, ...load.opts });
-        const after = processCpuSeconds(m.pid);
-        const loopAfter = processCpuSeconds(m.pid, true);
-        if (m.variant !== 'bare' && r.non2xx) throw new Error(`${label}: ${r.non2xx} non-2xx answers from ${m.name}`);
-        return { requests: r.requests, seconds: r.seconds, cpu: before !== undefined && after !== undefined ? after - before : undefined, loop: loopBefore !== undefined && loopAfter !== undefined ? loopAfter - loopBefore : undefined };
-      };
+      const slice = (m: Measured): Promise<Totals> => halfSlice(m.pid, m.port, m.request, load.opts, m.variant === 'bare' ? undefined : `${label} (${m.name})`);
       // One unmeasured run on each server first, so round 1 does not pay for JIT warm-up or cold caches.
       for (const m of servers) await replay(m.port, m.request, { seconds: SECONDS, ...load.opts });
       // Then every server's event loop on one CPU (its threads, all started by now, stay free; cpu-pinning.ts).
@@ -266,6 +251,20 @@ async function compare(label: string, ons: KamenChild[], offs: KamenChild[], tmp
   } finally {
     bare.child.kill();
   }
+}
+
+/**
+ * One timed run of half a round's time on a server (`pid` listening on `port`): its requests, seconds, CPU and
+ * event-loop CPU. `checked` names a kamen server, whose every answer must be a 2xx.
+ */
+async function halfSlice(pid: number, port: number, request: Buffer, opts: { connections: number; depth: number }, checked: string | undefined): Promise<Totals> {
+  const before = processCpuSeconds(pid);
+  const loopBefore = processCpuSeconds(pid, true);
+  const r = await replay(port, request, { seconds: SECONDS / 2, ...opts });
+  const after = processCpuSeconds(pid);
+  const loopAfter = processCpuSeconds(pid, true);
+  if (checked !== undefined && r.non2xx) throw new Error(`${checked}: ${r.non2xx} non-2xx answers`);
+  return { requests: r.requests, seconds: r.seconds, cpu: before !== undefined && after !== undefined ? after - before : undefined, loop: loopBefore !== undefined && loopAfter !== undefined ? loopAfter - loopBefore : undefined };
 }
 
 /** Requests, seconds, CPU seconds and event-loop CPU seconds of some timed runs. */

@@ -314,15 +314,6 @@ export interface HeadTemplate {
   pieces: string[];
 }
 
-/** True for a text JSON quotes as it is (PLAIN_JSON), read by hand. */
-function isPlain(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
-}
-
 /** The head template of a first member `member` whose value is `value`, if it can have one (exported for its tests). */
 export function headTemplate(member: string, value: unknown): HeadTemplate | undefined {
   const name = recordName(member);
@@ -371,12 +362,12 @@ export function headText(t: HeadTemplate, value: unknown): string | undefined {
     if (kind === SECRET_MEMBER) continue;
     const v = value[k];
     if (kind === PLAIN_MEMBER) {
-      if (typeof v !== 'string' || !isPlain(v)) return undefined;
+      if (typeof v !== 'string' || !PLAIN_JSON.test(v)) return undefined;
       text += v;
     } else {
       if (!(v instanceof Date)) return undefined;
       const raw = dateText(v).raw;
-      if (!isPlain(raw)) return undefined;
+      if (!PLAIN_JSON.test(raw)) return undefined;
       text += raw;
     }
     text += t.pieces[++written]!;

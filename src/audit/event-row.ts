@@ -234,8 +234,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * representations (flat, joined, sliced, internalized) that the lookup's cache gives up (megamorphic) and each
  * character costs a generic lookup and call; called through the function itself, the compiler reads the character
  * directly. Measured over HTTP (samples of recording AssumeRole, four runs each, same build otherwise): 2.80 against
- * 2.58 µs a call. Not where a text is read first (flat, elements.ts isPlain): the generic call flattens a joined text,
- * the compiler's read walks it, and there it measured slower.
+ * 2.58 µs a call. Not where a text is read first (flat): the generic call flattens a joined text, the compiler's
+ * read walks it, and there it measured slower.
  */
 const charCodeAt = String.prototype.charCodeAt;
 
